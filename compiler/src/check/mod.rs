@@ -1,0 +1,155 @@
+//! Semantic checks: everything the schema cannot say.
+//!
+//! Each file has already passed its JSON Schema; here the files are checked against
+//! each other (references, uniqueness, aliases) and against the rules of the domain
+//! (output within context, https endpoints, plans that can serve a model, …). Every
+//! problem is reported; the compiled [`Catalog`] is only used when there are none.
+
+mod models;
+mod providers;
+mod refs;
+
+use std::ops::Range;
+
+use crate::compiled::{Catalog, Model};
+use crate::diagnostic::{Diagnostic, Report, Rule};
+use crate::source::{ModelFile, ProviderFile};
+use crate::tree::SpanIndex;
+
+/// A file that passed its schema: the typed value, where it came from, and its spans.
+#[derive(Clone, Debug)]
+pub struct Parsed<T> {
+    /// The file as displayed.
+    pub file: String,
+    /// The provider folder it sits in.
+    pub folder: String,
+    /// The file name without `.toml`.
+    pub stem: String,
+    /// Spans of its values.
+    pub index: SpanIndex,
+    /// The typed value.
+    pub value: T,
+}
+
+impl<T> Parsed<T> {
+    /// A diagnostic located at the value at `pointer`.
+    pub fn error(&self, rule: Rule, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(rule, message).at(&self.file, self.index.value_span(pointer))
+    }
+
+    /// A diagnostic located at the key at `pointer`.
+    pub fn key_error(&self, rule: Rule, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(rule, message).at(&self.file, self.index.key_span(pointer))
+    }
+
+    /// The span of the value at `pointer`.
+    pub fn span(&self, pointer: &str) -> Option<Range<usize>> {
+        self.index.value_span(pointer)
+    }
+}
+
+/// Runs every check and builds the catalog's tables. Problems go to `report`.
+pub fn check(
+    mut providers: Vec<Parsed<ProviderFile>>,
+    mut models: Vec<Parsed<ModelFile>>,
+    report: &mut Report,
+) -> Catalog {
+    providers.sort_by(|a, b| a.value.id.cmp(&b.value.id).then(a.file.cmp(&b.file)));
+    providers::check_all(&providers, report);
+    models.sort_by(|a, b| (&a.folder, &a.value.id).cmp(&(&b.folder, &b.value.id)));
+    models::check_all(&providers, &models, report);
+
+    let mut catalog = Catalog {
+        providers: providers.iter().map(|p| p.value.clone()).collect(),
+        models: models
+            .iter()
+            .map(|m| Model {
+                provider: m.folder.clone(),
+                canonical_ref: format!("{}/{}", m.folder, m.value.id),
+                source: m.value.clone(),
+            })
+            .collect(),
+        ..Catalog::default()
+    };
+    // Models sorted by canonical ref; keep `models` (the parsed files) in the same order
+    // so indices agree.
+    let mut order: Vec<usize> = (0..catalog.models.len()).collect();
+    order.sort_by(|&a, &b| {
+        catalog.models[a]
+            .canonical_ref
+            .cmp(&catalog.models[b].canonical_ref)
+    });
+    catalog.models = order.iter().map(|&i| catalog.models[i].clone()).collect();
+    let models: Vec<&Parsed<ModelFile>> = order.iter().map(|&i| &models[i]).collect();
+
+    catalog.refs = refs::ref_table(&providers, &models, &catalog, report);
+    refs::check_default_models(&providers, &catalog, report);
+    refs::check_replacements(&models, &catalog, report);
+    catalog.auth_choice_ids = providers::auth_choice_table(&providers);
+    catalog.hosts = providers::host_table(&providers, report);
+    catalog
+}
+
+/// Reports every value that occurs more than once in `items` (by `key`), at its later places.
+fn report_duplicates<'a, T: 'a>(
+    items: impl IntoIterator<Item = (&'a str, &'a Parsed<T>, String)>,
+    what: &str,
+    report: &mut Report,
+) {
+    let mut seen: std::collections::HashMap<&str, (String, usize)> = Default::default();
+    for (key, parsed, pointer) in items {
+        match seen.get(key) {
+            Some((first_file, first_offset)) => {
+                let line = report.line_of(first_file, *first_offset);
+                report.push(
+                    parsed
+                        .error(
+                            Rule::DuplicateId,
+                            &pointer,
+                            format!("duplicate {what} `{key}`"),
+                        )
+                        .label(format!("`{key}` is already used"))
+                        .help(format!(
+                            "it was first defined in {first_file}{}; {what}s must be unique",
+                            line.map(|l| format!(":{l}")).unwrap_or_default()
+                        )),
+                );
+            }
+            None => {
+                let offset = parsed.span(&pointer).map_or(0, |s| s.start);
+                seen.insert(key, (parsed.file.clone(), offset));
+            }
+        }
+    }
+}
+
+/// The host of an `https://` URL, lower-cased and without port; `None` when the URL is
+/// not `https://host…`.
+pub fn https_host(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = host.split(':').next()?;
+    let valid = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    valid.then(|| host.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::https_host;
+
+    #[test]
+    fn https_hosts() {
+        assert_eq!(
+            https_host("https://Dashscope.aliyuncs.com/compatible-mode/v1").as_deref(),
+            Some("dashscope.aliyuncs.com")
+        );
+        assert_eq!(https_host("https://h:8443").as_deref(), Some("h"));
+        assert_eq!(https_host("http://dashscope.aliyuncs.com/v1"), None);
+        assert_eq!(https_host("https:///v1"), None);
+        assert_eq!(https_host("https://bad host/v1"), None);
+    }
+}

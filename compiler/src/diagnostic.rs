@@ -1,0 +1,322 @@
+//! Diagnostics: what went wrong, where, which rule it broke and what to do.
+//!
+//! Every problem the compiler finds becomes a [`Diagnostic`] naming a file, a byte span
+//! and a [`Rule`]. A [`Report`] holds them with the file texts they point into and
+//! renders them the way rustc does (via `annotate-snippets`), so `cargo build` and
+//! `provcat catalog check` print the same text.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+/// A rule of the catalog format. The code appears in brackets after `error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    /// A file or folder could not be read.
+    Io,
+    /// The catalog folder's layout is not `<provider>/provider.toml` + `<provider>/models/<id>.toml`.
+    Layout,
+    /// The file is not valid TOML.
+    TomlSyntax,
+    /// A key the schema does not define.
+    UnknownKey,
+    /// A value of the wrong type.
+    WrongType,
+    /// A required key is absent.
+    MissingKey,
+    /// A value the schema does not allow (enum, pattern, range, length).
+    InvalidValue,
+    /// Two things share an id that must be unique.
+    DuplicateId,
+    /// A reference to a plan, region, model or ref that does not exist.
+    DanglingReference,
+    /// An alias that is also a canonical ref, another alias, or a provider namespace.
+    AliasShadows,
+    /// An alias whose target is itself an alias.
+    AliasChain,
+    /// Aliases or replacements that lead back to where they started.
+    AliasCycle,
+    /// `max_output_tokens` larger than `context_window`.
+    OutputExceedsContext,
+    /// An endpoint URL that is not `https://`.
+    InsecureEndpoint,
+    /// An auth choice for a (plan, region) pair that has no endpoint.
+    AuthChoiceWithoutEndpoint,
+    /// The provider's default model does not exist or is not a chat model.
+    UnknownDefaultModel,
+    /// A field that the model's kind requires or forbids.
+    KindFields,
+    /// A model's availability does not cover every plan, or lacks a reason.
+    Availability,
+    /// A model is available on a plan whose endpoints do not serve its surface.
+    PlanCannotServe,
+    /// Video media rules that contradict the mode or each other.
+    MediaRules,
+    /// Flags that contradict each other.
+    InconsistentFlags,
+    /// Two endpoints on one host with different capabilities.
+    HostConflict,
+}
+
+impl Rule {
+    /// The rule's code, shown as `error[code]`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Rule::Io => "io",
+            Rule::Layout => "layout",
+            Rule::TomlSyntax => "toml-syntax",
+            Rule::UnknownKey => "unknown-key",
+            Rule::WrongType => "wrong-type",
+            Rule::MissingKey => "missing-key",
+            Rule::InvalidValue => "invalid-value",
+            Rule::DuplicateId => "duplicate-id",
+            Rule::DanglingReference => "dangling-reference",
+            Rule::AliasShadows => "alias-shadows",
+            Rule::AliasChain => "alias-chain",
+            Rule::AliasCycle => "alias-cycle",
+            Rule::OutputExceedsContext => "output-exceeds-context",
+            Rule::InsecureEndpoint => "insecure-endpoint",
+            Rule::AuthChoiceWithoutEndpoint => "auth-choice-without-endpoint",
+            Rule::UnknownDefaultModel => "unknown-default-model",
+            Rule::KindFields => "kind-fields",
+            Rule::Availability => "availability",
+            Rule::PlanCannotServe => "plan-cannot-serve",
+            Rule::MediaRules => "media-rules",
+            Rule::InconsistentFlags => "inconsistent-flags",
+            Rule::HostConflict => "host-conflict",
+        }
+    }
+}
+
+/// One problem found in the catalog.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The rule that was broken.
+    pub rule: Rule,
+    /// One line saying what is wrong.
+    pub message: String,
+    /// The file, as displayed (relative to where the compiler was pointed).
+    pub file: Option<String>,
+    /// Byte span in the file.
+    pub span: Option<Range<usize>>,
+    /// A short label under the offending text.
+    pub label: Option<String>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic for `rule` with `message`, not yet located.
+    pub fn new(rule: Rule, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule,
+            message: message.into(),
+            file: None,
+            span: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    /// Places the diagnostic in `file` at `span`.
+    pub fn at(mut self, file: &str, span: Option<Range<usize>>) -> Self {
+        self.file = Some(file.to_string());
+        self.span = span;
+        self
+    }
+
+    /// Sets the label shown under the span.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the help line when there is one.
+    pub fn maybe_help(mut self, help: Option<String>) -> Self {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Diagnostics together with the texts of the files they point into.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    diagnostics: Vec<Diagnostic>,
+    sources: BTreeMap<String, Arc<str>>,
+}
+
+impl Report {
+    /// Remembers the text of `file` so diagnostics in it can show the offending line.
+    pub fn add_source(&mut self, file: &str, text: Arc<str>) {
+        self.sources.insert(file.to_string(), text);
+    }
+
+    /// Adds a diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// True when nothing was reported.
+    pub fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
+    /// The diagnostics, sorted by file, then position, then rule.
+    pub fn diagnostics(&self) -> Vec<&Diagnostic> {
+        let mut sorted: Vec<&Diagnostic> = self.diagnostics.iter().collect();
+        sorted.sort_by(|a, b| {
+            (
+                &a.file,
+                a.span.as_ref().map(|s| s.start),
+                a.rule,
+                &a.message,
+            )
+                .cmp(&(
+                    &b.file,
+                    b.span.as_ref().map(|s| s.start),
+                    b.rule,
+                    &b.message,
+                ))
+        });
+        sorted.dedup();
+        sorted
+    }
+
+    /// The 1-based line of byte `offset` in `file`, when its text is known.
+    pub fn line_of(&self, file: &str, offset: usize) -> Option<usize> {
+        self.sources.get(file).map(|text| line_col(text, offset).0)
+    }
+
+    /// `file:line:col` of a diagnostic, when it has a location.
+    pub fn location(&self, diagnostic: &Diagnostic) -> Option<String> {
+        let file = diagnostic.file.as_deref()?;
+        match (&diagnostic.span, self.sources.get(file)) {
+            (Some(span), Some(text)) => {
+                let (line, col) = line_col(text, span.start);
+                Some(format!("{file}:{line}:{col}"))
+            }
+            _ => Some(file.to_string()),
+        }
+    }
+
+    /// Renders every diagnostic the way rustc does, followed by a summary line.
+    /// `styled` adds ANSI colours.
+    pub fn render(&self, styled: bool) -> String {
+        let renderer = if styled {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let diagnostics = self.diagnostics();
+        let mut out = String::new();
+        for d in &diagnostics {
+            out.push_str(&renderer.render(&[self.group(d)]));
+            out.push_str("\n\n");
+        }
+        let n = diagnostics.len();
+        out.push_str(&format!(
+            "error: the catalog has {n} error{}; nothing was generated\n",
+            if n == 1 { "" } else { "s" }
+        ));
+        out
+    }
+
+    fn group<'a>(&'a self, d: &'a Diagnostic) -> Group<'a> {
+        let title = Level::ERROR
+            .primary_title(d.message.as_str())
+            .id(d.rule.code());
+        let mut group = Group::with_title(title);
+        match (&d.file, &d.span) {
+            (Some(file), Some(span)) if self.sources.contains_key(file) => {
+                let text = &self.sources[file];
+                let span = clamp(text, span.clone());
+                let mut annotation = AnnotationKind::Primary.span(span);
+                if let Some(label) = &d.label {
+                    annotation = annotation.label(label.as_str());
+                }
+                group = group.element(
+                    Snippet::source(&**text)
+                        .path(file.as_str())
+                        .annotation(annotation),
+                );
+            }
+            (Some(file), _) => group = group.element(Origin::path(file.as_str())),
+            _ => {}
+        }
+        if let Some(help) = &d.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        group
+    }
+}
+
+/// Keeps a span inside the text and on character boundaries.
+fn clamp(text: &str, span: Range<usize>) -> Range<usize> {
+    let start = floor_char_boundary(text, span.start.min(text.len()));
+    let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let text = "a = 1\nnamé = \"x\"\n";
+        let offset = text.find('"').unwrap();
+        assert_eq!(line_col(text, offset), (2, 8));
+        assert_eq!(line_col(text, 0), (1, 1));
+    }
+
+    #[test]
+    fn renders_like_rustc() {
+        let mut report = Report::default();
+        report.add_source("cat/m.toml", Arc::from("id = \"m\"\nkind = \"chatt\"\n"));
+        report.push(
+            Diagnostic::new(Rule::InvalidValue, "`chatt` is not a model kind")
+                .at("cat/m.toml", Some(16..23))
+                .label("expected one of `chat`, `video`")
+                .help("did you mean `chat`?"),
+        );
+        let out = report.render(false);
+        assert!(
+            out.starts_with("error[invalid-value]: `chatt` is not a model kind\n"),
+            "{out}"
+        );
+        assert!(out.contains("--> cat/m.toml:2:8"), "{out}");
+        assert!(out.contains("2 | kind = \"chatt\""), "{out}");
+        assert!(out.contains("= help: did you mean `chat`?"), "{out}");
+        assert!(
+            out.ends_with("the catalog has 1 error; nothing was generated\n"),
+            "{out}"
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! provcat-compiler: turns the TOML catalog under `catalog/` into checked Rust tables.
+//!
+//! The pipeline, shared by `build.rs` and `provcat catalog check`:
+//!
+//! 1. [`load`]: read every `.toml` file of a catalog folder;
+//! 2. [`tree`]: parse each with spans into a JSON value;
+//! 3. [`schema`]: validate it against the JSON Schema generated from [`source`];
+//! 4. deserialize it into the typed source model;
+//! 5. [`check`]: cross-check everything and build the lookup tables ([`compiled`]);
+//! 6. [`codegen`]: print the tables as Rust.
+//!
+//! Every problem becomes a located [`Diagnostic`]; all of them are reported at once,
+//! sorted by file and line, and nothing is generated while any remain.
+
+pub mod check;
+pub mod codegen;
+pub mod compiled;
+pub mod diagnostic;
+pub mod load;
+pub mod schema;
+pub mod source;
+pub mod suggest;
+pub mod tree;
+pub mod vocab;
+
+use std::path::Path;
+
+pub use compiled::Catalog;
+pub use diagnostic::{Diagnostic, Report, Rule};
+pub use load::SourceFile;
+
+use check::Parsed;
+use load::Placement;
+use schema::FileKind;
+
+/// Compiles in-memory catalog files. Returns the catalog, or every problem found.
+pub fn compile(files: &[SourceFile]) -> Result<Catalog, Report> {
+    let mut report = Report::default();
+    let catalog = compile_into(files, &mut report);
+    if report.is_empty() {
+        Ok(catalog)
+    } else {
+        Err(report)
+    }
+}
+
+/// Reads and compiles the catalog folder `dir`. Paths in diagnostics start with `dir`
+/// as given.
+pub fn compile_dir(dir: &Path) -> Result<Catalog, Report> {
+    let mut report = Report::default();
+    let files = load::load_dir(dir, &mut report);
+    let catalog = compile_into(&files, &mut report);
+    if report.is_empty() {
+        Ok(catalog)
+    } else {
+        Err(report)
+    }
+}
+
+fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
+    let mut providers = Vec::new();
+    let mut models = Vec::new();
+    for file in files {
+        report.add_source(&file.path, file.text.clone());
+        let placement = Placement::of(&file.relative);
+        let Some(kind) = placement.kind() else {
+            report.push(
+                Diagnostic::new(Rule::Layout, "unexpected file in the catalog")
+                    .at(&file.path, None)
+                    .help("a catalog holds `<provider>/provider.toml` and `<provider>/models/<model-id>.toml`; move or remove this file"),
+            );
+            continue;
+        };
+        let (value, index) = match tree::parse(&file.text) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                report.push(
+                    Diagnostic::new(Rule::TomlSyntax, "invalid TOML")
+                        .at(&file.path, e.span())
+                        .label(e.message().trim().to_string())
+                        .help("fix the syntax; see https://toml.io/en/v1.0.0"),
+                );
+                continue;
+            }
+        };
+        let problems = schema::validate(kind, &value, &index, &file.path);
+        if !problems.is_empty() {
+            problems.into_iter().for_each(|d| report.push(d));
+            continue;
+        }
+        let (folder, stem) = match placement {
+            Placement::Provider { folder } => (folder, "provider".to_string()),
+            Placement::Model { folder, stem } => (folder, stem),
+            Placement::Unexpected => continue,
+        };
+        match kind {
+            FileKind::Provider => match typed(&value, file) {
+                Ok(value) => providers.push(Parsed {
+                    file: file.path.clone(),
+                    folder,
+                    stem,
+                    index,
+                    value,
+                }),
+                Err(d) => report.push(d),
+            },
+            FileKind::Model => match typed(&value, file) {
+                Ok(value) => models.push(Parsed {
+                    file: file.path.clone(),
+                    folder,
+                    stem,
+                    index,
+                    value,
+                }),
+                Err(d) => report.push(d),
+            },
+        }
+    }
+    check::check(providers, models, report)
+}
+
+/// Deserializes a schema-valid value. The schema is generated from the same types, so a
+/// failure here is a gap between the two and is reported, not panicked on.
+fn typed<T: serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+    file: &SourceFile,
+) -> Result<T, Diagnostic> {
+    T::deserialize(value).map_err(|e| {
+        Diagnostic::new(
+            Rule::InvalidValue,
+            format!("the file does not fit the catalog model: {e}"),
+        )
+        .at(&file.path, Some(0..0))
+        .help("this is a gap between the schema and the compiler; please report it")
+    })
+}

@@ -1,0 +1,325 @@
+//! JSON Schemas of the catalog files: generated from the source model, and used to
+//! validate each file before it is deserialized.
+//!
+//! The schemas are draft-07 with every subschema inlined, the dialect Taplo (the engine
+//! of the Even Better TOML editor extension) understands. Validation errors are turned
+//! into located diagnostics with a rule and, where it helps, a "did you mean".
+
+use std::sync::LazyLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
+use schemars::generate::SchemaSettings;
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::source::{ModelFile, ProviderFile};
+use crate::suggest;
+use crate::tree::{SpanIndex, push_token};
+
+/// The two kinds of catalog file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    /// `<provider>/provider.toml`
+    Provider,
+    /// `<provider>/models/<id>.toml`
+    Model,
+}
+
+impl FileKind {
+    /// The schema's path under `schemas/`, as committed.
+    pub const fn schema_path(self) -> &'static str {
+        match self {
+            FileKind::Provider => "catalog/provider.schema.json",
+            FileKind::Model => "catalog/model.schema.json",
+        }
+    }
+
+    /// The JSON Schema of this kind of file.
+    pub fn schema(self) -> Value {
+        let generator = SchemaSettings::draft07()
+            .with(|s| s.inline_subschemas = true)
+            .into_generator();
+        let schema = match self {
+            FileKind::Provider => generator.into_root_schema_for::<ProviderFile>(),
+            FileKind::Model => generator.into_root_schema_for::<ModelFile>(),
+        };
+        schema.to_value()
+    }
+
+    fn validator(self) -> Option<&'static Validator> {
+        static PROVIDER: LazyLock<Option<Validator>> =
+            LazyLock::new(|| jsonschema::draft7::new(&FileKind::Provider.schema()).ok());
+        static MODEL: LazyLock<Option<Validator>> =
+            LazyLock::new(|| jsonschema::draft7::new(&FileKind::Model.schema()).ok());
+        match self {
+            FileKind::Provider => PROVIDER.as_ref(),
+            FileKind::Model => MODEL.as_ref(),
+        }
+    }
+}
+
+/// Every committed schema: its path under `schemas/` and its text (pretty JSON plus a
+/// trailing newline).
+pub fn committed_schemas() -> Vec<(&'static str, String)> {
+    [FileKind::Provider, FileKind::Model]
+        .into_iter()
+        .map(|kind| (kind.schema_path(), to_pretty(&kind.schema())))
+        .collect()
+}
+
+/// Pretty-prints a schema the way committed schema files are written.
+pub fn to_pretty(schema: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Validates `value` (parsed from `file`) against the schema of `kind`.
+pub fn validate(kind: FileKind, value: &Value, index: &SpanIndex, file: &str) -> Vec<Diagnostic> {
+    let Some(validator) = kind.validator() else {
+        return vec![Diagnostic::new(
+            Rule::InvalidValue,
+            format!(
+                "internal error: the {} schema does not compile",
+                kind.schema_path()
+            ),
+        )];
+    };
+    let schema = kind.schema();
+    validator
+        .iter_errors(value)
+        .flat_map(|error| to_diagnostics(&error, &schema, index, file))
+        .collect()
+}
+
+fn to_diagnostics(
+    error: &ValidationError<'_>,
+    schema: &Value,
+    index: &SpanIndex,
+    file: &str,
+) -> Vec<Diagnostic> {
+    let pointer = error.instance_path().as_str().to_string();
+    let field = field_name(&pointer);
+    let schema_node = schema_node(schema, error.schema_path().as_str());
+    let value_span = index.value_span(&pointer);
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
+            .iter()
+            .map(|key| {
+                let known = schema_node
+                    .and_then(|n| n.get("properties"))
+                    .and_then(Value::as_object)
+                    .map(|p| p.keys().map(String::as_str).collect::<Vec<_>>())
+                    .unwrap_or_default();
+                let where_ = if pointer.is_empty() {
+                    "at the top level".to_string()
+                } else {
+                    format!("in `{}`", display_pointer(&pointer))
+                };
+                let help = suggest::did_you_mean(&suggest::closest(key, known.iter().copied()))
+                    .unwrap_or_else(|| format!("known keys here: {}", quote_list(&known)));
+                Diagnostic::new(Rule::UnknownKey, format!("unknown key `{key}` {where_}"))
+                    .at(file, index.key_span(&push_token(&pointer, key)))
+                    .label("not defined by the schema")
+                    .help(help)
+            })
+            .collect(),
+        ValidationErrorKind::Required { property } => {
+            let property = property.as_str().unwrap_or_default();
+            let description = schema_node
+                .and_then(|n| n.pointer(&push_token("/properties", property)))
+                .and_then(|p| p.get("description"))
+                .and_then(Value::as_str)
+                .map(|d| format!(": {}", first_sentence(d)))
+                .unwrap_or_default();
+            let (where_, span) = if pointer.is_empty() {
+                ("this file".to_string(), Some(0..0))
+            } else {
+                (
+                    format!("`{}`", display_pointer(&pointer)),
+                    index.key_span(&pointer),
+                )
+            };
+            vec![
+                Diagnostic::new(
+                    Rule::MissingKey,
+                    format!("missing key `{property}` in {where_}"),
+                )
+                .at(file, span)
+                .label(format!("`{property}` is required here"))
+                .help(format!("add `{property}`{description}")),
+            ]
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => toml_type_name(&t.to_string()).to_string(),
+                TypeKind::Multiple(ts) => ts
+                    .into_iter()
+                    .map(|t| toml_type_name(&t.to_string()))
+                    .filter(|t| *t != "null")
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            let found = json_type_name(error.instance());
+            vec![
+                Diagnostic::new(
+                    Rule::WrongType,
+                    format!("wrong type for `{field}`: expected {expected}, found {found}"),
+                )
+                .at(file, value_span)
+                .label(format!("expected {expected}")),
+            ]
+        }
+        ValidationErrorKind::Enum { options } => enum_diagnostic(
+            error.instance(),
+            options.as_array(),
+            &field,
+            file,
+            value_span,
+        ),
+        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. }
+            if const_options(schema_node).is_some() =>
+        {
+            let options = const_options(schema_node);
+            enum_diagnostic(error.instance(), options.as_ref(), &field, file, value_span)
+        }
+        _ => vec![
+            Diagnostic::new(
+                Rule::InvalidValue,
+                format!("invalid value for `{field}`: {error}"),
+            )
+            .at(file, value_span)
+            .label(short_reason(error.kind())),
+        ],
+    }
+}
+
+fn enum_diagnostic(
+    instance: &Value,
+    options: Option<&Vec<Value>>,
+    field: &str,
+    file: &str,
+    span: Option<std::ops::Range<usize>>,
+) -> Vec<Diagnostic> {
+    let names: Vec<&str> = options
+        .map(|o| o.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let shown = instance
+        .as_str()
+        .map_or_else(|| instance.to_string(), str::to_string);
+    let help = instance
+        .as_str()
+        .and_then(|s| suggest::did_you_mean(&suggest::closest(s, names.iter().copied())));
+    vec![
+        Diagnostic::new(
+            Rule::InvalidValue,
+            format!("`{shown}` is not a valid `{field}`"),
+        )
+        .at(file, span)
+        .label(format!("expected one of {}", quote_list(&names)))
+        .maybe_help(help),
+    ]
+}
+
+/// The `const` values of a `oneOf`/`anyOf` whose branches are all constants (how schemars
+/// writes an enum whose values carry descriptions).
+fn const_options(node: Option<&Value>) -> Option<Vec<Value>> {
+    let node = node?;
+    let branches = node
+        .get("oneOf")
+        .or_else(|| node.get("anyOf"))?
+        .as_array()?;
+    branches
+        .iter()
+        .map(|b| b.get("const").cloned())
+        .collect::<Option<Vec<_>>>()
+}
+
+/// The schema node that holds the keyword at `schema_path` (the path minus its last token).
+fn schema_node<'a>(schema: &'a Value, schema_path: &str) -> Option<&'a Value> {
+    let parent = schema_path.rsplit_once('/').map_or("", |(p, _)| p);
+    schema.pointer(parent)
+}
+
+fn field_name(pointer: &str) -> String {
+    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+    // For an array item, name the array: `input[1]`.
+    match tokens.as_slice() {
+        [] => "(file)".to_string(),
+        [.., parent, last] if last.parse::<usize>().is_ok() => {
+            format!("{}[{last}]", unescape(parent))
+        }
+        [.., last] => unescape(last),
+    }
+}
+
+fn display_pointer(pointer: &str) -> String {
+    let mut out = String::new();
+    for token in pointer.split('/').skip(1) {
+        if token.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{token}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&unescape(token));
+        }
+    }
+    out
+}
+
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+fn quote_list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn first_sentence(text: &str) -> &str {
+    text.split(". ")
+        .next()
+        .unwrap_or(text)
+        .trim_end_matches('.')
+}
+
+fn toml_type_name(json: &str) -> &'static str {
+    match json {
+        "object" => "a table",
+        "array" => "an array",
+        "string" => "a string",
+        "integer" => "an integer",
+        "number" => "a number",
+        "boolean" => "a boolean",
+        "null" => "null",
+        _ => "another type",
+    }
+}
+
+fn json_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Object(_) => "a table",
+        Value::Array(_) => "an array",
+        Value::String(_) => "a string",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+        Value::Number(_) => "a float",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "nothing",
+    }
+}
+
+fn short_reason(kind: &ValidationErrorKind) -> String {
+    match kind {
+        ValidationErrorKind::Pattern { pattern } => format!("must match `{pattern}`"),
+        ValidationErrorKind::Minimum { limit } => format!("must be at least {limit}"),
+        ValidationErrorKind::Maximum { limit } => format!("must be at most {limit}"),
+        ValidationErrorKind::MinItems { limit } => format!("needs at least {limit} item(s)"),
+        ValidationErrorKind::MinLength { limit } => format!("needs at least {limit} character(s)"),
+        _ => "not allowed by the schema".to_string(),
+    }
+}

@@ -1,0 +1,185 @@
+//! The built-in catalog: static tables generated from `catalog/` at build time, and
+//! lookups over them.
+//!
+//! Nothing here parses or allocates on a hit: refs, auth choice ids and hosts are
+//! binary-searched in sorted slices. Misses return a [`LookupError`] that carries the
+//! closest known names.
+
+mod types;
+
+pub use types::*;
+
+use provcat_compiler::suggest;
+
+#[allow(clippy::all)]
+mod tables {
+    use super::types::*;
+    include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+}
+
+/// Every provider, sorted by id.
+pub fn providers() -> &'static [Provider] {
+    tables::PROVIDERS
+}
+
+/// Every model, sorted by canonical ref.
+pub fn models() -> &'static [Model] {
+    tables::MODELS
+}
+
+/// Every endpoint of every provider.
+pub fn endpoints() -> impl Iterator<Item = &'static Endpoint> {
+    providers().iter().flat_map(|p| p.endpoints.iter())
+}
+
+/// Every auth choice of every provider.
+pub fn auth_choices() -> impl Iterator<Item = &'static AuthChoice> {
+    providers().iter().flat_map(|p| p.auth_choices.iter())
+}
+
+/// The provider with this id or namespace alias.
+pub fn provider(id: &str) -> Option<&'static Provider> {
+    providers()
+        .iter()
+        .find(|p| p.id == id || p.namespace_aliases.contains(&id))
+}
+
+/// A model found by ref.
+#[derive(Clone, Copy, Debug)]
+pub struct ModelMatch {
+    /// The model.
+    pub model: &'static Model,
+    /// How the typed ref reached it.
+    pub via: RefVia,
+    /// The alias that was typed, when it was not the canonical ref.
+    pub alias: Option<&'static str>,
+}
+
+/// An auth choice found by id.
+#[derive(Clone, Copy, Debug)]
+pub struct AuthChoiceMatch {
+    /// The provider the choice belongs to.
+    pub provider: &'static Provider,
+    /// The canonical auth choice.
+    pub choice: &'static AuthChoice,
+    /// The legacy id that was typed, when it was one.
+    pub legacy_alias: Option<&'static str>,
+}
+
+/// A name that is not in the catalog.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    /// No model has this ref.
+    #[error("unknown model ref `{input}`{}", hint(suggestions))]
+    UnknownModel {
+        /// What was typed.
+        input: String,
+        /// The closest known refs, best first.
+        suggestions: Vec<&'static str>,
+    },
+    /// No auth choice has this id.
+    #[error("unknown auth choice `{input}`{}", hint(suggestions))]
+    UnknownAuthChoice {
+        /// What was typed.
+        input: String,
+        /// The closest known ids, best first.
+        suggestions: Vec<&'static str>,
+    },
+}
+
+fn hint(suggestions: &[&str]) -> String {
+    suggest::did_you_mean(suggestions)
+        .map(|q| format!("; {q}"))
+        .unwrap_or_default()
+}
+
+/// Looks a model up by canonical ref (`qwen/glm-5`) or any alias
+/// (`modelstudio/glm-5`, `alibaba/wan2.6-t2v`).
+pub fn lookup_model(reference: &str) -> Result<ModelMatch, LookupError> {
+    let refs = tables::REFS;
+    match refs.binary_search_by(|e| e.key.cmp(reference)) {
+        Ok(i) => {
+            let entry = &refs[i];
+            Ok(ModelMatch {
+                model: &tables::MODELS[entry.model],
+                via: entry.via,
+                alias: (entry.via != RefVia::Canonical).then_some(entry.key),
+            })
+        }
+        Err(_) => Err(LookupError::UnknownModel {
+            input: reference.to_string(),
+            suggestions: suggest::closest(reference, refs.iter().map(|e| e.key)),
+        }),
+    }
+}
+
+/// Looks an auth choice up by canonical id or legacy alias.
+pub fn lookup_auth_choice(id: &str) -> Result<AuthChoiceMatch, LookupError> {
+    let ids = tables::AUTH_CHOICE_IDS;
+    match ids.binary_search_by(|e| e.key.cmp(id)) {
+        Ok(i) => {
+            let entry = &ids[i];
+            let provider = &tables::PROVIDERS[entry.provider];
+            Ok(AuthChoiceMatch {
+                provider,
+                choice: &provider.auth_choices[entry.choice],
+                legacy_alias: entry.legacy.then_some(entry.key),
+            })
+        }
+        Err(_) => Err(LookupError::UnknownAuthChoice {
+            input: id.to_string(),
+            suggestions: suggest::closest(id, ids.iter().map(|e| e.key)),
+        }),
+    }
+}
+
+/// The catalog endpoint served by `host` (case-insensitive), whose capabilities a custom
+/// provider pointing at the same host inherits.
+pub fn endpoint_for_host(host: &str) -> Option<&'static Endpoint> {
+    let host = host.to_ascii_lowercase();
+    let hosts = tables::HOSTS;
+    let i = hosts.binary_search_by(|e| e.host.cmp(host.as_str())).ok()?;
+    let entry = &hosts[i];
+    tables::PROVIDERS[entry.provider]
+        .endpoints
+        .get(entry.endpoint)
+}
+
+impl Provider {
+    /// The plan with this id.
+    pub fn plan(&self, id: &str) -> Option<&'static Plan> {
+        self.plans.iter().find(|p| p.id == id)
+    }
+
+    /// The region with this id.
+    pub fn region(&self, id: &str) -> Option<&'static Region> {
+        self.regions.iter().find(|r| r.id == id)
+    }
+
+    /// The endpoint serving `plan` in `region`.
+    pub fn endpoint(&self, plan: &str, region: &str) -> Option<&'static Endpoint> {
+        self.endpoints
+            .iter()
+            .find(|e| e.plan == plan && e.region == region)
+    }
+
+    /// The models of this provider.
+    pub fn models(&self) -> impl Iterator<Item = &'static Model> + use<> {
+        let id = self.id;
+        models().iter().filter(move |m| m.provider == id)
+    }
+}
+
+impl AuthChoiceMatch {
+    /// The endpoint this choice selects.
+    pub fn endpoint(&self) -> Option<&'static Endpoint> {
+        self.provider.endpoint(self.choice.plan, self.choice.region)
+    }
+}
+
+impl Model {
+    /// Whether `plan` serves this model (`None` when the plan is unknown).
+    pub fn availability_on(&self, plan: &str) -> Option<&'static PlanAvailability> {
+        self.availability.iter().find(|a| a.plan == plan)
+    }
+}

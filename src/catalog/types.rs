@@ -1,0 +1,235 @@
+//! The types of the generated catalog tables: everything is `'static` and `Copy`-cheap,
+//! built at compile time from `catalog/` and never parsed at run time.
+
+use serde::Serialize;
+
+pub use provcat_compiler::vocab::{
+    ApiKind, AvailabilityStatus, Billing, LifecycleStatus, MediaField, Modality, ModelKind, RefVia,
+    Surface, VideoMode,
+};
+
+/// A provider: its plans, regions, endpoints and auth choices.
+#[derive(Debug, Serialize)]
+pub struct Provider {
+    /// Canonical id, the namespace of its refs (`qwen`).
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Other namespaces that mean this provider (`modelstudio`).
+    pub namespace_aliases: &'static [&'static str],
+    /// Chat wire protocol.
+    pub api: ApiKind,
+    /// Env vars that may hold the key, in the order they are tried.
+    pub auth_env: &'static [&'static str],
+    /// Default model ref.
+    pub default_model: &'static str,
+    /// Key management and docs links.
+    pub links: Links,
+    /// Billing plans.
+    pub plans: &'static [Plan],
+    /// Regions.
+    pub regions: &'static [Region],
+    /// One endpoint per (plan, region).
+    pub endpoints: &'static [Endpoint],
+    /// Onboarding choices.
+    pub auth_choices: &'static [AuthChoice],
+}
+
+/// Links shown to users.
+#[derive(Debug, Serialize)]
+pub struct Links {
+    /// Where keys are managed.
+    pub api_keys: &'static str,
+    /// Documentation.
+    pub docs: &'static str,
+}
+
+/// A billing plan.
+#[derive(Debug, Serialize)]
+pub struct Plan {
+    /// Plan id (`standard`).
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// How it is billed.
+    pub billing: Billing,
+    /// The prefix its keys start with.
+    pub key_prefix: &'static str,
+}
+
+/// A region.
+#[derive(Debug, Serialize)]
+pub struct Region {
+    /// Region id (`cn`).
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+}
+
+/// Where one (plan, region) pair is served.
+#[derive(Debug, Serialize)]
+pub struct Endpoint {
+    /// Provider id.
+    pub provider: &'static str,
+    /// Plan id.
+    pub plan: &'static str,
+    /// Region id.
+    pub region: &'static str,
+    /// OpenAI-compatible base URL.
+    pub base_url: &'static str,
+    /// Native API base URL (video tasks), when served.
+    pub native_base_url: Option<&'static str>,
+    /// Surfaces served.
+    pub surfaces: &'static [Surface],
+    /// What the host supports.
+    pub capabilities: Capabilities,
+}
+
+/// Capabilities of an endpoint's host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Capabilities {
+    /// Streams report usage with `stream_options.include_usage`.
+    pub streaming_usage: bool,
+    /// The `developer` role is accepted.
+    pub developer_role: bool,
+    /// `enable_thinking` / `thinking_budget` are accepted.
+    pub thinking_flags: bool,
+}
+
+/// An onboarding choice.
+#[derive(Debug, Serialize)]
+pub struct AuthChoice {
+    /// Canonical id.
+    pub id: &'static str,
+    /// Provider id.
+    pub provider: &'static str,
+    /// Plan id.
+    pub plan: &'static str,
+    /// Region id.
+    pub region: &'static str,
+    /// Legacy ids that still work.
+    pub legacy_aliases: &'static [&'static str],
+}
+
+/// A model.
+#[derive(Debug, Serialize)]
+pub struct Model {
+    /// Provider id.
+    pub provider: &'static str,
+    /// Model id as the API spells it.
+    pub id: &'static str,
+    /// `<provider>/<id>`.
+    #[serde(rename = "ref")]
+    pub canonical_ref: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Chat or video.
+    pub kind: ModelKind,
+    /// Model line.
+    pub family: Option<&'static str>,
+    /// Input modalities.
+    pub input: &'static [Modality],
+    /// Context window in tokens (chat).
+    pub context_window: Option<u32>,
+    /// Largest output per request (chat).
+    pub max_output_tokens: Option<u32>,
+    /// Produces reasoning output.
+    pub reasoning: bool,
+    /// Thinks unless told not to.
+    pub thinking_by_default: bool,
+    /// Short note.
+    pub notes: Option<&'static str>,
+    /// Every other ref that names this model, sorted.
+    pub aliases: &'static [&'static str],
+    /// Lifecycle.
+    pub lifecycle: Lifecycle,
+    /// Per-plan availability, sorted by plan id.
+    pub availability: &'static [PlanAvailability],
+    /// Video details (video models).
+    pub video: Option<VideoSpec>,
+}
+
+/// Where a model is in its life.
+#[derive(Debug, Serialize)]
+pub struct Lifecycle {
+    /// Status.
+    pub status: LifecycleStatus,
+    /// Ref to use instead.
+    pub replacement: Option<&'static str>,
+}
+
+/// Whether one plan serves a model.
+#[derive(Debug, Serialize)]
+pub struct PlanAvailability {
+    /// Plan id.
+    pub plan: &'static str,
+    /// Status.
+    pub status: AvailabilityStatus,
+    /// Why, and what to do instead.
+    pub reason: Option<&'static str>,
+}
+
+/// How a video model is called.
+#[derive(Debug, Serialize)]
+pub struct VideoSpec {
+    /// Generation mode.
+    pub mode: VideoMode,
+    /// Reference media rules.
+    pub media: MediaRules,
+    /// Accepted resolutions.
+    pub resolutions: &'static [&'static str],
+    /// Accepted aspect ratios.
+    pub ratios: &'static [&'static str],
+}
+
+/// Reference media rules of a video model.
+#[derive(Debug, Serialize)]
+pub struct MediaRules {
+    /// The request field carrying media.
+    pub field: MediaField,
+    /// Fewest items.
+    pub min_items: u32,
+    /// Most items.
+    pub max_items: Option<u32>,
+    /// Most images.
+    pub max_images: Option<u32>,
+    /// Most videos.
+    pub max_videos: Option<u32>,
+    /// Remote http(s) URLs only.
+    pub remote_urls_only: bool,
+}
+
+/// One key of the ref table.
+#[derive(Debug)]
+pub struct RefEntry {
+    /// The ref as typed.
+    pub key: &'static str,
+    /// Index into `MODELS`.
+    pub model: usize,
+    /// Canonical or alias.
+    pub via: RefVia,
+}
+
+/// One key of the auth choice table.
+#[derive(Debug)]
+pub struct AuthChoiceEntry {
+    /// The id as typed.
+    pub key: &'static str,
+    /// Index into `PROVIDERS`.
+    pub provider: usize,
+    /// Index into the provider's `auth_choices`.
+    pub choice: usize,
+    /// A legacy id.
+    pub legacy: bool,
+}
+
+/// One key of the host table.
+#[derive(Debug)]
+pub struct HostEntry {
+    /// Host name, lower case.
+    pub host: &'static str,
+    /// Index into `PROVIDERS`.
+    pub provider: usize,
+    /// Index into the provider's `endpoints`.
+    pub endpoint: usize,
+}

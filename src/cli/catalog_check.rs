@@ -1,0 +1,99 @@
+//! `provcat catalog check [DIR]`: the compiler behind `cargo build`, run on a folder.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use provcat::compiler::{self, Report};
+use serde::Serialize;
+
+use super::Outcome;
+use super::output::{print_json, print_stdout};
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Check a catalog folder with the same compiler and diagnostics as `cargo build`.
+    /// Exits 0 when it is clean, 2 when it is not.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The catalog folder (one sub-folder per provider).
+    #[arg(default_value = "catalog", value_name = "DIR")]
+    dir: PathBuf,
+    /// Print the result as JSON on stdout (diagnostics with file, line and column).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct CheckJson {
+    ok: bool,
+    providers: usize,
+    models: usize,
+    refs: usize,
+    diagnostics: Vec<DiagnosticJson>,
+}
+
+#[derive(Serialize)]
+struct DiagnosticJson {
+    rule: &'static str,
+    message: String,
+    /// `file:line:col`, or the file alone when there is no position.
+    location: Option<String>,
+    label: Option<String>,
+    help: Option<String>,
+}
+
+pub fn run(command: CatalogCommand) -> Outcome {
+    let CatalogCommand::Check(args) = command;
+    let result = compiler::compile_dir(&args.dir);
+    match (result, args.json) {
+        (Ok(c), false) => print_stdout(&format!(
+            "{}: ok ({} provider{}, {} models, {} refs)\n",
+            args.dir.display(),
+            c.providers.len(),
+            if c.providers.len() == 1 { "" } else { "s" },
+            c.models.len(),
+            c.refs.len()
+        )),
+        (Ok(c), true) => print_json(&CheckJson {
+            ok: true,
+            providers: c.providers.len(),
+            models: c.models.len(),
+            refs: c.refs.len(),
+            diagnostics: Vec::new(),
+        }),
+        (Err(report), false) => {
+            let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", report.render(styled));
+            Ok(ExitCode::from(2))
+        }
+        (Err(report), true) => {
+            print_json(&CheckJson {
+                ok: false,
+                providers: 0,
+                models: 0,
+                refs: 0,
+                diagnostics: to_json(&report),
+            })?;
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn to_json(report: &Report) -> Vec<DiagnosticJson> {
+    report
+        .diagnostics()
+        .into_iter()
+        .map(|d| DiagnosticJson {
+            rule: d.rule.code(),
+            message: d.message.clone(),
+            location: report.location(d),
+            label: d.label.clone(),
+            help: d.help.clone(),
+        })
+        .collect()
+}

@@ -1,0 +1,279 @@
+//! `provcat models list` and `provcat models show`.
+
+use std::collections::BTreeMap;
+
+use clap::{Args, Subcommand, ValueEnum};
+use provcat::catalog::{self, AvailabilityStatus, Lifecycle, Model, ModelKind, RefVia, VideoSpec};
+use serde::Serialize;
+
+use super::output::{print_json, print_stdout, print_table, table, thousands};
+use super::{Failure, Outcome};
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// List models, one row each (or a JSON array with --json).
+    List(ListArgs),
+    /// Show one model, found by canonical ref or any alias.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this provider's models (canonical id or namespace alias).
+    #[arg(long, value_name = "PROVIDER")]
+    provider: Option<String>,
+    /// Only models of this kind.
+    #[arg(long, value_enum)]
+    kind: Option<KindArg>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A model ref: `qwen/qwen3.5-plus`, or an alias such as `modelstudio/glm-5`.
+    #[arg(value_name = "REF")]
+    reference: String,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum KindArg {
+    Chat,
+    Video,
+}
+
+impl KindArg {
+    fn kind(self) -> ModelKind {
+        match self {
+            KindArg::Chat => ModelKind::Chat,
+            KindArg::Video => ModelKind::Video,
+        }
+    }
+}
+
+/// A model as `--json` prints it.
+#[derive(Serialize)]
+struct ModelJson<'a> {
+    #[serde(rename = "ref")]
+    canonical_ref: &'a str,
+    provider: &'a str,
+    id: &'a str,
+    name: &'a str,
+    kind: ModelKind,
+    family: Option<&'a str>,
+    input: &'a [catalog::Modality],
+    context_window: Option<u32>,
+    max_output_tokens: Option<u32>,
+    reasoning: bool,
+    thinking_by_default: bool,
+    notes: Option<&'a str>,
+    aliases: &'a [&'a str],
+    lifecycle: &'a Lifecycle,
+    availability: BTreeMap<&'a str, AvailabilityJson<'a>>,
+    video: Option<&'a VideoSpec>,
+}
+
+#[derive(Serialize)]
+struct AvailabilityJson<'a> {
+    status: AvailabilityStatus,
+    reason: Option<&'a str>,
+}
+
+/// `models show --json`: the model plus how the typed ref reached it.
+#[derive(Serialize)]
+struct ShownJson<'a> {
+    #[serde(flatten)]
+    model: ModelJson<'a>,
+    /// The alias that was typed, or null for the canonical ref.
+    alias: Option<&'a str>,
+    via: RefVia,
+}
+
+fn to_json(m: &Model) -> ModelJson<'_> {
+    ModelJson {
+        canonical_ref: m.canonical_ref,
+        provider: m.provider,
+        id: m.id,
+        name: m.name,
+        kind: m.kind,
+        family: m.family,
+        input: m.input,
+        context_window: m.context_window,
+        max_output_tokens: m.max_output_tokens,
+        reasoning: m.reasoning,
+        thinking_by_default: m.thinking_by_default,
+        notes: m.notes,
+        aliases: m.aliases,
+        lifecycle: &m.lifecycle,
+        availability: m
+            .availability
+            .iter()
+            .map(|a| {
+                (
+                    a.plan,
+                    AvailabilityJson {
+                        status: a.status,
+                        reason: a.reason,
+                    },
+                )
+            })
+            .collect(),
+        video: m.video.as_ref(),
+    }
+}
+
+pub fn run(command: ModelsCommand) -> Outcome {
+    match command {
+        ModelsCommand::List(args) => list(args),
+        ModelsCommand::Show(args) => show(args),
+    }
+}
+
+fn list(args: ListArgs) -> Outcome {
+    let provider = match &args.provider {
+        Some(id) => Some(catalog::provider(id).ok_or_else(|| {
+            let ids: Vec<&str> = catalog::providers().iter().map(|p| p.id).collect();
+            Failure::input(format!(
+                "unknown provider `{id}`; known providers: {}",
+                ids.join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    let models: Vec<&Model> = catalog::models()
+        .iter()
+        .filter(|m| provider.is_none_or(|p| m.provider == p.id))
+        .filter(|m| args.kind.is_none_or(|k| m.kind == k.kind()))
+        .collect();
+    if args.json {
+        return print_json(&models.iter().map(|m| to_json(m)).collect::<Vec<_>>());
+    }
+    let mut t = table([
+        "REF",
+        "KIND",
+        "INPUT",
+        "CONTEXT",
+        "MAX OUTPUT",
+        "REASONING",
+        "PLANS",
+        "NOTES",
+    ]);
+    for m in models {
+        t.add_row([
+            m.canonical_ref.to_string(),
+            m.kind.to_string(),
+            join(m.input.iter().map(|i| i.as_str())),
+            m.context_window
+                .map(thousands)
+                .unwrap_or_else(|| "-".into()),
+            m.max_output_tokens
+                .map(thousands)
+                .unwrap_or_else(|| "-".into()),
+            if m.reasoning { "yes" } else { "no" }.to_string(),
+            plans_summary(m),
+            m.notes.unwrap_or_default().to_string(),
+        ]);
+    }
+    print_table(&t)
+}
+
+/// `standard, coding (may be rejected)`: the plans that serve the model.
+fn plans_summary(m: &Model) -> String {
+    join(m.availability.iter().filter_map(|a| match a.status {
+        AvailabilityStatus::Available => Some(a.plan.to_string()),
+        AvailabilityStatus::MayBeRejected => Some(format!("{} (may be rejected)", a.plan)),
+        AvailabilityStatus::Unavailable => None,
+    }))
+}
+
+fn join<S: AsRef<str>>(items: impl Iterator<Item = S>) -> String {
+    items
+        .map(|s| s.as_ref().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn show(args: ShowArgs) -> Outcome {
+    let found =
+        catalog::lookup_model(&args.reference).map_err(|e| Failure::input(e.to_string()))?;
+    let m = found.model;
+    if args.json {
+        return print_json(&ShownJson {
+            model: to_json(m),
+            alias: found.alias,
+            via: found.via,
+        });
+    }
+    let mut out = String::new();
+    let mut line = |key: &str, value: String| out.push_str(&format!("{key:<18} {value}\n"));
+    line("ref", m.canonical_ref.to_string());
+    if let Some(alias) = found.alias {
+        line("typed alias", format!("{alias} ({})", found.via));
+    }
+    line("name", m.name.to_string());
+    line("kind", m.kind.to_string());
+    if let Some(family) = m.family {
+        line("family", family.to_string());
+    }
+    line("input", join(m.input.iter().map(|i| i.as_str())));
+    if let Some(c) = m.context_window {
+        line("context window", format!("{} tokens", thousands(c)));
+    }
+    if let Some(o) = m.max_output_tokens {
+        line("max output", format!("{} tokens", thousands(o)));
+    }
+    if m.kind == ModelKind::Chat {
+        let thinking = if m.thinking_by_default {
+            " (thinks by default)"
+        } else {
+            ""
+        };
+        line(
+            "reasoning",
+            format!("{}{thinking}", if m.reasoning { "yes" } else { "no" }),
+        );
+    }
+    if let Some(notes) = m.notes {
+        line("notes", notes.to_string());
+    }
+    if !m.aliases.is_empty() {
+        line("aliases", m.aliases.join(", "));
+    }
+    line("lifecycle", m.lifecycle.status.to_string());
+    if let Some(r) = m.lifecycle.replacement {
+        line("replacement", r.to_string());
+    }
+    for a in m.availability {
+        let reason = a.reason.map(|r| format!(": {r}")).unwrap_or_default();
+        line(&format!("plan {}", a.plan), format!("{}{reason}", a.status));
+    }
+    if let Some(v) = &m.video {
+        line("video mode", v.mode.to_string());
+        let r = &v.media;
+        let max = r
+            .max_items
+            .map_or("no documented limit".into(), |n| n.to_string());
+        line("media field", r.field.to_string());
+        line("media items", format!("{}..{max}", r.min_items));
+        if let Some(n) = r.max_images {
+            line("max images", n.to_string());
+        }
+        if let Some(n) = r.max_videos {
+            line("max videos", n.to_string());
+        }
+        if r.remote_urls_only {
+            line("media sources", "remote http(s) URLs only".to_string());
+        }
+        if !v.resolutions.is_empty() {
+            line("resolutions", v.resolutions.join(", "));
+        }
+        if !v.ratios.is_empty() {
+            line("ratios", v.ratios.join(", "));
+        }
+    }
+    print_stdout(&out)
+}
