@@ -29,7 +29,7 @@ pub use compiled::Catalog;
 pub use diagnostic::{Diagnostic, Report, Rule};
 pub use load::SourceFile;
 
-use check::Parsed;
+use check::{Parsed, Unchecked};
 use load::Placement;
 use schema::FileKind;
 
@@ -60,63 +60,87 @@ pub fn compile_dir(dir: &Path) -> Result<Catalog, Report> {
 fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
     let mut providers = Vec::new();
     let mut models = Vec::new();
+    let mut unchecked = Unchecked::default();
     for file in files {
         report.add_source(&file.path, file.text.clone());
         let placement = Placement::of(&file.relative);
-        let Some(kind) = placement.kind() else {
-            report.push(
-                Diagnostic::new(Rule::Layout, "unexpected file in the catalog")
-                    .at(&file.path, None)
-                    .help("a catalog holds `<provider>/provider.toml` and `<provider>/models/<model-id>.toml`; move or remove this file"),
-            );
-            continue;
-        };
-        let (value, index) = match tree::parse(&file.text) {
-            Ok(parsed) => parsed,
-            Err(e) => {
+        let parsed = match placement.kind() {
+            Some(kind) => parse_file(file, kind, report),
+            None => {
                 report.push(
-                    Diagnostic::new(Rule::TomlSyntax, "invalid TOML")
-                        .at(&file.path, e.span())
-                        .label(e.message().trim().to_string())
-                        .help("fix the syntax; see https://toml.io/en/v1.0.0"),
+                    Diagnostic::new(Rule::Layout, "unexpected file in the catalog")
+                        .at(&file.path, None)
+                        .help("a catalog holds `<provider>/provider.toml` and `<provider>/models/<model-id>.toml`; move or remove this file"),
                 );
                 continue;
             }
         };
-        let problems = schema::validate(kind, &value, &index, &file.path);
-        if !problems.is_empty() {
-            problems.into_iter().for_each(|d| report.push(d));
-            continue;
-        }
-        let (folder, stem) = match placement {
-            Placement::Provider { folder } => (folder, "provider".to_string()),
-            Placement::Model { folder, stem } => (folder, stem),
-            Placement::Unexpected => continue,
-        };
-        match kind {
-            FileKind::Provider => match typed(&value, file) {
+        match (placement, parsed) {
+            (Placement::Provider { folder }, Some((value, index))) => match typed(&value, file) {
                 Ok(value) => providers.push(Parsed {
                     file: file.path.clone(),
                     folder,
-                    stem,
+                    stem: "provider".into(),
                     index,
                     value,
                 }),
-                Err(d) => report.push(d),
+                Err(d) => {
+                    report.push(d);
+                    unchecked.providers.insert(folder);
+                }
             },
-            FileKind::Model => match typed(&value, file) {
-                Ok(value) => models.push(Parsed {
-                    file: file.path.clone(),
-                    folder,
-                    stem,
-                    index,
-                    value,
-                }),
-                Err(d) => report.push(d),
-            },
+            (Placement::Model { folder, stem }, Some((value, index))) => {
+                match typed(&value, file) {
+                    Ok(value) => models.push(Parsed {
+                        file: file.path.clone(),
+                        folder,
+                        stem,
+                        index,
+                        value,
+                    }),
+                    Err(d) => {
+                        report.push(d);
+                        unchecked.models.insert(format!("{folder}/{stem}"));
+                    }
+                }
+            }
+            (Placement::Provider { folder }, None) => {
+                unchecked.providers.insert(folder);
+            }
+            (Placement::Model { folder, stem }, None) => {
+                unchecked.models.insert(format!("{folder}/{stem}"));
+            }
+            (Placement::Unexpected, _) => {}
         }
     }
-    check::check(providers, models, report)
+    check::check(providers, models, &unchecked, report)
+}
+
+/// Parses a file and validates it against its schema; problems go to `report`.
+fn parse_file(
+    file: &SourceFile,
+    kind: FileKind,
+    report: &mut Report,
+) -> Option<(serde_json::Value, tree::SpanIndex)> {
+    let (value, index) = match tree::parse(&file.text) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            report.push(
+                Diagnostic::new(Rule::TomlSyntax, "invalid TOML")
+                    .at(&file.path, e.span())
+                    .label(e.message().trim().to_string())
+                    .help("fix the syntax; see https://toml.io/en/v1.0.0"),
+            );
+            return None;
+        }
+    };
+    let problems = schema::validate(kind, &value, &index, &file.path);
+    if problems.is_empty() {
+        Some((value, index))
+    } else {
+        problems.into_iter().for_each(|d| report.push(d));
+        None
+    }
 }
 
 /// Deserializes a schema-valid value. The schema is generated from the same types, so a

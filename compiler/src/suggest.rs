@@ -30,12 +30,15 @@ const THRESHOLD: f64 = 0.7;
 
 fn score(needle: &str, candidate: &str) -> f64 {
     let lower = candidate.to_ascii_lowercase();
-    let whole = similarity(needle, &lower);
-    let tail = match (needle.contains('/'), lower.split_once('/')) {
-        (false, Some((_, id))) => similarity(needle, id),
-        _ => 0.0,
-    };
-    whole.max(tail)
+    match (needle.split_once('/'), lower.split_once('/')) {
+        // Both are refs: a shared namespace says little, so the id part weighs most.
+        (Some((ns_a, id_a)), Some((ns_b, id_b))) => {
+            0.25 * similarity(ns_a, ns_b) + 0.75 * similarity(id_a, id_b)
+        }
+        // A bare id against a ref: compare with the ref's id part too.
+        (None, Some((_, id))) => similarity(needle, &lower).max(similarity(needle, id)),
+        _ => similarity(needle, &lower),
+    }
 }
 
 fn similarity(a: &str, b: &str) -> f64 {

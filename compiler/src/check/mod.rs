@@ -9,6 +9,7 @@ mod models;
 mod providers;
 mod refs;
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::compiled::{Catalog, Model};
@@ -48,16 +49,34 @@ impl<T> Parsed<T> {
     }
 }
 
+/// Files that exist but could not be checked (they have errors of their own). Checks
+/// that would only repeat those errors (a "missing" model that is merely broken) skip them.
+#[derive(Clone, Debug, Default)]
+pub struct Unchecked {
+    /// Provider folders whose `provider.toml` is broken.
+    pub providers: HashSet<String>,
+    /// Canonical refs (`<folder>/<stem>`) of broken model files.
+    pub models: HashSet<String>,
+}
+
 /// Runs every check and builds the catalog's tables. Problems go to `report`.
 pub fn check(
     mut providers: Vec<Parsed<ProviderFile>>,
     mut models: Vec<Parsed<ModelFile>>,
+    unchecked: &Unchecked,
     report: &mut Report,
 ) -> Catalog {
     providers.sort_by(|a, b| a.value.id.cmp(&b.value.id).then(a.file.cmp(&b.file)));
     providers::check_all(&providers, report);
+    // A model whose id differs from its file name is reported once (layout); refs to the
+    // name its file promises should not be reported again as missing.
+    let mut unchecked = unchecked.clone();
+    for m in models.iter().filter(|m| m.stem != m.value.id) {
+        unchecked.models.insert(format!("{}/{}", m.folder, m.stem));
+    }
+    let unchecked = &unchecked;
     models.sort_by(|a, b| (&a.folder, &a.value.id).cmp(&(&b.folder, &b.value.id)));
-    models::check_all(&providers, &models, report);
+    models::check_all(&providers, &models, unchecked, report);
 
     let mut catalog = Catalog {
         providers: providers.iter().map(|p| p.value.clone()).collect(),
@@ -82,9 +101,9 @@ pub fn check(
     catalog.models = order.iter().map(|&i| catalog.models[i].clone()).collect();
     let models: Vec<&Parsed<ModelFile>> = order.iter().map(|&i| &models[i]).collect();
 
-    catalog.refs = refs::ref_table(&providers, &models, &catalog, report);
-    refs::check_default_models(&providers, &catalog, report);
-    refs::check_replacements(&models, &catalog, report);
+    catalog.refs = refs::ref_table(&providers, &models, &catalog, unchecked, report);
+    refs::check_default_models(&providers, &catalog, unchecked, report);
+    refs::check_replacements(&models, &catalog, unchecked, report);
     catalog.auth_choice_ids = providers::auth_choice_table(&providers);
     catalog.hosts = providers::host_table(&providers, report);
     catalog

@@ -1,7 +1,7 @@
 //! Checks of model files: placement, kind-specific fields, limits, availability and
 //! video media rules.
 
-use super::{Parsed, report_duplicates};
+use super::{Parsed, Unchecked, report_duplicates};
 use crate::diagnostic::{Report, Rule};
 use crate::source::{ModelFile, ProviderFile, VideoSpec};
 use crate::suggest;
@@ -11,6 +11,7 @@ use crate::vocab::{AvailabilityStatus, MediaField, ModelKind, Surface, VideoMode
 pub fn check_all(
     providers: &[Parsed<ProviderFile>],
     models: &[Parsed<ModelFile>],
+    unchecked: &Unchecked,
     report: &mut Report,
 ) {
     for m in models {
@@ -33,6 +34,8 @@ pub fn check_all(
         }
         match providers.iter().find(|p| p.folder == m.folder) {
             Some(p) => check_one(&p.value, m, report),
+            // The provider file exists but is broken; its own errors say so.
+            None if unchecked.providers.contains(&m.folder) => {}
             None => report.push(
                 m.error(
                     Rule::Layout,
@@ -170,7 +173,8 @@ fn check_kind_fields(m: &Parsed<ModelFile>, report: &mut Report) {
 
 fn check_availability(provider: &ProviderFile, m: &Parsed<ModelFile>, report: &mut Report) {
     let v = &m.value;
-    let plans: Vec<&str> = provider.plans.iter().map(|p| p.id.as_str()).collect();
+    let mut plans: Vec<&str> = provider.plans.iter().map(|p| p.id.as_str()).collect();
+    plans.dedup();
     let surface = match v.kind {
         ModelKind::Chat => Surface::Chat,
         ModelKind::Video => Surface::Video,
@@ -208,7 +212,10 @@ fn check_availability(provider: &ProviderFile, m: &Parsed<ModelFile>, report: &m
             .endpoints
             .iter()
             .any(|e| e.plan == *plan && e.surfaces.contains(&surface));
-        if availability.status != AvailabilityStatus::Unavailable && !serves {
+        if availability.status != AvailabilityStatus::Unavailable
+            && !serves
+            && super::providers::endpoints_sound(provider)
+        {
             report.push(
                 m.error(
                     Rule::PlanCannotServe,

@@ -168,7 +168,11 @@ fn check_one(p: &Parsed<ProviderFile>, report: &mut Report) {
             &regions,
             report,
         );
-        if plan_ok && region_ok && !pairs.contains_key(&(c.plan.as_str(), c.region.as_str())) {
+        if plan_ok
+            && region_ok
+            && endpoints_sound(v)
+            && !pairs.contains_key(&(c.plan.as_str(), c.region.as_str()))
+        {
             report.push(
                 p.error(
                     Rule::AuthChoiceWithoutEndpoint,
@@ -184,6 +188,14 @@ fn check_one(p: &Parsed<ProviderFile>, report: &mut Report) {
     }
 }
 
+/// True when every endpoint names a known plan and region, so "no endpoint for …"
+/// conclusions can be trusted (otherwise they only repeat a dangling reference).
+pub fn endpoints_sound(p: &ProviderFile) -> bool {
+    p.endpoints.iter().all(|e| {
+        p.plans.iter().any(|x| x.id == e.plan) && p.regions.iter().any(|x| x.id == e.region)
+    })
+}
+
 /// Reports `value` when it is not one of `known`; returns whether it is known.
 fn dangling<T>(
     p: &Parsed<T>,
@@ -196,6 +208,9 @@ fn dangling<T>(
     if known.contains(&value) {
         return true;
     }
+    let mut known = known.to_vec();
+    known.sort_unstable();
+    known.dedup();
     let help = suggest::did_you_mean(&suggest::closest(value, known.iter().copied()))
         .unwrap_or_else(|| {
             format!(

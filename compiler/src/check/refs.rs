@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Parsed;
+use super::{Parsed, Unchecked};
 use crate::compiled::{Catalog, RefEntry};
 use crate::diagnostic::{Report, Rule};
 use crate::source::{ModelFile, ProviderFile};
@@ -16,6 +16,7 @@ pub fn ref_table(
     providers: &[Parsed<ProviderFile>],
     models: &[&Parsed<ModelFile>],
     catalog: &Catalog,
+    unchecked: &Unchecked,
     report: &mut Report,
 ) -> Vec<RefEntry> {
     let mut table: BTreeMap<String, (usize, RefVia)> = BTreeMap::new();
@@ -27,10 +28,31 @@ pub fn ref_table(
             .get(key)
             .map(|(i, _)| catalog.models[*i].canonical_ref.clone())
     };
+    // Namespaces that are aliases of a provider: refs in them are derived, not declared.
+    let namespace_of: BTreeMap<&str, &str> = providers
+        .iter()
+        .flat_map(|p| {
+            p.value
+                .namespace_aliases
+                .iter()
+                .map(|a| (a.as_str(), p.value.id.as_str()))
+        })
+        .collect();
     // Model aliases, declared in model files.
     for (i, m) in models.iter().enumerate() {
         for (j, alias) in m.value.aliases.iter().enumerate() {
-            if let Some(existing) = canonical(alias, &table) {
+            let namespace = alias.split('/').next().unwrap_or_default();
+            if let Some(provider) = namespace_of.get(namespace) {
+                report.push(
+                    m.error(
+                        Rule::AliasShadows,
+                        &format!("/aliases/{j}"),
+                        format!("alias `{alias}` is in `{namespace}`, a namespace alias of provider `{provider}`"),
+                    )
+                    .label("refs in this namespace are derived from the provider's")
+                    .help("every `<provider-id>/<id>` ref already resolves under the namespace alias; remove this alias"),
+                );
+            } else if let Some(existing) = canonical(alias, &table) {
                 report.push(
                     m.error(Rule::AliasShadows, &format!("/aliases/{j}"), format!("alias `{alias}` already means `{existing}`"))
                         .label("shadows an existing ref")
@@ -83,13 +105,25 @@ pub fn ref_table(
                         end.map(|e| format!(": `{e}`")).unwrap_or_default()
                     )),
                 ),
-                Followed::Direct => match table
-                    .get(target)
-                    .filter(|(_, via)| *via == RefVia::Canonical)
-                {
-                    Some(&(i, _)) => {
+                Followed::Direct => match table.get(target) {
+                    Some(&(i, RefVia::Canonical)) => {
                         table.insert(alias.clone(), (i, RefVia::Alias));
                     }
+                    Some(&(i, _)) => report.push(
+                        p.error(
+                            Rule::AliasChain,
+                            &pointer,
+                            format!(
+                                "ref alias `{alias}` points at `{target}`, which is itself an alias"
+                            ),
+                        )
+                        .label("aliases may not point at aliases")
+                        .help(format!(
+                            "point it at the canonical ref directly: `{}`",
+                            catalog.models[i].canonical_ref
+                        )),
+                    ),
+                    None if unchecked.models.contains(target) => {}
                     None => report.push(unknown_ref(
                         p,
                         &pointer,
@@ -105,7 +139,12 @@ pub fn ref_table(
     let mut expanded = Vec::new();
     for p in providers {
         let prefix = format!("{}/", p.value.id);
-        for namespace in &p.value.namespace_aliases {
+        let distinct = p
+            .value
+            .namespace_aliases
+            .iter()
+            .filter(|n| !providers.iter().any(|q| q.value.id == **n));
+        for namespace in distinct {
             for (key, &(i, via)) in table.range(prefix.clone()..) {
                 let Some(rest) = key.strip_prefix(&prefix) else {
                     break;
@@ -187,10 +226,14 @@ fn unknown_ref<T>(
 pub fn check_default_models(
     providers: &[Parsed<ProviderFile>],
     catalog: &Catalog,
+    unchecked: &Unchecked,
     report: &mut Report,
 ) {
     for p in providers {
         let target = &p.value.default_model;
+        if unchecked.models.contains(target) {
+            continue;
+        }
         let found = catalog.refs.iter().find(|e| e.key == *target);
         let problem = match found.map(|e| (e, &catalog.models[e.model])) {
             None => {
@@ -209,7 +252,7 @@ pub fn check_default_models(
                 format!("default model `{target}` is an alias"),
                 Some(format!("use the canonical ref `{}`", m.canonical_ref)),
             )),
-            Some((_, m)) if m.provider != p.value.id => Some((
+            Some((_, m)) if m.provider != p.folder => Some((
                 format!(
                     "default model `{target}` belongs to provider `{}`",
                     m.provider
@@ -236,7 +279,12 @@ pub fn check_default_models(
 }
 
 /// Lifecycle replacements must be canonical refs of other models, without cycles.
-pub fn check_replacements(models: &[&Parsed<ModelFile>], catalog: &Catalog, report: &mut Report) {
+pub fn check_replacements(
+    models: &[&Parsed<ModelFile>],
+    catalog: &Catalog,
+    unchecked: &Unchecked,
+    report: &mut Report,
+) {
     let replacement_of = |i: usize| catalog.models[i].source.lifecycle.replacement.as_deref();
     let index_of = |r: &str| catalog.models.iter().position(|m| m.canonical_ref == r);
     for (i, m) in models.iter().enumerate() {
@@ -245,6 +293,9 @@ pub fn check_replacements(models: &[&Parsed<ModelFile>], catalog: &Catalog, repo
         };
         let pointer = "/lifecycle/replacement";
         let Some(mut next) = index_of(target) else {
+            if unchecked.models.contains(target) {
+                continue;
+            }
             report.push(unknown_ref(*m, pointer, target, catalog, "replacement"));
             continue;
         };
