@@ -1,0 +1,7 @@
+//! provcat's integration tests: one binary, one module per area.
+
+mod broken_catalogs;
+mod cli;
+mod schemas;
+mod seed_facts;
+mod support;
