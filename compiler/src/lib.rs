@@ -76,39 +76,33 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
             }
         };
         match (placement, parsed) {
-            (Placement::Provider { folder }, Some((value, index))) => match typed(&value, file) {
-                Ok(value) => providers.push(Parsed {
-                    file: file.path.clone(),
-                    folder,
-                    stem: "provider".into(),
-                    index,
-                    value,
-                }),
-                Err(d) => {
-                    report.push(d);
-                    unchecked.providers.insert(folder);
+            (Placement::Provider { folder }, Some((value, index))) => {
+                match typed(&value, file, report) {
+                    Some(value) => providers.push(Parsed {
+                        file: file.path.clone(),
+                        folder,
+                        stem: "provider".into(),
+                        index,
+                        value,
+                    }),
+                    None => _ = unchecked.providers.insert(folder),
                 }
-            },
+            }
             (Placement::Model { folder, stem }, Some((value, index))) => {
-                match typed(&value, file) {
-                    Ok(value) => models.push(Parsed {
+                match typed(&value, file, report) {
+                    Some(value) => models.push(Parsed {
                         file: file.path.clone(),
                         folder,
                         stem,
                         index,
                         value,
                     }),
-                    Err(d) => {
-                        report.push(d);
-                        unchecked.models.insert(format!("{folder}/{stem}"));
-                    }
+                    None => _ = unchecked.models.insert(format!("{folder}/{stem}")),
                 }
             }
-            (Placement::Provider { folder }, None) => {
-                unchecked.providers.insert(folder);
-            }
+            (Placement::Provider { folder }, None) => _ = unchecked.providers.insert(folder),
             (Placement::Model { folder, stem }, None) => {
-                unchecked.models.insert(format!("{folder}/{stem}"));
+                _ = unchecked.models.insert(format!("{folder}/{stem}"))
             }
             (Placement::Unexpected, _) => {}
         }
@@ -148,13 +142,18 @@ fn parse_file(
 fn typed<T: serde::de::DeserializeOwned>(
     value: &serde_json::Value,
     file: &SourceFile,
-) -> Result<T, Diagnostic> {
-    T::deserialize(value).map_err(|e| {
-        Diagnostic::new(
-            Rule::InvalidValue,
-            format!("the file does not fit the catalog model: {e}"),
-        )
-        .at(&file.path, Some(0..0))
-        .help("this is a gap between the schema and the compiler; please report it")
-    })
+    report: &mut Report,
+) -> Option<T> {
+    T::deserialize(value)
+        .map_err(|e| {
+            report.push(
+                Diagnostic::new(
+                    Rule::InvalidValue,
+                    format!("the file does not fit the catalog model: {e}"),
+                )
+                .at(&file.path, Some(0..0))
+                .help("this is a gap between the schema and the compiler; please report it"),
+            )
+        })
+        .ok()
 }

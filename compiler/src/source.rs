@@ -205,21 +205,28 @@ pub struct ModelFile {
 }
 
 /// Where a model is in its life.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lifecycle {
     /// Lifecycle status.
-    #[serde(default)]
+    #[serde(default = "active")]
     pub status: LifecycleStatus,
     /// The canonical ref to use instead (required when deprecated or retired).
     #[serde(default)]
     pub replacement: Option<String>,
 }
 
-impl Default for LifecycleStatus {
+impl Default for Lifecycle {
     fn default() -> Self {
-        LifecycleStatus::Active
+        Lifecycle {
+            status: LifecycleStatus::Active,
+            replacement: None,
+        }
     }
+}
+
+fn active() -> LifecycleStatus {
+    LifecycleStatus::Active
 }
 
 /// Whether one plan serves a model.
