@@ -44,7 +44,17 @@ impl FileKind {
             FileKind::Provider => generator.into_root_schema_for::<ProviderFile>(),
             FileKind::Model => generator.into_root_schema_for::<ModelFile>(),
         };
-        schema.to_value()
+        let mut value = schema.to_value();
+        if let Some(root) = value.as_object_mut() {
+            root.insert(
+                "$comment".to_string(),
+                Value::String(format!(
+                    "@generated from the provcat-compiler source model; do not edit. Regenerate with `cargo run -- schema --write` ({}).",
+                    self.schema_path()
+                )),
+            );
+        }
+        value
     }
 
     fn validator(self) -> Option<&'static Validator> {
