@@ -216,7 +216,13 @@ fn schema_write_reproduces_the_committed_schemas() {
 fn the_readme_example_model_compiles() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let section = readme.split("## Adding a model").nth(1).unwrap();
-    let example = section.split("```toml\n").nth(1).unwrap().split("```").next().unwrap();
+    let example = section
+        .split("```toml\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
     let id = example
         .lines()
         .find_map(|l| l.strip_prefix("id = \""))
@@ -225,7 +231,11 @@ fn the_readme_example_model_compiles() {
 
     let dir = tempfile::tempdir().unwrap();
     crate::support::copy_tree(&root().join("catalog"), &dir.path().join("catalog"));
-    std::fs::write(dir.path().join(format!("catalog/qwen/models/{id}.toml")), example).unwrap();
+    std::fs::write(
+        dir.path().join(format!("catalog/qwen/models/{id}.toml")),
+        example,
+    )
+    .unwrap();
     let out = provcat(dir.path(), &["catalog", "check"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let catalog = provcat::compiler::compile_dir(&dir.path().join("catalog")).unwrap();

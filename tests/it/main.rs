@@ -2,6 +2,7 @@
 
 mod broken_catalogs;
 mod cli;
+mod generated;
 mod schemas;
 mod seed_facts;
 mod support;
