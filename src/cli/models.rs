@@ -254,11 +254,13 @@ fn show(args: ShowArgs) -> Outcome {
     if let Some(v) = &m.video {
         line("video mode", v.mode.to_string());
         let r = &v.media;
-        let max = r
-            .max_items
-            .map_or("no documented limit".into(), |n| n.to_string());
         line("media field", r.field.to_string());
-        line("media items", format!("{}..{max}", r.min_items));
+        let items = match r.max_items {
+            Some(max) if max == r.min_items => format!("exactly {max}"),
+            Some(max) => format!("{} to {max}", r.min_items),
+            None => format!("at least {}", r.min_items),
+        };
+        line("media items", items);
         if let Some(n) = r.max_images {
             line("max images", n.to_string());
         }
