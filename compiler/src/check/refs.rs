@@ -91,38 +91,17 @@ pub fn ref_table(
                     )
                     .help("point every alias at a canonical `<provider>/<id>` ref"),
                 ),
-                Followed::Chain(end) => report.push(
-                    p.error(
-                        Rule::AliasChain,
-                        &pointer,
-                        format!(
-                            "ref alias `{alias}` points at `{target}`, which is itself an alias"
-                        ),
-                    )
-                    .label("aliases may not point at aliases")
-                    .help(format!(
-                        "point it at the canonical ref directly{}",
-                        end.map(|e| format!(": `{e}`")).unwrap_or_default()
-                    )),
-                ),
+                Followed::Chain(end) => {
+                    report.push(alias_chain(p, &pointer, alias, target, end.as_deref()))
+                }
                 Followed::Direct => match table.get(target) {
                     Some(&(i, RefVia::Canonical)) => {
                         table.insert(alias.clone(), (i, RefVia::Alias));
                     }
-                    Some(&(i, _)) => report.push(
-                        p.error(
-                            Rule::AliasChain,
-                            &pointer,
-                            format!(
-                                "ref alias `{alias}` points at `{target}`, which is itself an alias"
-                            ),
-                        )
-                        .label("aliases may not point at aliases")
-                        .help(format!(
-                            "point it at the canonical ref directly: `{}`",
-                            catalog.models[i].canonical_ref
-                        )),
-                    ),
+                    Some(&(i, _)) => {
+                        let end = catalog.models[i].canonical_ref.as_str();
+                        report.push(alias_chain(p, &pointer, alias, target, Some(end)))
+                    }
                     None if unchecked.models.contains(target) => {}
                     None => report.push(unknown_ref(
                         p,
@@ -172,6 +151,25 @@ pub fn ref_table(
         .into_iter()
         .map(|(key, (model, via))| RefEntry { key, model, via })
         .collect()
+}
+
+fn alias_chain(
+    p: &Parsed<ProviderFile>,
+    pointer: &str,
+    alias: &str,
+    target: &str,
+    end: Option<&str>,
+) -> crate::diagnostic::Diagnostic {
+    p.error(
+        Rule::AliasChain,
+        pointer,
+        format!("ref alias `{alias}` points at `{target}`, which is itself an alias"),
+    )
+    .label("aliases may not point at aliases")
+    .help(format!(
+        "point it at the canonical ref directly{}",
+        end.map(|e| format!(": `{e}`")).unwrap_or_default()
+    ))
 }
 
 enum Followed {
