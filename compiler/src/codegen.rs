@@ -27,14 +27,13 @@ pub fn generate(catalog: &Catalog) -> String {
     out.push_str("];\n\n");
 
     out.push_str("/// Every model, sorted by canonical ref.\npub static MODELS: &[Model] = &[\n");
-    for (i, m) in catalog.models.iter().enumerate() {
-        let aliases: Vec<&str> = catalog
-            .refs
-            .iter()
-            .filter(|e| e.model == i && e.via != RefVia::Canonical)
-            .map(|e| e.key.as_str())
-            .collect();
-        model(&mut out, &m.provider, &m.canonical_ref, &m.source, &aliases);
+    // Each model's aliases in ref order, gathered in one pass over the refs.
+    let mut aliases: Vec<Vec<&str>> = vec![Vec::new(); catalog.models.len()];
+    for e in catalog.refs.iter().filter(|e| e.via != RefVia::Canonical) {
+        aliases[e.model].push(&e.key);
+    }
+    for (m, aliases) in catalog.models.iter().zip(&aliases) {
+        model(&mut out, &m.provider, &m.canonical_ref, &m.source, aliases);
     }
     out.push_str("];\n\n");
 
