@@ -3,9 +3,18 @@
 //! - [`catalog`]: the built-in providers, plans, regions, endpoints, auth choices and
 //!   models, generated at build time from the TOML under `catalog/`, with lookups by ref,
 //!   alias, auth choice id and host.
+//! - [`config`]: the user's config file (TOML or JSON), its schema, the `.env` beside it.
+//! - [`resolve`]: a ref + the config + the environment → a [`resolve::Target`]: endpoint,
+//!   capabilities and key, each with the reason it is what it is.
+//! - [`secret`]: API keys that cannot be printed.
 //! - [`provcat_compiler`] (re-exported as [`compiler`]): the compiler behind `build.rs`
 //!   and `provcat catalog check`.
 
+pub mod atomic;
 pub mod catalog;
+pub mod config;
+pub mod onboard;
+pub mod resolve;
+pub mod secret;
 
 pub use provcat_compiler as compiler;

@@ -20,6 +20,8 @@ pub enum Rule {
     Layout,
     /// The file is not valid TOML.
     TomlSyntax,
+    /// The file is not valid JSON (user config files may be JSON).
+    JsonSyntax,
     /// A key the schema does not define.
     UnknownKey,
     /// A value of the wrong type.
@@ -67,6 +69,7 @@ impl Rule {
             Rule::Io => "io",
             Rule::Layout => "layout",
             Rule::TomlSyntax => "toml-syntax",
+            Rule::JsonSyntax => "json-syntax",
             Rule::UnknownKey => "unknown-key",
             Rule::WrongType => "wrong-type",
             Rule::MissingKey => "missing-key",
@@ -229,6 +232,18 @@ impl Report {
     /// Renders every diagnostic the way rustc does, followed by a summary line.
     /// `styled` adds ANSI colours.
     pub fn render(&self, styled: bool) -> String {
+        let mut out = self.render_diagnostics(styled);
+        let n = self.diagnostics().len();
+        out.push_str(&format!(
+            "error: the catalog has {n} error{}; nothing was generated\n",
+            if n == 1 { "" } else { "s" }
+        ));
+        out
+    }
+
+    /// Renders every diagnostic, each followed by a blank line, without a summary (for
+    /// problems outside a catalog, such as a user's config file).
+    pub fn render_diagnostics(&self, styled: bool) -> String {
         let renderer = if styled {
             Renderer::styled()
         } else {
@@ -240,11 +255,6 @@ impl Report {
             out.push_str(&renderer.render(&[self.group(d)]));
             out.push_str("\n\n");
         }
-        let n = diagnostics.len();
-        out.push_str(&format!(
-            "error: the catalog has {n} error{}; nothing was generated\n",
-            if n == 1 { "" } else { "s" }
-        ));
         out
     }
 

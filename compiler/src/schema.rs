@@ -96,10 +96,22 @@ pub fn validate(kind: FileKind, value: &Value, index: &SpanIndex, file: &str) ->
             ),
         )];
     };
-    let schema = kind.schema();
+    validate_with(validator, &kind.schema(), value, index, file)
+}
+
+/// Validates `value` (parsed from `file`) against `schema`, compiled as `validator`: the
+/// same diagnostics for any schema generated the way the catalog schemas are (the user
+/// config's, for one).
+pub fn validate_with(
+    validator: &Validator,
+    schema: &Value,
+    value: &Value,
+    index: &SpanIndex,
+    file: &str,
+) -> Vec<Diagnostic> {
     validator
         .iter_errors(value)
-        .flat_map(|error| to_diagnostics(&error, &schema, index, file))
+        .flat_map(|error| to_diagnostics(&error, schema, index, file))
         .collect()
 }
 
@@ -194,6 +206,21 @@ fn to_diagnostics(
             let options = const_options(schema_node);
             enum_diagnostic(error.instance(), options.as_ref(), &field, file, value_span)
         }
+        // A string with suggested values (`anyOf: [{type: string, enum}, {type: string}]`)
+        // given something else: say the type, not "no branch matched".
+        ValidationErrorKind::AnyOf { .. }
+            if string_branches(schema_node) && !error.instance().is_string() =>
+        {
+            let found = json_type_name(error.instance());
+            vec![
+                Diagnostic::new(
+                    Rule::WrongType,
+                    format!("wrong type for `{field}`: expected a string, found {found}"),
+                )
+                .at(file, value_span)
+                .label("expected a string"),
+            ]
+        }
         _ => vec![
             Diagnostic::new(
                 Rule::InvalidValue,
@@ -244,6 +271,17 @@ fn const_options(node: Option<&Value>) -> Option<Vec<Value>> {
         .iter()
         .map(|b| b.get("const").cloned())
         .collect::<Option<Vec<_>>>()
+}
+
+/// Whether every `anyOf` branch of `node` is a string.
+fn string_branches(node: Option<&Value>) -> bool {
+    node.and_then(|n| n.get("anyOf"))
+        .and_then(Value::as_array)
+        .is_some_and(|branches| {
+            branches
+                .iter()
+                .all(|b| b.get("type").and_then(Value::as_str) == Some("string"))
+        })
 }
 
 /// The schema node that holds the keyword at `schema_path` (the path minus its last token).

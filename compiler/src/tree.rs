@@ -45,6 +45,12 @@ impl SpanIndex {
         self.locate(pointer).map(|l| l.value.clone())
     }
 
+    /// Records where the value at `pointer` sits (for parsers of other formats, such as
+    /// JSON config files).
+    pub fn insert(&mut self, pointer: String, located: Located) {
+        self.spans.insert(pointer, located);
+    }
+
     /// The span of the key at `pointer` if it has one, else of its value.
     pub fn key_span(&self, pointer: &str) -> Option<Range<usize>> {
         self.locate(pointer)

@@ -5,14 +5,22 @@
 //! unknown ref or id, a broken catalog, a usage error).
 
 mod catalog_check;
+mod context;
+mod explain;
 mod listing;
 mod models;
+mod onboard;
 mod output;
 mod schema;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgAction, Parser, Subcommand};
+use provcat::compiler::Report;
+use provcat::config::Env;
+
+use context::Context;
 
 /// A declarative LLM provider catalog, compiled: models, plans, regions, endpoints and
 /// auth choices of LLM providers, starting with Qwen / Alibaba Cloud Model Studio.
@@ -21,6 +29,12 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The config file (default: $PROVCAT_CONFIG, else ~/.config/provcat/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Say more on stderr: which config and .env files were read.
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -35,8 +49,12 @@ enum Command {
     /// Work on a catalog folder.
     #[command(subcommand)]
     Catalog(catalog_check::CatalogCommand),
-    /// Print or write the JSON Schemas of the catalog files.
+    /// Print or write the JSON Schemas of the catalog files and the config file.
     Schema(schema::SchemaArgs),
+    /// Choose an auth choice (plan + region), store the key, and set the default model.
+    Onboard(onboard::OnboardArgs),
+    /// Show how a model ref resolves: config, provider, plan, endpoint, capabilities, key.
+    Explain(explain::ExplainArgs),
 }
 
 /// A command's failure: what to print and the exit code.
@@ -44,8 +62,10 @@ enum Command {
 pub struct Failure {
     /// 1 for failures doing the work, 2 for bad input.
     pub code: u8,
-    /// What went wrong and what to do; printed after `error: `.
+    /// What went wrong and what to do; printed after `error: ` unless `rendered`.
     pub message: String,
+    /// The message is a rendered diagnostic report, printed as it is.
+    pub rendered: bool,
 }
 
 impl Failure {
@@ -54,6 +74,16 @@ impl Failure {
         Failure {
             code: 2,
             message: message.into(),
+            rendered: false,
+        }
+    }
+
+    /// Bad input described by located diagnostics: exit code 2.
+    pub fn report(report: &Report) -> Self {
+        Failure {
+            code: 2,
+            message: report.render_diagnostics(false),
+            rendered: true,
         }
     }
 
@@ -62,6 +92,7 @@ impl Failure {
         Failure {
             code: 1,
             message: message.into(),
+            rendered: false,
         }
     }
 }
@@ -73,15 +104,26 @@ pub type Outcome = Result<ExitCode, Failure>;
 /// Parses the command line, runs the command and returns its exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let context = Context {
+        config_flag: cli.config,
+        verbose: cli.verbose,
+        env: Env::from_process(),
+    };
     let outcome = match cli.command {
-        Command::Models(command) => models::run(command),
+        Command::Models(command) => models::run(command, &context),
         Command::AuthChoices(flag) => listing::auth_choices(flag),
         Command::Endpoints(flag) => listing::endpoints(flag),
         Command::Catalog(command) => catalog_check::run(command),
         Command::Schema(args) => schema::run(args),
+        Command::Onboard(args) => onboard::run(args, &context),
+        Command::Explain(args) => explain::run(args, &context),
     };
     match outcome {
         Ok(code) => code,
+        Err(failure) if failure.rendered => {
+            eprint!("{}", failure.message);
+            ExitCode::from(failure.code)
+        }
         Err(failure) => {
             eprintln!("error: {}", failure.message);
             ExitCode::from(failure.code)

@@ -1,11 +1,15 @@
 //! `provcat models list` and `provcat models show`.
 
 use std::collections::BTreeMap;
+use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use provcat::catalog::{self, AvailabilityStatus, Lifecycle, Model, ModelKind, RefVia, VideoSpec};
 use serde::Serialize;
 
+use provcat::config::LoadedConfig;
+
+use super::context::Context;
 use super::output::{print_json, print_stdout, print_table, table, thousands};
 use super::{Failure, Outcome};
 
@@ -75,6 +79,8 @@ struct ModelJson<'a> {
     lifecycle: &'a Lifecycle,
     availability: BTreeMap<&'a str, AvailabilityJson<'a>>,
     video: Option<&'a VideoSpec>,
+    /// Which configured default this model is (`model` / `videoGenerationModel`), if any.
+    configured_default: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -93,8 +99,9 @@ struct ShownJson<'a> {
     via: RefVia,
 }
 
-fn to_json(m: &Model) -> ModelJson<'_> {
+fn to_json<'a>(m: &'a Model, view: &ConfigView) -> ModelJson<'a> {
     ModelJson {
+        configured_default: view.default_of(m),
         canonical_ref: m.canonical_ref,
         provider: m.provider,
         id: m.id,
@@ -126,14 +133,75 @@ fn to_json(m: &Model) -> ModelJson<'_> {
     }
 }
 
-pub fn run(command: ModelsCommand) -> Outcome {
-    match command {
-        ModelsCommand::List(args) => list(args),
-        ModelsCommand::Show(args) => show(args),
+/// What the active config says about models: its defaults and the plan in use.
+#[derive(Default)]
+struct ConfigView {
+    chat_default: Option<&'static str>,
+    video_default: Option<&'static str>,
+    /// (provider id, plan id) of each configured built-in provider.
+    plans: Vec<(&'static str, &'static str)>,
+    path: Option<String>,
+}
+
+impl ConfigView {
+    fn of(config: Option<&LoadedConfig>) -> ConfigView {
+        let Some(config) = config else {
+            return ConfigView::default();
+        };
+        let canonical = |r: &Option<String>| {
+            r.as_deref()
+                .and_then(|r| catalog::lookup_model(r).ok())
+                .map(|m| m.model.canonical_ref)
+        };
+        let defaults = &config.file.agents.defaults;
+        let plans = config
+            .file
+            .models
+            .providers
+            .iter()
+            .filter_map(|(id, e)| {
+                let provider = catalog::provider(id)?;
+                let choice = catalog::lookup_auth_choice(e.auth_choice.as_deref()?).ok()?;
+                Some((provider.id, choice.choice.plan))
+            })
+            .collect();
+        ConfigView {
+            chat_default: canonical(&defaults.model.primary),
+            video_default: canonical(&defaults.video_generation_model.primary),
+            plans,
+            path: config.exists.then(|| config.display_path()),
+        }
+    }
+
+    fn default_of(&self, m: &Model) -> Option<&'static str> {
+        if self.chat_default == Some(m.canonical_ref) {
+            Some("model")
+        } else if self.video_default == Some(m.canonical_ref) {
+            Some("videoGenerationModel")
+        } else {
+            None
+        }
+    }
+
+    /// The plan the config uses for `m`'s provider.
+    fn plan_for(&self, m: &Model) -> Option<&'static str> {
+        self.plans
+            .iter()
+            .find(|(p, _)| *p == m.provider)
+            .map(|(_, plan)| *plan)
     }
 }
 
-fn list(args: ListArgs) -> Outcome {
+pub fn run(command: ModelsCommand, context: &Context) -> Outcome {
+    let config = context.optional_config();
+    let view = ConfigView::of(config.as_ref());
+    match command {
+        ModelsCommand::List(args) => list(args, &view),
+        ModelsCommand::Show(args) => show(args, &view),
+    }
+}
+
+fn list(args: ListArgs, view: &ConfigView) -> Outcome {
     let provider = match &args.provider {
         Some(id) => Some(catalog::provider(id).ok_or_else(|| {
             let ids: Vec<&str> = catalog::providers().iter().map(|p| p.id).collect();
@@ -150,7 +218,7 @@ fn list(args: ListArgs) -> Outcome {
         .filter(|m| args.kind.is_none_or(|k| m.kind == k.kind()))
         .collect();
     if args.json {
-        return print_json(&models.iter().map(|m| to_json(m)).collect::<Vec<_>>());
+        return print_json(&models.iter().map(|m| to_json(m, view)).collect::<Vec<_>>());
     }
     let mut t = table([
         "REF",
@@ -162,9 +230,16 @@ fn list(args: ListArgs) -> Outcome {
         "PLANS",
         "NOTES",
     ]);
-    for m in models {
+    let mut marked = false;
+    for m in &models {
+        let mark = if view.default_of(m).is_some() {
+            marked = true;
+            " *"
+        } else {
+            ""
+        };
         t.add_row([
-            m.canonical_ref.to_string(),
+            format!("{}{mark}", m.canonical_ref),
             m.kind.to_string(),
             join(m.input.iter().map(|i| i.as_str())),
             m.context_window
@@ -178,7 +253,11 @@ fn list(args: ListArgs) -> Outcome {
             m.notes.unwrap_or_default().to_string(),
         ]);
     }
-    print_table(&t)
+    print_table(&t)?;
+    if marked && let Some(path) = &view.path {
+        print_stdout(&format!("\n* the configured default ({path})\n"))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `standard, coding (may be rejected)`: the plans that serve the model.
@@ -197,13 +276,13 @@ fn join<S: AsRef<str>>(items: impl Iterator<Item = S>) -> String {
         .join(", ")
 }
 
-fn show(args: ShowArgs) -> Outcome {
+fn show(args: ShowArgs, view: &ConfigView) -> Outcome {
     let found =
         catalog::lookup_model(&args.reference).map_err(|e| Failure::input(e.to_string()))?;
     let m = found.model;
     if args.json {
         return print_json(&ShownJson {
-            model: to_json(m),
+            model: to_json(m, view),
             alias: found.alias,
             via: found.via,
         });
@@ -242,6 +321,17 @@ fn show(args: ShowArgs) -> Outcome {
     }
     if !m.aliases.is_empty() {
         line("aliases", m.aliases.join(", "));
+    }
+    if let Some(which) = view.default_of(m) {
+        line(
+            "default",
+            format!("yes: agents.defaults.{which}.primary in the config"),
+        );
+    }
+    if let Some(plan) = view.plan_for(m)
+        && let Some(a) = m.availability_on(plan)
+    {
+        line("on your plan", format!("{plan}: {}", a.status));
     }
     line("lifecycle", m.lifecycle.status.to_string());
     if let Some(r) = m.lifecycle.replacement {

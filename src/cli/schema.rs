@@ -1,10 +1,12 @@
-//! `provcat schema`: print or write the JSON Schemas editors use for catalog files.
+//! `provcat schema`: print or write the JSON Schemas editors use for catalog files and
+//! for the user's config file.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use provcat::compiler::schema::{self, FileKind};
+use provcat::config;
 
 use super::output::{print_stdout, write_atomically};
 use super::{Failure, Outcome};
@@ -25,25 +27,38 @@ enum SchemaName {
     Provider,
     /// `catalog/<provider>/models/<id>.toml`
     Model,
+    /// The user's config file (`~/.config/provcat/config.toml`)
+    Config,
+}
+
+/// Every committed schema: its path under `schemas/` and its text.
+pub fn committed() -> Vec<(&'static str, String)> {
+    let mut all = schema::committed_schemas();
+    all.push((
+        config::SCHEMA_PATH,
+        schema::to_pretty(&config::config_schema()),
+    ));
+    all
 }
 
 pub fn run(args: SchemaArgs) -> Outcome {
     if let Some(dir) = args.write {
-        for (path, text) in schema::committed_schemas() {
+        for (path, text) in committed() {
             let target = dir.join(path);
             write_atomically(&target, &text)?;
             eprintln!("wrote {}", target.display());
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let kind = match args.name {
-        Some(SchemaName::Provider) => FileKind::Provider,
-        Some(SchemaName::Model) => FileKind::Model,
+    let value = match args.name {
+        Some(SchemaName::Provider) => FileKind::Provider.schema(),
+        Some(SchemaName::Model) => FileKind::Model.schema(),
+        Some(SchemaName::Config) => config::config_schema(),
         None => {
             return Err(Failure::input(
-                "name a schema (`provider` or `model`) or pass --write",
+                "name a schema (`provider`, `model` or `config`) or pass --write",
             ));
         }
     };
-    print_stdout(&schema::to_pretty(&kind.schema()))
+    print_stdout(&schema::to_pretty(&value))
 }

@@ -1,0 +1,62 @@
+//! What every command may need besides its own arguments: the global flags, the process
+//! environment (read once), and the user's config, loaded on demand.
+
+use std::path::PathBuf;
+
+use provcat::config::{self, Env, LoadedConfig};
+
+use super::Failure;
+
+/// Global flags and the environment.
+pub struct Context {
+    /// `--config PATH`.
+    pub config_flag: Option<PathBuf>,
+    /// `-v` count.
+    pub verbose: u8,
+    /// The process environment.
+    pub env: Env,
+}
+
+impl Context {
+    /// Locates, reads and checks the config and its `.env`; with `-v`, says which files
+    /// were read. A broken config is an input failure (exit 2) with located diagnostics.
+    pub fn load_config(&self) -> Result<LoadedConfig, Failure> {
+        let location = config::locate(self.config_flag.as_deref(), &self.env)
+            .map_err(|r| Failure::report(&r))?;
+        let loaded = config::load(location).map_err(|r| Failure::report(&r))?;
+        if self.verbose > 0 {
+            eprintln!(
+                "config: {} (from {}, {})",
+                loaded.location.path.display(),
+                loaded.location.origin,
+                if loaded.exists {
+                    "read"
+                } else {
+                    "not found: empty"
+                }
+            );
+            eprintln!(
+                ".env: {} ({})",
+                loaded.dotenv.path.display(),
+                if loaded.dotenv.exists {
+                    format!("{} variable(s)", loaded.dotenv.vars.len())
+                } else {
+                    "not found".to_string()
+                }
+            );
+        }
+        Ok(loaded)
+    }
+
+    /// The config for commands that only decorate their output with it (`models`): a
+    /// broken config is a warning there, not a failure.
+    pub fn optional_config(&self) -> Option<LoadedConfig> {
+        match self.load_config() {
+            Ok(c) => Some(c),
+            Err(f) => {
+                eprintln!("warning: ignoring the config: {}", f.message.trim_end());
+                None
+            }
+        }
+    }
+}

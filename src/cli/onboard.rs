@@ -1,0 +1,164 @@
+//! `provcat onboard --auth-choice ID`: store the choice and the key, set the default model.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Args;
+use provcat::catalog;
+use provcat::onboard::{self, Plan};
+use provcat::secret::ApiKey;
+use serde::Serialize;
+
+use super::context::Context;
+use super::explain::read_key_from_stdin;
+use super::output::{print_json, print_stdout};
+use super::{Failure, Outcome};
+
+#[derive(Debug, Args)]
+pub struct OnboardArgs {
+    /// The auth choice: `qwen-standard-api-key-cn`, `qwen-standard-api-key`,
+    /// `qwen-api-key-cn`, `qwen-api-key` (legacy `modelstudio-*` ids work too).
+    #[arg(long, value_name = "ID")]
+    auth_choice: String,
+    /// Read the API key from stdin instead of prompting (keys never go on the command line).
+    #[arg(long, conflicts_with = "skip_key")]
+    api_key_stdin: bool,
+    /// Do not ask for a key or write the .env (the key is already in the environment).
+    #[arg(long)]
+    skip_key: bool,
+    /// Print what would be written, and write nothing.
+    #[arg(long)]
+    no_write: bool,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct OnboardJson<'a> {
+    #[serde(flatten)]
+    plan: &'a Plan,
+    written: bool,
+}
+
+pub fn run(args: OnboardArgs, context: &Context) -> Outcome {
+    let choice = catalog::lookup_auth_choice(&args.auth_choice).map_err(|e| {
+        Failure::input(format!(
+            "{e}\n  the auth choices are: {}",
+            catalog::auth_choices()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })?;
+    let config = context.load_config()?;
+    let key = if args.skip_key {
+        None
+    } else {
+        Some(read_key(&args, choice.choice.plan)?)
+    };
+    let plan = onboard::plan(&config, choice, key.as_ref());
+    let changes = plan.config.changed || plan.dotenv.as_ref().is_some_and(|d| d.changed);
+    let write = !args.no_write && changes;
+    if write {
+        onboard::apply(&plan)
+            .map_err(|e| Failure::runtime(format!("cannot write the onboarding changes: {e}")))?;
+    }
+    if args.json {
+        return print_json(&OnboardJson {
+            plan: &plan,
+            written: write,
+        });
+    }
+    for w in &plan.warnings {
+        eprintln!("warning: {w}");
+    }
+    print_stdout(&report(&plan, &choice, args.no_write))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The key from stdin, or from a hidden prompt on a terminal.
+fn read_key(args: &OnboardArgs, plan: &str) -> Result<ApiKey, Failure> {
+    let key = if args.api_key_stdin {
+        read_key_from_stdin()?
+    } else if std::io::stdin().is_terminal() {
+        let prompt = format!("API key for the {plan} plan (input hidden): ");
+        let text = rpassword::prompt_password(prompt)
+            .map_err(|e| Failure::runtime(format!("cannot read the key: {e}")))?;
+        ApiKey::new(&text)
+    } else {
+        return Err(Failure::input(
+            "no key: stdin is not a terminal; pipe the key with --api-key-stdin, or pass --skip-key when the key is already in the environment",
+        ));
+    };
+    if key.is_empty() {
+        return Err(Failure::input("the key is empty"));
+    }
+    if key
+        .expose()
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '\'' || c == '"')
+    {
+        return Err(Failure::input(
+            "the key contains spaces, quotes or control characters; paste the key alone",
+        ));
+    }
+    Ok(key)
+}
+
+fn report(plan: &Plan, choice: &catalog::AuthChoiceMatch, dry_run: bool) -> String {
+    let mut out = String::new();
+    let provider = choice.provider;
+    let endpoint = choice.endpoint();
+    out.push_str(&format!(
+        "auth choice      {}{}\n",
+        plan.auth_choice,
+        plan.legacy_id
+            .map(|l| format!(" (given as the legacy id `{l}`)"))
+            .unwrap_or_default()
+    ));
+    if let (Some(p), Some(r)) = (
+        provider.plan(choice.choice.plan),
+        provider.region(choice.choice.region),
+    ) {
+        out.push_str(&format!("plan, region     {}, {}\n", p.name, r.name));
+    }
+    if let Some(e) = endpoint {
+        out.push_str(&format!("endpoint         {}\n", e.base_url));
+    }
+    let verb = |changed: bool| match (changed, dry_run) {
+        (false, _) => "unchanged",
+        (true, true) => "would write",
+        (true, false) => "wrote",
+    };
+    out.push_str(&format!(
+        "config           {} {}\n",
+        verb(plan.config.changed),
+        plan.config.path.display()
+    ));
+    if let Some(model) = plan.default_model_set {
+        out.push_str(&format!("default model    {model}\n"));
+    }
+    if let (Some(d), Some(var), Some(key)) = (&plan.dotenv, plan.key_var, &plan.key) {
+        out.push_str(&format!(
+            "key              {} {var}={} in {}\n",
+            verb(d.changed),
+            key.masked(),
+            d.path.display()
+        ));
+    }
+    if let Some(snippet) = &plan.json_snippet {
+        out.push_str(&format!(
+            "\n{} is JSON and is not rewritten; merge this into it:\n{snippet}\n",
+            plan.config.path.display()
+        ));
+    }
+    if dry_run && plan.config.changed {
+        out.push_str(&format!(
+            "\n--- {} would be:\n{}",
+            plan.config.path.display(),
+            plan.config.after
+        ));
+    }
+    out
+}

@@ -1,0 +1,84 @@
+//! The `.env` file beside the config file: where `provcat onboard` keeps the key, and
+//! the last layer of key lookup. Parsed by `dotenvy`; a line it cannot parse is an
+//! error located in the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::compiler::{Diagnostic, Report, Rule};
+
+/// The `.env` file's variables, or nothing when it does not exist.
+#[derive(Clone, Debug, Default)]
+pub struct DotEnv {
+    /// Where it is (whether or not it exists).
+    pub path: PathBuf,
+    /// Whether it exists.
+    pub exists: bool,
+    /// Its variables, in file order of first appearance.
+    pub vars: BTreeMap<String, String>,
+}
+
+/// The `.env` beside `config`.
+pub fn path_beside(config: &Path) -> PathBuf {
+    config.with_file_name(".env")
+}
+
+/// Reads the `.env` at `path`; a missing file is an empty one.
+pub fn read(path: &Path) -> Result<DotEnv, Report> {
+    let shown = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(DotEnv {
+                path: path.to_path_buf(),
+                exists: false,
+                vars: BTreeMap::new(),
+            });
+        }
+        Err(e) => {
+            let mut report = Report::default();
+            report.push(
+                Diagnostic::new(Rule::Io, format!("cannot read {shown}: {e}"))
+                    .help("fix its permissions, or remove it if it is not yours"),
+            );
+            return Err(report);
+        }
+    };
+    let mut vars = BTreeMap::new();
+    for item in dotenvy::from_read_iter(text.as_bytes()) {
+        match item {
+            Ok((k, v)) => {
+                vars.entry(k).or_insert(v);
+            }
+            Err(e) => {
+                let mut report = Report::default();
+                report.add_source(&shown, Arc::from(text.as_str()));
+                let (span, label) = match &e {
+                    dotenvy::Error::LineParse(line, at) => {
+                        let start = text.find(line.as_str()).map(|s| s + at);
+                        (
+                            start.map(|s| s..s + 1),
+                            "cannot parse this line".to_string(),
+                        )
+                    }
+                    other => (None, other.to_string()),
+                };
+                report.push(
+                    Diagnostic::new(Rule::InvalidValue, format!("invalid line in {shown}"))
+                        .at(&shown, span.or(Some(0..0)))
+                        .label(label)
+                        .help(
+                            "each line is `NAME=value`; quote values with spaces (`NAME=\"a b\"`)",
+                        ),
+                );
+                return Err(report);
+            }
+        }
+    }
+    Ok(DotEnv {
+        path: path.to_path_buf(),
+        exists: true,
+        vars,
+    })
+}

@@ -1,0 +1,165 @@
+//! The user's config file as written: every field optional, unknown keys rejected.
+//!
+//! The shape follows the Qwen / Model Studio page, so its examples work as written
+//! (`agents.defaults.model.primary = "qwen/qwen3.5-plus"`). The doc comments become the
+//! descriptions editors show from `schemas/config.schema.json`. Values are checked
+//! against the catalog afterwards, in `config::check`.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::schema::{auth_choice_schema, model_ref_schema, video_ref_schema};
+use crate::catalog::ApiKind;
+
+/// The provcat config file (`~/.config/provcat/config.toml`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ConfigFile {
+    /// The JSON Schema this file follows (JSON configs; TOML files use a `#:schema` comment).
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Defaults for the agents that use provcat: the default chat and video models.
+    #[serde(default, skip_serializing_if = "Agents::is_empty")]
+    pub agents: Agents,
+    /// Model providers: which auth choice, endpoint override and headers each uses, and
+    /// custom OpenAI-compatible providers.
+    #[serde(default, skip_serializing_if = "Models::is_empty")]
+    pub models: Models,
+    /// Environment variables applied when the process does not already set them (a way to
+    /// give a daemon its key). A `.env` file beside this file is read after this table.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
+}
+
+/// `agents`: settings shared by every agent.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Agents {
+    /// Defaults every agent starts from.
+    #[serde(default, skip_serializing_if = "AgentDefaults::is_empty")]
+    pub defaults: AgentDefaults,
+}
+
+/// `agents.defaults`: the default models.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AgentDefaults {
+    /// The default chat model.
+    #[serde(default, skip_serializing_if = "ModelChoice::is_empty")]
+    pub model: ModelChoice,
+    /// The default video generation model.
+    #[serde(default, skip_serializing_if = "VideoModelChoice::is_empty")]
+    pub video_generation_model: VideoModelChoice,
+}
+
+/// A default chat model.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ModelChoice {
+    /// Model ref, `<provider>/<model>` (`qwen/qwen3.5-plus`); aliases such as
+    /// `modelstudio/glm-5` work too, and so does any model id of a custom provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "model_ref_schema")]
+    pub primary: Option<String>,
+}
+
+/// A default video generation model.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct VideoModelChoice {
+    /// Video model ref (`qwen/wan2.6-t2v`, or `alibaba/wan2.6-t2v`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "video_ref_schema")]
+    pub primary: Option<String>,
+}
+
+/// `models`: provider settings.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Models {
+    /// One entry per provider id: a built-in provider (`qwen`, or its legacy alias
+    /// `modelstudio`) or a custom one (any other id, with `api` and `baseUrl`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub providers: BTreeMap<String, ProviderConfig>,
+}
+
+/// `models.providers.<id>`: how to reach one provider.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProviderConfig {
+    /// The auth choice made at onboarding (`qwen-standard-api-key`): it selects the plan,
+    /// the region and so the endpoint. Legacy `modelstudio-*` ids still work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "auth_choice_schema")]
+    pub auth_choice: Option<String>,
+    /// A base URL that replaces the auth choice's endpoint (`https://…/v1`). Capabilities
+    /// follow its host: a DashScope host keeps DashScope's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// The API key. Discouraged: prefer the provider's environment variable or the `.env`
+    /// file beside this config, which `provcat onboard` writes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+    /// The wire protocol of a custom provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<ApiKind>,
+    /// Explicit capability overrides; they win over what the endpoint's host supports.
+    #[serde(default, skip_serializing_if = "Compat::is_empty")]
+    pub compat: Compat,
+    /// Extra HTTP headers sent with every request to this provider.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+}
+
+/// `compat`: capability overrides.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Compat {
+    /// Whether streams report token usage when asked with `stream_options.include_usage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supports_usage_in_streaming: Option<bool>,
+    /// Whether the `developer` message role is accepted (else it is sent as `system`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supports_developer_role: Option<bool>,
+    /// Whether `enable_thinking` / `thinking_budget` are accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supports_thinking_flags: Option<bool>,
+}
+
+impl Agents {
+    fn is_empty(&self) -> bool {
+        self.defaults.is_empty()
+    }
+}
+
+impl AgentDefaults {
+    fn is_empty(&self) -> bool {
+        self.model.is_empty() && self.video_generation_model.is_empty()
+    }
+}
+
+impl ModelChoice {
+    fn is_empty(&self) -> bool {
+        self.primary.is_none()
+    }
+}
+
+impl VideoModelChoice {
+    fn is_empty(&self) -> bool {
+        self.primary.is_none()
+    }
+}
+
+impl Models {
+    fn is_empty(&self) -> bool {
+        self.providers.is_empty()
+    }
+}
+
+impl Compat {
+    fn is_empty(&self) -> bool {
+        *self == Compat::default()
+    }
+}

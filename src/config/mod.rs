@@ -1,0 +1,234 @@
+//! The user's config: where it lives, how it is read, and what it may say.
+//!
+//! Location, first match wins: `--config PATH`, then `$PROVCAT_CONFIG`, then the
+//! platform config dir (`~/.config/provcat/config.toml` on Linux; `config.json` there
+//! when only that exists). A missing file is an empty config. The file is parsed with
+//! spans, validated against [`config_schema`] (so unknown keys get a "did you mean"),
+//! deserialized into [`ConfigFile`] and checked against the catalog; every problem is a
+//! located diagnostic. The `.env` beside it is read too.
+
+mod check;
+pub mod dotenv;
+pub mod env;
+mod file;
+pub mod parse;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use check::{is_loopback, parse_base_url};
+pub use dotenv::DotEnv;
+pub use env::Env;
+pub use file::{
+    AgentDefaults, Agents, Compat, ConfigFile, ModelChoice, Models, ProviderConfig,
+    VideoModelChoice,
+};
+pub use parse::Format;
+pub use schema::{SCHEMA_PATH, config_schema};
+
+use crate::compiler::tree::SpanIndex;
+use crate::compiler::{Diagnostic, Report, Rule, schema as catalog_schema};
+
+/// How the config file was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConfigOrigin {
+    /// `--config PATH`.
+    Flag,
+    /// `$PROVCAT_CONFIG`.
+    EnvVar,
+    /// The platform config dir.
+    Default,
+}
+
+impl std::fmt::Display for ConfigOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ConfigOrigin::Flag => "--config",
+            ConfigOrigin::EnvVar => env::PROVCAT_CONFIG,
+            ConfigOrigin::Default => "the platform config dir",
+        })
+    }
+}
+
+/// Where the config file is, and why there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConfigLocation {
+    /// The file (it may not exist yet).
+    pub path: PathBuf,
+    /// How it was chosen.
+    pub origin: ConfigOrigin,
+}
+
+/// Chooses the config file: `flag`, else `$PROVCAT_CONFIG`, else the platform default.
+pub fn locate(flag: Option<&Path>, env: &Env) -> Result<ConfigLocation, Report> {
+    if let Some(path) = flag {
+        return Ok(ConfigLocation {
+            path: path.to_path_buf(),
+            origin: ConfigOrigin::Flag,
+        });
+    }
+    if let Some(path) = env.get(env::PROVCAT_CONFIG) {
+        return Ok(ConfigLocation {
+            path: PathBuf::from(path),
+            origin: ConfigOrigin::EnvVar,
+        });
+    }
+    let Some(dir) = dirs::config_dir() else {
+        let mut report = Report::default();
+        report.push(
+            Diagnostic::new(
+                Rule::Io,
+                "cannot tell where the config dir is (no home directory)",
+            )
+            .help(format!("set {} or pass --config PATH", env::PROVCAT_CONFIG)),
+        );
+        return Err(report);
+    };
+    let dir = dir.join("provcat");
+    let toml = dir.join("config.toml");
+    let json = dir.join("config.json");
+    let path = if !toml.exists() && json.exists() {
+        json
+    } else {
+        toml
+    };
+    Ok(ConfigLocation {
+        path,
+        origin: ConfigOrigin::Default,
+    })
+}
+
+/// A config file read and checked, with the `.env` beside it.
+#[derive(Clone, Debug)]
+pub struct LoadedConfig {
+    /// Where it is.
+    pub location: ConfigLocation,
+    /// Whether the file exists (a missing one reads as empty).
+    pub exists: bool,
+    /// Its format.
+    pub format: Format,
+    /// What it says.
+    pub file: ConfigFile,
+    /// Its text, for diagnostics that point into it.
+    pub text: Arc<str>,
+    /// Where each value is in `text`.
+    pub index: SpanIndex,
+    /// The `.env` beside it.
+    pub dotenv: DotEnv,
+    /// Things that work but deserve a word (legacy ids).
+    pub warnings: Vec<String>,
+}
+
+impl LoadedConfig {
+    /// The file as displayed in diagnostics.
+    pub fn display_path(&self) -> String {
+        self.location.path.display().to_string()
+    }
+
+    /// A diagnostic located at the value (or, with `key`, the key) at `pointer`.
+    pub fn diagnostic_at(&self, diagnostic: Diagnostic, pointer: &str, key: bool) -> Diagnostic {
+        let span = if key {
+            self.index.key_span(pointer)
+        } else {
+            self.index.value_span(pointer)
+        };
+        let span = span.filter(|_| self.exists);
+        diagnostic.at(&self.display_path(), span)
+    }
+
+    /// A report of `diagnostics`, able to show the lines they point at.
+    pub fn report(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) -> Report {
+        let mut report = Report::default();
+        report.add_source(&self.display_path(), self.text.clone());
+        diagnostics.into_iter().for_each(|d| report.push(d));
+        report
+    }
+
+    /// The provider entry for `provider` (a catalog id): under its id or under one of its
+    /// namespace aliases (`modelstudio`), with the key it was found under.
+    pub fn provider_entry(&self, ids: &[&str]) -> Option<(&str, &ProviderConfig)> {
+        ids.iter().find_map(|id| {
+            self.file
+                .models
+                .providers
+                .get_key_value(*id)
+                .map(|(k, v)| (k.as_str(), v))
+        })
+    }
+}
+
+/// Reads and checks the config at `location` and the `.env` beside it. A missing config
+/// file is an empty config; every problem is reported at once.
+pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
+    let shown = location.path.display().to_string();
+    let format = Format::of(&location.path);
+    let (exists, text) = match std::fs::read_to_string(&location.path) {
+        Ok(text) => (true, text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (false, String::new()),
+        Err(e) => {
+            let mut report = Report::default();
+            report.push(
+                Diagnostic::new(
+                    Rule::Io,
+                    format!("cannot read the config file {shown}: {e}"),
+                )
+                .help("fix its permissions, or point --config elsewhere"),
+            );
+            return Err(report);
+        }
+    };
+    let text: Arc<str> = Arc::from(text);
+    let mut report = Report::default();
+    report.add_source(&shown, text.clone());
+    let (value, index) = match parse::parse(&text, format, &shown) {
+        Ok(parsed) => parsed,
+        Err(d) => {
+            report.push(*d);
+            return Err(report);
+        }
+    };
+    let Some((validator, schema)) = schema::validator() else {
+        report.push(Diagnostic::new(
+            Rule::InvalidValue,
+            "internal error: the config schema does not compile",
+        ));
+        return Err(report);
+    };
+    let problems = catalog_schema::validate_with(validator, schema, &value, &index, &shown);
+    if !problems.is_empty() {
+        problems.into_iter().for_each(|d| report.push(d));
+        return Err(report);
+    }
+    let file: ConfigFile = match serde_json::from_value(value) {
+        Ok(file) => file,
+        Err(e) => {
+            report.push(
+                Diagnostic::new(Rule::InvalidValue, format!("the config does not fit: {e}"))
+                    .at(&shown, Some(0..0))
+                    .help("this is a gap between the config schema and provcat; please report it"),
+            );
+            return Err(report);
+        }
+    };
+    let dotenv = dotenv::read(&dotenv::path_beside(&location.path))?;
+    let mut loaded = LoadedConfig {
+        location,
+        exists,
+        format,
+        file,
+        text,
+        index,
+        dotenv,
+        warnings: Vec::new(),
+    };
+    let problems = check::check(&mut loaded);
+    if problems.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(loaded.report(problems))
+    }
+}

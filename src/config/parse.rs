@@ -1,0 +1,184 @@
+//! Config text → a JSON value with the span of every value, in either format.
+//!
+//! TOML goes through the catalog compiler's span-keeping parser. JSON goes through
+//! `jsonc-parser` in its lenient mode, so the JSON5-style example of the Qwen page
+//! (`{ agents: { defaults: { model: { primary: "qwen/qwen3.5-plus" } } } }`, unquoted keys,
+//! trailing commas, comments) works as written. Both feed the same schema validation.
+
+use std::path::Path;
+
+use jsonc_parser::ast;
+use jsonc_parser::{CollectOptions, ParseOptions};
+use serde_json::{Map, Number, Value};
+
+use crate::compiler::tree::{self, Located, SpanIndex, push_token};
+use crate::compiler::{Diagnostic, Rule};
+
+/// The format of a config file, from its extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `config.toml` (and any extension other than `.json`).
+    Toml,
+    /// `config.json` (JSON, comments and trailing commas allowed).
+    Json,
+}
+
+impl Format {
+    /// `.json` files are JSON; everything else is TOML.
+    pub fn of(path: &Path) -> Format {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("json") => Format::Json,
+            _ => Format::Toml,
+        }
+    }
+}
+
+/// Parses `text` (from `file`) into a value and its spans, or a syntax diagnostic.
+pub fn parse(
+    text: &str,
+    format: Format,
+    file: &str,
+) -> Result<(Value, SpanIndex), Box<Diagnostic>> {
+    match format {
+        Format::Toml => tree::parse(text).map_err(|e| {
+            Box::new(
+                Diagnostic::new(Rule::TomlSyntax, "invalid TOML")
+                    .at(file, e.span())
+                    .label(e.message().trim().to_string())
+                    .help("fix the syntax; see https://toml.io/en/v1.0.0"),
+            )
+        }),
+        Format::Json => parse_json(text, file),
+    }
+}
+
+fn parse_json(text: &str, file: &str) -> Result<(Value, SpanIndex), Box<Diagnostic>> {
+    let syntax = |span: std::ops::Range<usize>, label: String| {
+        Box::new(
+            Diagnostic::new(Rule::JsonSyntax, "invalid JSON")
+                .at(file, Some(span))
+                .label(label)
+                .help("fix the syntax (comments and trailing commas are allowed)"),
+        )
+    };
+    let parsed =
+        jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default())
+            .map_err(|e| {
+                let r = e.range();
+                syntax(r.start..r.end.max(r.start), e.kind().to_string())
+            })?;
+    let Some(root) = parsed.value else {
+        // An empty file is an empty config.
+        return Ok((Value::Object(Map::new()), SpanIndex::default()));
+    };
+    let mut index = SpanIndex::default();
+    index.insert(
+        String::new(),
+        Located {
+            key: None,
+            value: range(root_range(&root)),
+        },
+    );
+    let value = convert(&root, "", &mut index);
+    Ok((value, index))
+}
+
+fn root_range(value: &ast::Value<'_>) -> jsonc_parser::common::Range {
+    match value {
+        ast::Value::StringLit(v) => v.range,
+        ast::Value::NumberLit(v) => v.range,
+        ast::Value::BooleanLit(v) => v.range,
+        ast::Value::Object(v) => v.range,
+        ast::Value::Array(v) => v.range,
+        ast::Value::NullKeyword(v) => v.range,
+    }
+}
+
+fn range(r: jsonc_parser::common::Range) -> std::ops::Range<usize> {
+    r.start..r.end
+}
+
+fn convert(value: &ast::Value<'_>, pointer: &str, index: &mut SpanIndex) -> Value {
+    match value {
+        ast::Value::StringLit(s) => Value::String(s.value.to_string()),
+        ast::Value::NumberLit(n) => number(n.value),
+        ast::Value::BooleanLit(b) => Value::Bool(b.value),
+        ast::Value::NullKeyword(_) => Value::Null,
+        ast::Value::Array(items) => Value::Array(
+            items
+                .elements
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let child = push_token(pointer, &i.to_string());
+                    index.insert(
+                        child.clone(),
+                        Located {
+                            key: None,
+                            value: range(root_range(item)),
+                        },
+                    );
+                    convert(item, &child, index)
+                })
+                .collect(),
+        ),
+        ast::Value::Object(object) => {
+            let mut map = Map::new();
+            for prop in &object.properties {
+                let (name, key_range) = match &prop.name {
+                    ast::ObjectPropName::String(s) => (s.value.to_string(), s.range),
+                    ast::ObjectPropName::Word(w) => (w.value.to_string(), w.range),
+                };
+                let child = push_token(pointer, &name);
+                index.insert(
+                    child.clone(),
+                    Located {
+                        key: Some(range(key_range)),
+                        value: range(root_range(&prop.value)),
+                    },
+                );
+                let converted = convert(&prop.value, &child, index);
+                map.insert(name, converted);
+            }
+            Value::Object(map)
+        }
+    }
+}
+
+/// A JSON number as written; one that does not fit keeps its digits as a string, so the
+/// schema reports a wrong type instead of the value silently changing.
+fn number(text: &str) -> Value {
+    if let Ok(n) = text.parse::<i64>() {
+        return Value::Number(n.into());
+    }
+    text.parse::<f64>()
+        .ok()
+        .and_then(Number::from_f64)
+        .map_or_else(|| Value::String(text.to_string()), Value::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_example_parses_as_written() {
+        let text = "{\n  agents: {\n    defaults: {\n      model: { primary: \"qwen/qwen3.5-plus\" },\n    },\n  },\n}\n";
+        let (value, index) = parse(text, Format::Json, "config.json").unwrap();
+        assert_eq!(
+            value["agents"]["defaults"]["model"]["primary"],
+            "qwen/qwen3.5-plus"
+        );
+        let at = index.locate("/agents/defaults/model/primary").unwrap();
+        assert_eq!(&text[at.key.clone().unwrap()], "primary");
+        assert_eq!(&text[at.value.clone()], "\"qwen/qwen3.5-plus\"");
+    }
+
+    #[test]
+    fn json_syntax_errors_are_located() {
+        let text = "{ \"env\": { \"A\": } }";
+        let d = parse(text, Format::Json, "c.json").unwrap_err();
+        assert_eq!(d.rule, Rule::JsonSyntax);
+        assert!(d.span.clone().unwrap().start >= 16, "{d:?}");
+    }
+}

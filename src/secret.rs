@@ -1,0 +1,164 @@
+//! API keys: a type that cannot be printed, and where a key came from.
+//!
+//! [`ApiKey`] wraps the key in a [`secrecy::SecretString`]; its `Debug` and `Display`
+//! show only the masked form (`sk-…abcd`). The only way to the real text is
+//! [`ApiKey::expose`], which the HTTP client calls to build its `Authorization` header.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+
+/// An API key. Printing it in any way shows the masked form.
+#[derive(Clone)]
+pub struct ApiKey(SecretString);
+
+impl ApiKey {
+    /// Wraps `key`, trimming surrounding whitespace (a pasted newline is never part of it).
+    pub fn new(key: &str) -> Self {
+        ApiKey(SecretString::from(key.trim()))
+    }
+
+    /// The key itself. Only for the request that sends it.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    /// Whether the key is empty (after trimming).
+    pub fn is_empty(&self) -> bool {
+        self.expose().is_empty()
+    }
+
+    /// Whether the key starts with `prefix` (used to check its shape against a plan).
+    pub fn starts_with(&self, prefix: &str) -> bool {
+        self.expose().starts_with(prefix)
+    }
+
+    /// The masked form: the recognised prefix (`sk-` or `sk-sp-`), an ellipsis and the
+    /// last four characters; keys too short to hide anything show no characters at all.
+    pub fn masked(&self) -> String {
+        let key = self.expose();
+        let prefix = ["sk-sp-", "sk-"]
+            .into_iter()
+            .find(|p| key.starts_with(p))
+            .unwrap_or("");
+        let chars: Vec<char> = key.chars().collect();
+        // Show the tail only when at least 8 characters stay hidden.
+        if chars.len() >= prefix.len() + 4 + 8 {
+            let tail: String = chars[chars.len() - 4..].iter().collect();
+            format!("{prefix}…{tail}")
+        } else {
+            format!("{prefix}…")
+        }
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ApiKey({})", self.masked())
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+/// Serializes as the masked form: JSON output can carry a key's identity, never the key.
+impl Serialize for ApiKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.masked())
+    }
+}
+
+impl PartialEq for ApiKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+/// Where a key was found, in precedence order (the first layer that has one wins).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "layer", rename_all = "kebab-case")]
+pub enum KeySource {
+    /// Given on the command line (`--api-key-stdin`).
+    Flag,
+    /// `apiKey` of the provider's entry in the config file.
+    ConfigApiKey {
+        /// The config file.
+        file: PathBuf,
+        /// The provider entry (`models.providers.<id>`).
+        provider: String,
+    },
+    /// An environment variable of the process.
+    Env {
+        /// The variable.
+        var: String,
+    },
+    /// The config file's `env` table.
+    ConfigEnv {
+        /// The config file.
+        file: PathBuf,
+        /// The variable.
+        var: String,
+    },
+    /// The `.env` file beside the config file.
+    DotEnv {
+        /// The `.env` file.
+        file: PathBuf,
+        /// The variable.
+        var: String,
+    },
+}
+
+impl fmt::Display for KeySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeySource::Flag => f.write_str("the command line"),
+            KeySource::ConfigApiKey { file, provider } => write!(
+                f,
+                "`models.providers.{provider}.apiKey` in {}",
+                file.display()
+            ),
+            KeySource::Env { var } => write!(f, "environment variable {var}"),
+            KeySource::ConfigEnv { file, var } => {
+                write!(f, "`env.{var}` in {}", file.display())
+            }
+            KeySource::DotEnv { file, var } => write!(f, "{var} in {}", file.display()),
+        }
+    }
+}
+
+/// A key and where it came from.
+#[derive(Clone, Debug, Serialize)]
+pub struct FoundKey {
+    /// The key (serialized masked).
+    #[serde(rename = "masked")]
+    pub key: ApiKey,
+    /// Where it was found.
+    pub source: KeySource,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_prints_the_key() {
+        let key = ApiKey::new("sk-0123456789abcdefCANARY\n");
+        assert_eq!(key.masked(), "sk-…NARY");
+        assert_eq!(format!("{key}"), "sk-…NARY");
+        assert_eq!(format!("{key:?}"), "ApiKey(sk-…NARY)");
+        assert!(!format!("{key:#?}").contains("0123456789"));
+        assert_eq!(key.expose(), "sk-0123456789abcdefCANARY");
+    }
+
+    #[test]
+    fn masks_coding_plan_and_short_keys() {
+        assert_eq!(ApiKey::new("sk-sp-0123456789abcd").masked(), "sk-sp-…abcd");
+        assert_eq!(ApiKey::new("sk-short").masked(), "sk-…");
+        assert_eq!(ApiKey::new("abc").masked(), "…");
+    }
+}
