@@ -141,9 +141,68 @@ pub struct FoundKey {
     pub source: KeySource,
 }
 
+/// `text` (a config or `.env` file) with anything that may be a key masked, byte for
+/// byte, so diagnostics can quote the file without quoting a key: the value of every
+/// line whose name mentions a key, token or secret, and every `sk-…` token anywhere.
+/// ASCII letters and digits become `*` except the last four; lengths and offsets (and so
+/// diagnostic spans) are unchanged.
+pub fn redact(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let lower = line.to_ascii_lowercase();
+        if let Some(eq) = line.find(['=', ':']) {
+            let name = &lower[..eq];
+            if ["apikey", "api_key", "token", "secret", "password"]
+                .iter()
+                .any(|n| name.contains(n))
+            {
+                mask(&mut bytes, line_start + eq + 1, line_start + line.len());
+            }
+        }
+        line_start += line.len();
+    }
+    let mut from = 0;
+    while let Some(found) = text[from..].find("sk-") {
+        let start = from + found + 3;
+        let end = text[start..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .map_or(text.len(), |n| start + n);
+        if end - start >= 8 {
+            mask(&mut bytes, start, end);
+        }
+        from = end.max(start);
+    }
+    // Only ASCII bytes were replaced by ASCII bytes, so this is still UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Masks ASCII letters and digits in `bytes[start..end]`, keeping the last four.
+fn mask(bytes: &mut [u8], start: usize, end: usize) {
+    let alnum: Vec<usize> = (start..end.min(bytes.len()))
+        .filter(|&i| bytes[i].is_ascii_alphanumeric())
+        .collect();
+    let keep = alnum.len().saturating_sub(4);
+    for &i in &alnum[..keep] {
+        bytes[i] = b'*';
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redacts_keys_without_moving_anything() {
+        let text = "apiKey = \"abcdefghijkl\"\nQWEN_API_KEY=sk-0123456789abcd\nprimary = \"qwen/glm-5\" # sk-zzzzzzzzzzzzWXYZ\nnamé = \"x\"\n";
+        let out = redact(text);
+        assert_eq!(out.len(), text.len());
+        assert_eq!(
+            out,
+            "apiKey = \"********ijkl\"\nQWEN_API_KEY=**-**********abcd\nprimary = \"qwen/glm-5\" # sk-************WXYZ\nnamé = \"x\"\n"
+        );
+        assert_eq!(redact("sk-short"), "sk-short");
+    }
 
     #[test]
     fn never_prints_the_key() {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use provcat::catalog;
 use provcat::onboard::{self, Plan};
-use provcat::secret::ApiKey;
+use provcat::secret::{ApiKey, redact};
 use serde::Serialize;
 
 use super::context::Context;
@@ -155,9 +155,9 @@ fn report(plan: &Plan, choice: &catalog::AuthChoiceMatch, dry_run: bool) -> Stri
     }
     if dry_run && plan.config.changed {
         out.push_str(&format!(
-            "\n--- {} would be:\n{}",
+            "\n--- {} would be (keys masked):\n{}",
             plan.config.path.display(),
-            plan.config.after
+            redact(&plan.config.after)
         ));
     }
     out

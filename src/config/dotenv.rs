@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::compiler::{Diagnostic, Report, Rule};
+use crate::secret::redact;
 
 /// The `.env` file's variables, or nothing when it does not exist.
 #[derive(Clone, Debug, Default)]
@@ -53,7 +54,7 @@ pub fn read(path: &Path) -> Result<DotEnv, Report> {
             }
             Err(e) => {
                 let mut report = Report::default();
-                report.add_source(&shown, Arc::from(text.as_str()));
+                report.add_source(&shown, Arc::from(redact(&text)));
                 let (span, label) = match &e {
                     dotenvy::Error::LineParse(line, at) => {
                         let start = text.find(line.as_str()).map(|s| s + at);

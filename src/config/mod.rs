@@ -31,6 +31,7 @@ pub use schema::{SCHEMA_PATH, config_schema};
 
 use crate::compiler::tree::SpanIndex;
 use crate::compiler::{Diagnostic, Report, Rule, schema as catalog_schema};
+use crate::secret::redact;
 
 /// How the config file was chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -113,7 +114,7 @@ pub struct LoadedConfig {
     pub format: Format,
     /// What it says.
     pub file: ConfigFile,
-    /// Its text, for diagnostics that point into it.
+    /// Its text (diagnostics quote it through [`redact`]).
     pub text: Arc<str>,
     /// Where each value is in `text`.
     pub index: SpanIndex,
@@ -143,7 +144,7 @@ impl LoadedConfig {
     /// A report of `diagnostics`, able to show the lines they point at.
     pub fn report(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) -> Report {
         let mut report = Report::default();
-        report.add_source(&self.display_path(), self.text.clone());
+        report.add_source(&self.display_path(), Arc::from(redact(&self.text)));
         diagnostics.into_iter().for_each(|d| report.push(d));
         report
     }
@@ -183,7 +184,7 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
     };
     let text: Arc<str> = Arc::from(text);
     let mut report = Report::default();
-    report.add_source(&shown, text.clone());
+    report.add_source(&shown, Arc::from(redact(&text)));
     let (value, index) = match parse::parse(&text, format, &shown) {
         Ok(parsed) => parsed,
         Err(d) => {

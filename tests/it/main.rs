@@ -1,7 +1,10 @@
 //! provcat's integration tests: one binary, one module per area.
 
+mod bad_configs;
 mod broken_catalogs;
+mod canary;
 mod cli;
+mod config;
 mod generated;
 mod schemas;
 mod seed_facts;

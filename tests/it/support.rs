@@ -47,3 +47,63 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A run of the binary with an explicit environment: `HOME` (and nothing else from the
+/// test process but `PATH`), extra variables, and optional stdin.
+pub struct Run<'a> {
+    /// Working directory.
+    pub cwd: &'a Path,
+    /// Arguments.
+    pub args: &'a [&'a str],
+    /// `HOME` for the child (its config dir is `HOME/.config/provcat`).
+    pub home: &'a Path,
+    /// Extra environment variables.
+    pub env: &'a [(&'a str, &'a str)],
+    /// Text written to stdin (stdin is empty otherwise).
+    pub stdin: Option<&'a str>,
+}
+
+impl Run<'_> {
+    /// Runs it and waits for it.
+    pub fn output(&self) -> Output {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_provcat"))
+            .args(self.args)
+            .current_dir(self.cwd)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home)
+            .envs(self.env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the provcat binary runs");
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        if let Some(text) = self.stdin {
+            stdin.write_all(text.as_bytes()).unwrap();
+        }
+        drop(stdin);
+        child
+            .wait_with_output()
+            .expect("the provcat binary finishes")
+    }
+}
+
+/// Runs `provcat args` with `HOME=home` and `env`, stdin empty.
+pub fn provcat_in(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Run {
+        cwd: home,
+        args,
+        home,
+        env,
+        stdin: None,
+    }
+    .output()
+}
+
+/// The default config dir under a test `HOME`.
+pub fn config_dir(home: &Path) -> PathBuf {
+    home.join(".config/provcat")
+}

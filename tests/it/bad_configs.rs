@@ -1,0 +1,1 @@
+//! Bad user configs (filled in by the bad-config corpus).
