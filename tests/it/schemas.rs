@@ -125,8 +125,8 @@ fn the_schema_rejects_what_the_compiler_rejects() {
 #[test]
 fn committed_config_schema_is_in_sync() {
     let generated = provcat::compiler::schema::to_pretty(&provcat::config::config_schema());
-    let committed = std::fs::read_to_string(root().join("schemas/config.schema.json"))
-        .unwrap_or_default();
+    let committed =
+        std::fs::read_to_string(root().join("schemas/config.schema.json")).unwrap_or_default();
     assert!(
         committed == generated,
         "schemas/config.schema.json is out of date with the config types: {REGENERATE}"
@@ -139,9 +139,16 @@ fn config_schema_offers_catalog_values_and_accepts_custom_refs() {
     let primary = schema
         .pointer("/properties/agents/properties/defaults/properties/model/properties/primary")
         .expect("primary is described");
-    let offered = primary.pointer("/anyOf/0/enum").unwrap().as_array().unwrap();
+    let offered = primary
+        .pointer("/anyOf/0/enum")
+        .unwrap()
+        .as_array()
+        .unwrap();
     assert!(offered.contains(&Value::from("qwen/qwen3.5-plus")));
-    assert!(!offered.contains(&Value::from("qwen/wan2.6-t2v")), "video refs are not chat defaults");
+    assert!(
+        !offered.contains(&Value::from("qwen/wan2.6-t2v")),
+        "video refs are not chat defaults"
+    );
     let video = schema
         .pointer("/properties/agents/properties/defaults/properties/videoGenerationModel/properties/primary/anyOf/0/enum")
         .unwrap()
@@ -155,7 +162,10 @@ fn config_schema_offers_catalog_values_and_accepts_custom_refs() {
         .unwrap();
     assert_eq!(choices.len(), 4, "{choices:?}");
     assert!(
-        primary["description"].as_str().unwrap().contains("custom provider"),
+        primary["description"]
+            .as_str()
+            .unwrap()
+            .contains("custom provider"),
         "descriptions come from doc comments"
     );
 
@@ -169,7 +179,10 @@ fn config_schema_offers_catalog_values_and_accepts_custom_refs() {
         } } },
         "env": { "QWEN_API_KEY": "sk-x" }
     });
-    let errors: Vec<String> = validator.iter_errors(&custom).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&custom)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     let typo = serde_json::json!({ "agents": { "defaults": { "model": { "primry": "x" } } } });
     assert!(!validator.is_valid(&typo), "unknown keys are rejected");
