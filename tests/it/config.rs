@@ -536,3 +536,20 @@ fn models_list_and_show_mark_the_configured_defaults() {
         "{shown}"
     );
 }
+
+/// The README's config example loads as written, and resolves both defaults.
+#[test]
+fn the_readme_config_example_works() {
+    let readme = std::fs::read_to_string(crate::support::root().join("README.md")).unwrap();
+    let section = &readme[readme.find("## Your config").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let home = tempfile::tempdir().unwrap();
+    write(&config_dir(home.path()).join("config.toml"), example);
+    let chat = explain_json(home.path(), &[], &[]);
+    assert_eq!(chat["canonical_ref"], "qwen/qwen3.5-plus");
+    assert_eq!(chat["auth"]["choice"]["id"], "qwen-standard-api-key");
+    let custom = explain_json(home.path(), &["my-proxy/qwen-plus"], &[("MY_PROXY_API_KEY", KEY)]);
+    assert_eq!(custom["capabilities"]["streaming_usage"]["value"], true);
+    assert_eq!(custom["key"]["found"]["source"]["var"], "MY_PROXY_API_KEY");
+}
