@@ -13,7 +13,9 @@
 //!   "unavailable" is an error.
 //! - The key follows the precedence in [`key`].
 
+mod builtin;
 pub mod capabilities;
+mod custom;
 pub mod key;
 
 use std::collections::BTreeMap;
@@ -21,8 +23,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalog::{
-    self, AuthChoice, AvailabilityStatus, Endpoint, LifecycleStatus, Model, ModelKind, Plan,
-    Provider, RefVia, Region, Surface,
+    self, AuthChoice, Endpoint, Model, ModelKind, Plan, Provider, RefVia, Region, Surface,
 };
 use crate::compiler::tree::push_token;
 use crate::compiler::{Diagnostic, Report, Rule, suggest};
@@ -142,18 +143,12 @@ pub struct Target {
 
 /// Resolves `request` against the catalog and `config`.
 pub fn resolve(request: &Request<'_>, config: &LoadedConfig, env: &Env) -> Result<Target, Report> {
-    let fail = |d: Diagnostic| Err(config.report([d]));
-    let (typed_ref, ref_source, pointer) = choose_ref(request, config);
-    let locate = |d: Diagnostic| match &pointer {
-        Some(p) => config.diagnostic_at(d, p, false),
-        None => d,
-    };
-    let mut warnings = config.warnings.clone();
-
+    let chosen = choose_ref(request, config);
+    let typed_ref = chosen.typed_ref.clone();
     // The model and its provider.
     let named = match catalog::lookup_model(&typed_ref) {
         Ok(found) => Named::Builtin(found),
-        Err(e) => match custom_provider(&typed_ref, config) {
+        Err(e) => match custom::custom_provider(&typed_ref, config) {
             Some((id, model_id, entry)) => Named::Custom {
                 id,
                 model_id,
@@ -161,252 +156,28 @@ pub fn resolve(request: &Request<'_>, config: &LoadedConfig, env: &Env) -> Resul
             },
             None => {
                 let catalog::LookupError::UnknownModel { suggestions, .. } = &e else {
-                    return fail(Diagnostic::new(Rule::DanglingReference, e.to_string()));
+                    return Err(
+                        config.report([Diagnostic::new(Rule::DanglingReference, e.to_string())])
+                    );
                 };
-                return fail(locate(
+                return Err(config.report([chosen.locate(config,
                     Diagnostic::new(Rule::DanglingReference, format!("unknown model ref `{typed_ref}`"))
                         .label("not in the catalog")
                         .help(suggest::did_you_mean(suggestions).unwrap_or_else(|| {
                             "see `provcat models list`, or add a custom provider under `models.providers`".to_string()
                         })),
-                ));
+                )]));
             }
         },
     };
 
     match named {
-        Named::Builtin(found) => {
-            let model = found.model;
-            if let Some(kind) = request.kind
-                && model.kind != kind
-            {
-                return fail(locate(
-                    Diagnostic::new(
-                        Rule::InvalidValue,
-                        format!(
-                            "`{typed_ref}` is a {} model; this needs a {kind} model",
-                            model.kind
-                        ),
-                    )
-                    .help(format!(
-                        "pick a {kind} model from `provcat models list --kind {kind}`"
-                    )),
-                ));
-            }
-            let Some(provider) = catalog::provider(model.provider) else {
-                return fail(Diagnostic::new(
-                    Rule::DanglingReference,
-                    format!(
-                        "internal error: provider `{}` of `{}` is missing",
-                        model.provider, model.canonical_ref
-                    ),
-                ));
-            };
-            if model.lifecycle.status != LifecycleStatus::Active {
-                warnings.push(format!(
-                    "{} is {}{}",
-                    model.canonical_ref,
-                    model.lifecycle.status,
-                    model
-                        .lifecycle
-                        .replacement
-                        .map(|r| format!("; use {r} instead"))
-                        .unwrap_or_default()
-                ));
-            }
-            let ids: Vec<&str> = std::iter::once(provider.id)
-                .chain(provider.namespace_aliases.iter().copied())
-                .collect();
-            let entry = config.provider_entry(&ids);
-            let entry_pointer = entry.map(|(k, _)| push_token("/models/providers", k));
-            let prefix = entry.map(|(k, _)| format!("models.providers.{k}"));
-            let auth = match entry.and_then(|(_, e)| e.auth_choice.as_deref()) {
-                Some(id) => match catalog::lookup_auth_choice(id) {
-                    Ok(m) => Some(ChosenAuth {
-                        choice: m.choice,
-                        legacy_id: m.legacy_alias.map(str::to_string),
-                    }),
-                    Err(e) => return fail(Diagnostic::new(Rule::DanglingReference, e.to_string())),
-                },
-                None => None,
-            };
-            let custom_url = entry.and_then(|(_, e)| e.base_url.clone());
-            let (plan, region, endpoint) = match &auth {
-                Some(a) => (
-                    provider.plan(a.choice.plan),
-                    provider.region(a.choice.region),
-                    provider.endpoint(a.choice.plan, a.choice.region),
-                ),
-                None => (None, None, None),
-            };
-            if auth.is_none() && custom_url.is_none() {
-                return fail(Diagnostic::new(
-                    Rule::MissingKey,
-                    format!("no auth choice for provider `{}`: the auth choice selects the plan, region and endpoint", provider.id),
-                )
-                .help(format!(
-                    "run `provcat onboard --auth-choice <id>` with one of {}, or set `models.providers.{}.authChoice` in {}",
-                    provider.auth_choices.iter().map(|c| format!("`{}`", c.id)).collect::<Vec<_>>().join(", "),
-                    provider.id,
-                    config.display_path()
-                )));
-            }
-            if let (Some(plan), Some(region)) = (plan, region) {
-                match model.availability_on(plan.id).map(|a| (a.status, a.reason)) {
-                    Some((AvailabilityStatus::MayBeRejected, reason)) => warnings.push(format!(
-                        "{} may be rejected on the {}: {} {}",
-                        model.canonical_ref,
-                        plan.name,
-                        reason.unwrap_or(""),
-                        switch_advice(provider, model, plan, region)
-                    )),
-                    Some((AvailabilityStatus::Unavailable, reason)) => {
-                        let d = Diagnostic::new(
-                            Rule::InvalidValue,
-                            format!(
-                                "{} is not available on the {}",
-                                model.canonical_ref, plan.name
-                            ),
-                        )
-                        .help(
-                            format!(
-                                "{} {}",
-                                reason.unwrap_or(""),
-                                switch_advice(provider, model, plan, region)
-                            )
-                            .trim()
-                            .to_string(),
-                        );
-                        return fail(match &entry_pointer {
-                            Some(p) => config.diagnostic_at(
-                                d.label("this auth choice selects that plan"),
-                                &push_token(p, "authChoice"),
-                                false,
-                            ),
-                            None => d,
-                        });
-                    }
-                    _ => {}
-                }
-            }
-            let (base_url, base_url_source) = match (&custom_url, endpoint, &auth) {
-                (Some(url), _, _) => (
-                    url.clone(),
-                    BaseUrlSource::Config {
-                        key: format!("{}.baseUrl", prefix.clone().unwrap_or_default()),
-                    },
-                ),
-                (None, Some(e), Some(a)) => (
-                    e.base_url.to_string(),
-                    BaseUrlSource::AuthChoice {
-                        id: a.choice.id.to_string(),
-                    },
-                ),
-                _ => {
-                    return fail(Diagnostic::new(
-                        Rule::AuthChoiceWithoutEndpoint,
-                        format!(
-                            "internal error: no endpoint for the auth choice of `{}`",
-                            provider.id
-                        ),
-                    ));
-                }
-            };
-            let target = Target {
-                typed_ref: typed_ref.clone(),
-                ref_source,
-                canonical_ref: model.canonical_ref.to_string(),
-                alias: found.alias.map(str::to_string),
-                via: found.alias.map(|_| found.via),
-                provider_id: provider.id.to_string(),
-                provider: Some(provider),
-                config_entry: entry.map(|(k, _)| k.to_string()),
-                model_id: model.id.to_string(),
-                model: Some(model),
-                kind: model.kind,
-                auth,
-                plan,
-                region,
-                endpoint,
-                base_url,
-                base_url_source,
-                native_base_url: None,
-                capabilities: capabilities::explain("", &Default::default(), ""),
-                headers: entry.map(|(_, e)| e.headers.clone()).unwrap_or_default(),
-                key_env: provider.auth_env.iter().map(|v| v.to_string()).collect(),
-                key: KeyLookup {
-                    found: None,
-                    searched: Vec::new(),
-                },
-                warnings,
-            };
-            finish(target, request, config, env, entry, prefix)
-        }
+        Named::Builtin(found) => builtin::resolve(found, chosen, request, config, env),
         Named::Custom {
             id,
             model_id,
             entry,
-        } => {
-            if request.kind == Some(ModelKind::Video) {
-                return fail(locate(Diagnostic::new(
-                    Rule::InvalidValue,
-                    format!("`{typed_ref}` names a custom provider; video generation needs a catalog video model"),
-                )
-                .help(format!("use a video model such as `{DEFAULT_VIDEO_REF}`"))));
-            }
-            let prefix = format!("models.providers.{id}");
-            let Some(base_url) = entry.base_url.clone() else {
-                return fail(Diagnostic::new(
-                    Rule::MissingKey,
-                    format!("custom provider `{id}` has no baseUrl"),
-                ));
-            };
-            let mut key_env = vec![env_var_of(&id)];
-            let inherited = crate::config::parse_base_url(&base_url)
-                .ok()
-                .and_then(|u| u.host_str().and_then(capabilities::endpoint_on));
-            if let Some(provider) = inherited.and_then(|e| catalog::provider(e.provider)) {
-                key_env.extend(provider.auth_env.iter().map(|v| v.to_string()));
-            }
-            let target = Target {
-                typed_ref: typed_ref.clone(),
-                ref_source,
-                canonical_ref: format!("{id}/{model_id}"),
-                alias: None,
-                via: None,
-                provider_id: id.clone(),
-                provider: None,
-                config_entry: Some(id.clone()),
-                model_id,
-                model: None,
-                kind: ModelKind::Chat,
-                auth: None,
-                plan: None,
-                region: None,
-                endpoint: None,
-                base_url,
-                base_url_source: BaseUrlSource::Config {
-                    key: format!("{prefix}.baseUrl"),
-                },
-                native_base_url: None,
-                capabilities: capabilities::explain("", &Default::default(), ""),
-                headers: entry.headers.clone(),
-                key_env,
-                key: KeyLookup {
-                    found: None,
-                    searched: Vec::new(),
-                },
-                warnings,
-            };
-            finish(
-                target,
-                request,
-                config,
-                env,
-                Some((&id, entry)),
-                Some(prefix),
-            )
-        }
+        } => custom::resolve(id, model_id, entry, chosen, request, config, env),
     }
 }
 
@@ -512,13 +283,41 @@ fn finish(
     Ok(target)
 }
 
-/// The ref to resolve, where it came from, and its config pointer when it came from there.
-fn choose_ref(request: &Request<'_>, config: &LoadedConfig) -> (String, RefSource, Option<String>) {
+/// The ref being resolved: as typed or configured, where it came from, and the warnings
+/// gathered so far.
+pub(crate) struct Chosen {
+    typed_ref: String,
+    ref_source: RefSource,
+    /// The config pointer of the ref, when it came from the config.
+    pointer: Option<String>,
+    warnings: Vec<String>,
+}
+
+impl Chosen {
+    /// `d` located at the ref in the config, when the ref came from there.
+    fn locate(&self, config: &LoadedConfig, d: Diagnostic) -> Diagnostic {
+        match &self.pointer {
+            Some(p) => config.diagnostic_at(d, p, false),
+            None => d,
+        }
+    }
+}
+
+/// The ref to resolve: the request's, else the config's default for the kind, else the
+/// built-in default.
+fn choose_ref(request: &Request<'_>, config: &LoadedConfig) -> Chosen {
+    let chosen = |typed_ref: &str, ref_source, pointer: Option<&str>| Chosen {
+        typed_ref: typed_ref.to_string(),
+        ref_source,
+        pointer: pointer.map(str::to_string),
+        warnings: config.warnings.clone(),
+    };
     if let Some(r) = request.reference {
-        return (r.to_string(), RefSource::Argument, None);
+        return chosen(r, RefSource::Argument, None);
     }
     let defaults = &config.file.agents.defaults;
-    let (configured, key, pointer) = match request.kind.unwrap_or(ModelKind::Chat) {
+    let kind = request.kind.unwrap_or(ModelKind::Chat);
+    let (configured, key, pointer) = match kind {
         ModelKind::Chat => (
             &defaults.model.primary,
             "agents.defaults.model.primary",
@@ -531,19 +330,19 @@ fn choose_ref(request: &Request<'_>, config: &LoadedConfig) -> (String, RefSourc
         ),
     };
     match configured {
-        Some(r) => (
-            r.clone(),
+        Some(r) => chosen(
+            r,
             RefSource::Config {
                 key: key.to_string(),
             },
-            Some(pointer.to_string()),
+            Some(pointer),
         ),
         None => {
-            let builtin = match request.kind.unwrap_or(ModelKind::Chat) {
+            let builtin = match kind {
                 ModelKind::Chat => default_chat_ref(config),
                 ModelKind::Video => DEFAULT_VIDEO_REF,
             };
-            (builtin.to_string(), RefSource::BuiltinDefault, None)
+            chosen(builtin, RefSource::BuiltinDefault, None)
         }
     }
 }
@@ -559,53 +358,5 @@ fn default_chat_ref(config: &LoadedConfig) -> &'static str {
         .keys()
         .find_map(|k| catalog::provider(k))
         .or_else(|| providers.first())
-        .map_or("qwen/qwen3.5-plus", |p| p.default_model)
-}
-
-/// `<id>/<model>` where `<id>` is a custom provider of the config.
-fn custom_provider<'c>(
-    reference: &str,
-    config: &'c LoadedConfig,
-) -> Option<(String, String, &'c ProviderConfig)> {
-    let (id, model) = reference.split_once('/')?;
-    if model.is_empty() || catalog::provider(id).is_some() {
-        return None;
-    }
-    let entry = config.file.models.providers.get(id)?;
-    Some((id.to_string(), model.to_string(), entry))
-}
-
-/// The env var a custom provider's key is read from: `my-proxy` → `MY_PROXY_API_KEY`.
-pub fn env_var_of(provider: &str) -> String {
-    let mut name: String = provider
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    name.push_str("_API_KEY");
-    name
-}
-
-/// The seed's advice when a model is not (reliably) served on `plan`: switch to an auth
-/// choice of a plan that serves it, in the same region.
-fn switch_advice(provider: &Provider, model: &Model, plan: &Plan, region: &Region) -> String {
-    let better = provider.auth_choices.iter().find(|c| {
-        c.plan != plan.id
-            && c.region == region.id
-            && model
-                .availability_on(c.plan)
-                .is_some_and(|a| a.status == AvailabilityStatus::Available)
-    });
-    match better.and_then(|c| provider.plan(c.plan).map(|p| (c, p))) {
-        Some((choice, better_plan)) => format!(
-            "Switch to a {} auth choice in the same region: `provcat onboard --auth-choice {}`.",
-            better_plan.name, choice.id
-        ),
-        None => String::new(),
-    }
+        .map_or("", |p| p.default_model)
 }
