@@ -70,12 +70,15 @@ pub(super) fn check(config: &mut LoadedConfig) -> Vec<Diagnostic> {
                     entry
                         .api
                         .is_none()
-                        .then_some("api = \"openai-completions\""),
-                    entry.base_url.is_none().then_some("baseUrl"),
+                        .then_some("`api = \"openai-completions\"`"),
+                    entry.base_url.is_none().then_some("`baseUrl`"),
                 ]
                 .into_iter()
                 .flatten()
                 .collect();
+                // An id that is neither built-in nor a complete custom provider, and close
+                // to a built-in one, is most likely a typo of it.
+                let mut typo = None;
                 if !missing.is_empty() {
                     let ids: Vec<&str> = catalog::providers()
                         .iter()
@@ -83,22 +86,24 @@ pub(super) fn check(config: &mut LoadedConfig) -> Vec<Diagnostic> {
                             std::iter::once(p.id).chain(p.namespace_aliases.iter().copied())
                         })
                         .collect();
-                    let typo = suggest::did_you_mean(&suggest::closest(id, ids.iter().copied()));
+                    typo = suggest::did_you_mean(&suggest::closest(id, ids.iter().copied()));
                     problems.push(config.diagnostic_at(
                         Diagnostic::new(
                             Rule::MissingKey,
                             format!("`{id}` is not a built-in provider, and a custom provider needs {}", missing.join(" and ")),
                         )
                         .label("unknown provider id")
-                        .help(typo.map_or_else(
+                        .help(typo.as_ref().map_or_else(
                             || format!("add {} to make `{id}` a custom OpenAI-compatible provider", missing.join(" and ")),
-                            |t| format!("{t} (a built-in provider), or add {} for a custom one", missing.join(" and ")),
+                            |t| format!("{t} To make `{id}` a custom provider instead, add {}", missing.join(" and ")),
                         )),
                         &pointer,
                         true,
                     ));
                 }
-                if entry.auth_choice.is_some() {
+                // For a typo of a built-in id, "custom provider `qwne` cannot take an auth
+                // choice" would only mislead: the error above already names the fix.
+                if entry.auth_choice.is_some() && typo.is_none() {
                     problems.push(config.diagnostic_at(
                         Diagnostic::new(Rule::InvalidValue, format!("custom provider `{id}` cannot take an auth choice"))
                             .label("auth choices select a built-in provider's endpoint")
@@ -165,10 +170,20 @@ fn check_ref(config: &LoadedConfig, reference: &str, kind: ModelKind) -> Option<
                 return None;
             }
             let help = match namespace {
-                None => format!(
-                    "a ref is `<provider>/<model>`; {}",
-                    suggestions_or(&e, "see `provcat models list`")
-                ),
+                // A bare model id: name the canonical refs that put a provider id before it.
+                None => {
+                    let prefixed: Vec<String> = catalog::providers()
+                        .iter()
+                        .map(|p| format!("{}/{reference}", p.id))
+                        .filter(|r| catalog::lookup_model(r).is_ok_and(|f| f.model.kind == kind))
+                        .collect();
+                    let prefixed: Vec<&str> = prefixed.iter().map(String::as_str).collect();
+                    format!(
+                        "a ref is `<provider>/<model>`; {}",
+                        suggest::did_you_mean(&prefixed)
+                            .unwrap_or_else(|| suggestions_or(&e, "see `provcat models list`"))
+                    )
+                }
                 Some(_) => suggestions_or(&e, "see `provcat models list`"),
             };
             Some(
@@ -192,8 +207,17 @@ pub fn parse_base_url(url: &str) -> Result<url::Url, String> {
             parsed.scheme()
         ));
     }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err("the URL has no host".to_string());
+    // The URL parser repairs `https:///v1` (host `v1`) and `https:host/v1`; the text as
+    // written is what requests use, so it must spell the host out after `scheme://`.
+    let authority = url
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .filter(|rest| !rest.is_empty() && !rest.starts_with(['/', '\\']));
+    if authority.is_none() || parsed.host_str().is_none_or(str::is_empty) {
+        return Err(format!(
+            "the URL has no host right after `{}://`",
+            parsed.scheme()
+        ));
     }
     Ok(parsed)
 }

@@ -40,8 +40,13 @@ pub fn read(path: &Path) -> Result<DotEnv, Report> {
         Err(e) => {
             let mut report = Report::default();
             report.push(
-                Diagnostic::new(Rule::Io, format!("cannot read {shown}: {e}"))
-                    .help("fix its permissions, or remove it if it is not yours"),
+                Diagnostic::new(Rule::Io, format!("cannot read {shown}: {e}")).help(
+                    if e.kind() == std::io::ErrorKind::IsADirectory {
+                        "provcat reads a file of `NAME=value` lines there; move the folder away"
+                    } else {
+                        "fix its permissions, or remove it if it is not yours"
+                    },
+                ),
             );
             return Err(report);
         }
@@ -57,11 +62,21 @@ pub fn read(path: &Path) -> Result<DotEnv, Report> {
                 report.add_source(&shown, Arc::from(redact(&text)));
                 let (span, label) = match &e {
                     dotenvy::Error::LineParse(line, at) => {
-                        let start = text.find(line.as_str()).map(|s| s + at);
-                        (
-                            start.map(|s| s..s + 1),
-                            "cannot parse this line".to_string(),
-                        )
+                        let start = line_start(&text, line);
+                        // An unclosed quote runs to the end of the file: point at it.
+                        let quote = line.find(['"', '\'']);
+                        match quote.filter(|_| *at >= line.trim_end().len()) {
+                            Some(q) => (
+                                start.map(|s| s + q..s + q + 1),
+                                "this quote is never closed".to_string(),
+                            ),
+                            None => (
+                                start
+                                    .map(|s| (s + at).min(text.len()))
+                                    .map(|s| s..(s + 1).min(text.len())),
+                                "cannot parse this line".to_string(),
+                            ),
+                        }
                     }
                     other => (None, other.to_string()),
                 };
@@ -82,4 +97,13 @@ pub fn read(path: &Path) -> Result<DotEnv, Report> {
         exists: true,
         vars,
     })
+}
+
+/// Where `line` (a logical line as dotenvy reports it, from its first character) starts in
+/// `text`: at the start of a line, so that an earlier line containing the same text (or a
+/// comment quoting it) is not mistaken for it.
+fn line_start(text: &str, line: &str) -> Option<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .find(|&s| text[s..].starts_with(line))
 }

@@ -171,13 +171,20 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
         Ok(text) => (true, text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (false, String::new()),
         Err(e) => {
+            let help = match e.kind() {
+                std::io::ErrorKind::InvalidData => "save it as UTF-8 text",
+                std::io::ErrorKind::IsADirectory => {
+                    "the config is a file, not a folder; point --config (or $PROVCAT_CONFIG) at one"
+                }
+                _ => "fix its permissions, or point --config elsewhere",
+            };
             let mut report = Report::default();
             report.push(
                 Diagnostic::new(
                     Rule::Io,
                     format!("cannot read the config file {shown}: {e}"),
                 )
-                .help("fix its permissions, or point --config elsewhere"),
+                .help(help),
             );
             return Err(report);
         }
