@@ -549,7 +549,11 @@ fn the_readme_config_example_works() {
     let chat = explain_json(home.path(), &[], &[]);
     assert_eq!(chat["canonical_ref"], "qwen/qwen3.5-plus");
     assert_eq!(chat["auth"]["choice"]["id"], "qwen-standard-api-key");
-    let custom = explain_json(home.path(), &["my-proxy/qwen-plus"], &[("MY_PROXY_API_KEY", KEY)]);
+    let custom = explain_json(
+        home.path(),
+        &["my-proxy/qwen-plus"],
+        &[("MY_PROXY_API_KEY", KEY)],
+    );
     assert_eq!(custom["capabilities"]["streaming_usage"]["value"], true);
     assert_eq!(custom["key"]["found"]["source"]["var"], "MY_PROXY_API_KEY");
 }
