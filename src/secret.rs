@@ -142,25 +142,23 @@ pub struct FoundKey {
 }
 
 /// `text` (a config or `.env` file) with anything that may be a key masked, byte for
-/// byte, so diagnostics can quote the file without quoting a key: the value of every
-/// line whose name mentions a key, token or secret, and every `sk-…` token anywhere.
+/// byte, so diagnostics can quote the file without quoting a key: the value after every
+/// name that mentions a key, token, secret or password (`apiKey = "…"`,
+/// `"apiKey": "…"`, `QWEN_API_KEY=…`, anywhere on a line), and every `sk-…` token.
 /// ASCII letters and digits become `*` except the last four; lengths and offsets (and so
 /// diagnostic spans) are unchanged.
 pub fn redact(text: &str) -> String {
     let mut bytes = text.as_bytes().to_vec();
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let lower = line.to_ascii_lowercase();
-        if let Some(eq) = line.find(['=', ':']) {
-            let name = &lower[..eq];
-            if ["apikey", "api_key", "token", "secret", "password"]
-                .iter()
-                .any(|n| name.contains(n))
-            {
-                mask(&mut bytes, line_start + eq + 1, line_start + line.len());
+    let lower = text.to_ascii_lowercase();
+    for name in ["apikey", "api_key", "token", "secret", "password"] {
+        let mut from = 0;
+        while let Some(found) = lower[from..].find(name) {
+            let after_name = from + found + name.len();
+            if let Some((start, end)) = value_after(text, after_name) {
+                mask(&mut bytes, start, end);
             }
+            from = after_name;
         }
-        line_start += line.len();
     }
     let mut from = 0;
     while let Some(found) = text[from..].find("sk-") {
@@ -175,6 +173,33 @@ pub fn redact(text: &str) -> String {
     }
     // Only ASCII bytes were replaced by ASCII bytes, so this is still UTF-8.
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The byte range of the value assigned after a name ending at `at`: past the rest of the
+/// name and an `=` or `:` on the same line, a quoted string or a bare word.
+fn value_after(text: &str, at: usize) -> Option<(usize, usize)> {
+    let rest = &text[at..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let sep = line.find(['=', ':'])?;
+    // Only name characters and a closing quote may sit between the name and `=`/`:`.
+    if !line[..sep]
+        .trim_end()
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_-\"'".contains(c))
+    {
+        return None;
+    }
+    let value = &line[sep + 1..];
+    let lead = value.len() - value.trim_start().len();
+    let start = at + sep + 1 + lead;
+    let trimmed = value.trim_start();
+    let len = match trimmed.chars().next() {
+        Some(q @ ('"' | '\'')) => trimmed[1..].find(q).map_or(trimmed.len(), |n| n + 2),
+        _ => trimmed
+            .find(|c: char| c.is_whitespace() || ",}]#".contains(c))
+            .unwrap_or(trimmed.len()),
+    };
+    Some((start, start + len))
 }
 
 /// Masks ASCII letters and digits in `bytes[start..end]`, keeping the last four.
@@ -202,6 +227,12 @@ mod tests {
             "apiKey = \"********ijkl\"\nQWEN_API_KEY=**-**********abcd\nprimary = \"qwen/glm-5\" # sk-************WXYZ\nnamé = \"x\"\n"
         );
         assert_eq!(redact("sk-short"), "sk-short");
+        let json =
+            r#"{ "qwen": { "apiKey": "abcdefghijkl", "baseUrl": "x" }, "token":'zzzzzzzz1234' }"#;
+        assert_eq!(
+            redact(json),
+            r#"{ "qwen": { "apiKey": "********ijkl", "baseUrl": "x" }, "token":'********1234' }"#
+        );
     }
 
     #[test]

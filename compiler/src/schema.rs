@@ -260,17 +260,25 @@ fn enum_diagnostic(
 }
 
 /// The `const` values of a `oneOf`/`anyOf` whose branches are all constants (how schemars
-/// writes an enum whose values carry descriptions).
+/// writes an enum whose values carry descriptions), looking through the `{type: null}`
+/// branch schemars adds for an optional enum (`anyOf: [{oneOf: [const…]}, {type: null}]`).
 fn const_options(node: Option<&Value>) -> Option<Vec<Value>> {
     let node = node?;
     let branches = node
         .get("oneOf")
         .or_else(|| node.get("anyOf"))?
         .as_array()?;
-    branches
-        .iter()
-        .map(|b| b.get("const").cloned())
-        .collect::<Option<Vec<_>>>()
+    let mut options = Vec::new();
+    for branch in branches {
+        if let Some(value) = branch.get("const") {
+            options.push(value.clone());
+        } else if branch.get("oneOf").is_some() || branch.get("anyOf").is_some() {
+            options.extend(const_options(Some(branch))?);
+        } else if branch.get("type").and_then(Value::as_str) != Some("null") {
+            return None;
+        }
+    }
+    (!options.is_empty()).then_some(options)
 }
 
 /// Whether every `anyOf` branch of `node` is a string.

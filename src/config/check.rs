@@ -13,6 +13,21 @@ pub(super) fn check(config: &mut LoadedConfig) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     for (id, entry) in &config.file.models.providers {
         let pointer = push_token("/models/providers", id);
+        if id.trim().is_empty() || id.contains('/') {
+            problems.push(
+                config.diagnostic_at(
+                    Diagnostic::new(
+                        Rule::InvalidValue,
+                        format!("`{id}` cannot be a provider id"),
+                    )
+                    .label("a provider id is the first part of a ref (`<provider>/<model>`)")
+                    .help("use a non-empty id without `/`, such as `my-proxy`"),
+                    &pointer,
+                    true,
+                ),
+            );
+            continue;
+        }
         match catalog::provider(id) {
             Some(provider) => {
                 if provider.id != *id {

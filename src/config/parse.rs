@@ -61,12 +61,17 @@ fn parse_json(text: &str, file: &str) -> Result<(Value, SpanIndex), Box<Diagnost
                 .help("fix the syntax (comments and trailing commas are allowed)"),
         )
     };
+    // JSON5-style leniency (comments, unquoted keys, trailing commas), but a missing
+    // comma is a mistake worth reporting.
+    let options = ParseOptions {
+        allow_missing_commas: false,
+        ..ParseOptions::default()
+    };
     let parsed =
-        jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default())
-            .map_err(|e| {
-                let r = e.range();
-                syntax(r.start..r.end.max(r.start), e.kind().to_string())
-            })?;
+        jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
+            let r = e.range();
+            syntax(r.start..r.end.max(r.start), e.kind().to_string())
+        })?;
     let Some(root) = parsed.value else {
         // An empty file is an empty config.
         return Ok((Value::Object(Map::new()), SpanIndex::default()));

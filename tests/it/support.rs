@@ -82,7 +82,11 @@ impl Run<'_> {
             .expect("the provcat binary runs");
         let mut stdin = child.stdin.take().expect("stdin is piped");
         if let Some(text) = self.stdin {
-            stdin.write_all(text.as_bytes()).unwrap();
+            // A command that fails before reading stdin closes it: not an error here.
+            match stdin.write_all(text.as_bytes()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                result => result.unwrap(),
+            }
         }
         drop(stdin);
         child
