@@ -96,21 +96,23 @@ fn hint(suggestions: &[&str]) -> String {
 /// Looks a model up by canonical ref (`qwen/glm-5`) or any alias
 /// (`modelstudio/glm-5`, `alibaba/wan2.6-t2v`).
 pub fn lookup_model(reference: &str) -> Result<ModelMatch, LookupError> {
+    find_model(reference).ok_or_else(|| LookupError::UnknownModel {
+        input: reference.to_string(),
+        suggestions: suggest::closest(reference, tables::REFS.iter().map(|e| e.key)),
+    })
+}
+
+/// Like [`lookup_model`], without building suggestions on a miss (for callers that have
+/// other places to look, such as custom providers).
+pub fn find_model(reference: &str) -> Option<ModelMatch> {
     let refs = tables::REFS;
-    match refs.binary_search_by(|e| e.key.cmp(reference)) {
-        Ok(i) => {
-            let entry = &refs[i];
-            Ok(ModelMatch {
-                model: &tables::MODELS[entry.model],
-                via: entry.via,
-                alias: (entry.via != RefVia::Canonical).then_some(entry.key),
-            })
-        }
-        Err(_) => Err(LookupError::UnknownModel {
-            input: reference.to_string(),
-            suggestions: suggest::closest(reference, refs.iter().map(|e| e.key)),
-        }),
-    }
+    let i = refs.binary_search_by(|e| e.key.cmp(reference)).ok()?;
+    let entry = &refs[i];
+    Some(ModelMatch {
+        model: &tables::MODELS[entry.model],
+        via: entry.via,
+        alias: (entry.via != RefVia::Canonical).then_some(entry.key),
+    })
 }
 
 /// Looks an auth choice up by canonical id or legacy alias.

@@ -146,28 +146,15 @@ pub fn resolve(request: &Request<'_>, config: &LoadedConfig, env: &Env) -> Resul
     let chosen = choose_ref(request, config);
     let typed_ref = chosen.typed_ref.clone();
     // The model and its provider.
-    let named = match catalog::lookup_model(&typed_ref) {
-        Ok(found) => Named::Builtin(found),
-        Err(e) => match custom::custom_provider(&typed_ref, config) {
+    let named = match catalog::find_model(&typed_ref) {
+        Some(found) => Named::Builtin(found),
+        None => match custom::custom_provider(&typed_ref, config) {
             Some((id, model_id, entry)) => Named::Custom {
                 id,
                 model_id,
                 entry,
             },
-            None => {
-                let catalog::LookupError::UnknownModel { suggestions, .. } = &e else {
-                    return Err(
-                        config.report([Diagnostic::new(Rule::DanglingReference, e.to_string())])
-                    );
-                };
-                return Err(config.report([chosen.locate(config,
-                    Diagnostic::new(Rule::DanglingReference, format!("unknown model ref `{typed_ref}`"))
-                        .label("not in the catalog")
-                        .help(suggest::did_you_mean(suggestions).unwrap_or_else(|| {
-                            "see `provcat models list`, or add a custom provider under `models.providers`".to_string()
-                        })),
-                )]));
-            }
+            None => return Err(config.report([chosen.locate(config, unknown_ref(&typed_ref))])),
         },
     };
 
@@ -179,6 +166,22 @@ pub fn resolve(request: &Request<'_>, config: &LoadedConfig, env: &Env) -> Resul
             entry,
         } => custom::resolve(id, model_id, entry, chosen, request, config, env),
     }
+}
+
+/// An unknown ref, with the closest catalog refs.
+fn unknown_ref(typed_ref: &str) -> Diagnostic {
+    let suggestions = match catalog::lookup_model(typed_ref) {
+        Err(catalog::LookupError::UnknownModel { suggestions, .. }) => suggestions,
+        _ => Vec::new(),
+    };
+    Diagnostic::new(
+        Rule::DanglingReference,
+        format!("unknown model ref `{typed_ref}`"),
+    )
+    .label("not in the catalog")
+    .help(suggest::did_you_mean(&suggestions).unwrap_or_else(|| {
+        "see `provcat models list`, or add a custom provider under `models.providers`".to_string()
+    }))
 }
 
 /// What a ref named.
