@@ -4,6 +4,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use clap::Args;
+use provcat::catalog::RefVia;
 use provcat::config::{ConfigLocation, LoadedConfig};
 use provcat::resolve::{self, BaseUrlSource, Capability, RefSource, Request, Target};
 use provcat::secret::ApiKey;
@@ -132,10 +133,17 @@ fn render(config: &LoadedConfig, t: &Target) -> String {
     };
     line("ref", format!("{} (from {from})", t.typed_ref));
     match (&t.alias, t.via) {
-        (Some(alias), Some(via)) => line(
-            "canonical ref",
-            format!("{} (`{alias}` is a {via})", t.canonical_ref),
-        ),
+        (Some(alias), Some(via)) => {
+            let what = match via {
+                RefVia::NamespaceAlias => "a legacy namespace alias",
+                RefVia::Alias => "a ref alias",
+                RefVia::Canonical => "the canonical ref",
+            };
+            line(
+                "canonical ref",
+                format!("{} (`{alias}` is {what})", t.canonical_ref),
+            )
+        }
         _ => line("canonical ref", t.canonical_ref.clone()),
     }
     let provider = match t.provider {

@@ -431,7 +431,7 @@ fn may_be_rejected_resolves_with_the_seed_advice() {
     );
     let text = stdout(&out);
     assert!(
-        text.contains("(`modelstudio/qwen3.6-plus` is a namespace-alias)"),
+        text.contains("(`modelstudio/qwen3.6-plus` is a legacy namespace alias)"),
         "{text}"
     );
     assert!(
@@ -556,4 +556,66 @@ fn the_readme_config_example_works() {
     );
     assert_eq!(custom["capabilities"]["streaming_usage"]["value"], true);
     assert_eq!(custom["key"]["found"]["source"]["var"], "MY_PROXY_API_KEY");
+}
+
+/// A JSON config is never rewritten (its comments would be lost): onboarding stores the key
+/// and prints the snippet to merge; once merged, onboarding changes nothing.
+#[test]
+fn onboarding_with_a_json_config_prints_the_snippet_and_keeps_the_file() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("config.json");
+    let original = "{\n  // mine\n  \"env\": { \"OTHER\": \"1\" },\n}\n";
+    write(&path, original);
+    let path_arg = path.to_str().unwrap();
+    let out = Run {
+        cwd: home.path(),
+        args: &[
+            "--config",
+            path_arg,
+            "onboard",
+            "--auth-choice",
+            "qwen-api-key",
+            "--api-key-stdin",
+        ],
+        home: home.path(),
+        env: &[],
+        stdin: Some(CODING_KEY),
+    }
+    .output();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("is JSON and is not rewritten"), "{text}");
+    assert!(text.contains("\"authChoice\": \"qwen-api-key\""), "{text}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+    assert_eq!(
+        std::fs::read_to_string(home.path().join(".env")).unwrap(),
+        format!("QWEN_API_KEY={CODING_KEY}\n")
+    );
+
+    write(
+        &path,
+        "{ \"models\": { \"providers\": { \"qwen\": { \"authChoice\": \"qwen-api-key\" } } },\n  \"agents\": { \"defaults\": { \"model\": { \"primary\": \"qwen/glm-5\" } } } }\n",
+    );
+    let out = Run {
+        cwd: home.path(),
+        args: &[
+            "onboard",
+            "--auth-choice",
+            "modelstudio-api-key",
+            "--skip-key",
+            "--config",
+            path_arg,
+        ],
+        home: home.path(),
+        env: &[],
+        stdin: None,
+    }
+    .output();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("not rewritten"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("config           unchanged"),
+        "{}",
+        stdout(&out)
+    );
 }
