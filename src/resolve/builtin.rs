@@ -21,31 +21,11 @@ pub(super) fn resolve(
     let Chosen {
         typed_ref,
         ref_source,
-        pointer,
+        pointer: _,
         mut warnings,
     } = chosen;
     let fail = |d: Diagnostic| Err(config.report([d]));
-    let locate = |d: Diagnostic| match &pointer {
-        Some(p) => config.diagnostic_at(d, p, false),
-        None => d,
-    };
     let model = found.model;
-    if let Some(kind) = request.kind
-        && model.kind != kind
-    {
-        return fail(locate(
-            Diagnostic::new(
-                Rule::InvalidValue,
-                format!(
-                    "`{typed_ref}` is a {} model; this needs a {kind} model",
-                    model.kind
-                ),
-            )
-            .help(format!(
-                "pick a {kind} model from `provcat models list --kind {kind}`"
-            )),
-        ));
-    }
     let Some(provider) = catalog::provider(model.provider) else {
         return fail(Diagnostic::new(
             Rule::DanglingReference,

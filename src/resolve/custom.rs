@@ -6,9 +6,7 @@ use crate::catalog::{self, ModelKind};
 use crate::compiler::{Diagnostic, Report, Rule};
 use crate::config::{Env, LoadedConfig, ProviderConfig};
 
-use super::{
-    BaseUrlSource, Chosen, DEFAULT_VIDEO_REF, KeyLookup, Request, Target, capabilities, finish,
-};
+use super::{BaseUrlSource, Chosen, KeyLookup, Request, Target, capabilities, finish};
 
 /// Resolves `model_id` of the custom provider `id`, configured by `entry`.
 pub(super) fn resolve(
@@ -23,21 +21,10 @@ pub(super) fn resolve(
     let Chosen {
         typed_ref,
         ref_source,
-        pointer,
+        pointer: _,
         warnings,
     } = chosen;
     let fail = |d: Diagnostic| Err(config.report([d]));
-    let locate = |d: Diagnostic| match &pointer {
-        Some(p) => config.diagnostic_at(d, p, false),
-        None => d,
-    };
-    if request.kind == Some(ModelKind::Video) {
-        return fail(locate(Diagnostic::new(
-                Rule::InvalidValue,
-                format!("`{typed_ref}` names a custom provider; video generation needs a catalog video model"),
-            )
-            .help(format!("use a video model such as `{DEFAULT_VIDEO_REF}`"))));
-    }
     let prefix = format!("models.providers.{id}");
     let Some(base_url) = entry.base_url.clone() else {
         return fail(Diagnostic::new(

@@ -158,6 +158,27 @@ pub fn resolve(request: &Request<'_>, config: &LoadedConfig, env: &Env) -> Resul
         },
     };
 
+    let kind = match &named {
+        Named::Builtin(found) => found.model.kind,
+        Named::Custom { .. } => ModelKind::Chat,
+    };
+    if let Some(wanted) = request.kind
+        && kind != wanted
+    {
+        let help = match &named {
+            Named::Custom { .. } => format!(
+                "custom providers serve chat; use a catalog video model such as `{DEFAULT_VIDEO_REF}`"
+            ),
+            Named::Builtin(_) => format!("pick one from `provcat models list --kind {wanted}`"),
+        };
+        let d = Diagnostic::new(
+            Rule::InvalidValue,
+            format!("`{typed_ref}` is a {kind} model; this needs a {wanted} model"),
+        )
+        .help(help);
+        return Err(config.report([chosen.locate(config, d)]));
+    }
+
     match named {
         Named::Builtin(found) => builtin::resolve(found, chosen, request, config, env),
         Named::Custom {
