@@ -1,0 +1,1 @@
+//! A loopback DashScope / Model Studio emulator (being written).
