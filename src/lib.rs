@@ -6,12 +6,14 @@
 //! - [`config`]: the user's config file (TOML or JSON), its schema, the `.env` beside it.
 //! - [`resolve`]: a ref + the config + the environment → a [`resolve::Target`]: endpoint,
 //!   capabilities and key, each with the reason it is what it is.
+//! - [`client`]: chat requests to a resolved target (SSE streaming, retries, errors).
 //! - [`secret`]: API keys that cannot be printed.
 //! - [`provcat_compiler`] (re-exported as [`compiler`]): the compiler behind `build.rs`
 //!   and `provcat catalog check`.
 
 pub mod atomic;
 pub mod catalog;
+pub mod client;
 pub mod config;
 pub mod onboard;
 pub mod resolve;

@@ -5,6 +5,7 @@
 //! unknown ref or id, a broken catalog, a usage error).
 
 mod catalog_check;
+mod chat;
 mod context;
 mod explain;
 mod listing;
@@ -55,6 +56,8 @@ enum Command {
     Onboard(onboard::OnboardArgs),
     /// Show how a model ref resolves: config, provider, plan, endpoint, capabilities, key.
     Explain(explain::ExplainArgs),
+    /// Ask a chat model; the answer streams to stdout.
+    Chat(chat::ChatArgs),
 }
 
 /// A command's failure: what to print and the exit code.
@@ -117,6 +120,7 @@ pub fn run() -> ExitCode {
         Command::Schema(args) => schema::run(args),
         Command::Onboard(args) => onboard::run(args, &context),
         Command::Explain(args) => explain::run(args, &context),
+        Command::Chat(args) => chat::run(args, &context),
     };
     match outcome {
         Ok(code) => code,

@@ -1,0 +1,363 @@
+//! `provcat chat`: ask a model, stream the answer to stdout as it arrives.
+//!
+//! Reasoning goes to stderr (dimmed on a terminal, or hidden), then a one-line usage
+//! summary. `--json` prints one object at the end instead. Ctrl-C stops the request and
+//! keeps what was printed. Exit codes: 0 answered; 1 network, timeout, truncated stream or
+//! server failure; 2 a request that cannot work (bad ref, image for a text-only model,
+//! model not on the plan, moderation); 3 refused key or billing; 4 still rate-limited
+//! after the retries; 130 interrupted.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use base64::Engine;
+use clap::Args;
+use provcat::catalog::ModelKind;
+use provcat::client::{
+    ChatOutcome, ChatRequest, Client, ClientError, ClientOptions, Discard, ErrorKind, Message,
+    Part, Role, Sink, advice::advice,
+};
+use provcat::resolve::{self, Request};
+use serde::Serialize;
+
+use super::context::Context;
+use super::output::print_json;
+use super::{Failure, Outcome};
+
+/// The largest local image sent inline (as a `data:` URL).
+const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
+
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// The model ref (default: the config's `agents.defaults.model.primary`, else the
+    /// provider default).
+    #[arg(short, long, value_name = "REF")]
+    model: Option<String>,
+    /// A system prompt.
+    #[arg(long, value_name = "TEXT")]
+    system: Option<String>,
+    /// An image: an https URL or a local file (sent inline); repeatable.
+    #[arg(long, value_name = "URL|PATH")]
+    image: Vec<String>,
+    /// Wait for the whole answer instead of streaming it.
+    #[arg(long)]
+    no_stream: bool,
+    /// Ask the model to think first (streaming only).
+    #[arg(long)]
+    thinking: bool,
+    /// Do not show the reasoning.
+    #[arg(long)]
+    hide_reasoning: bool,
+    /// The most tokens to generate.
+    #[arg(long, value_name = "N")]
+    max_tokens: Option<u32>,
+    /// Print one JSON object at the end instead of streaming text.
+    #[arg(long)]
+    json: bool,
+    /// Seconds to wait for a connection.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    connect_timeout: u64,
+    /// Seconds a response may stay silent before giving up.
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    idle_timeout: u64,
+    /// Retries for rate limits, server errors and failed connections.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    retries: usize,
+    /// The prompt (default: read from stdin).
+    #[arg(value_name = "PROMPT")]
+    prompt: Vec<String>,
+}
+
+/// `chat --json`.
+#[derive(Serialize)]
+struct ChatJson<'a> {
+    #[serde(flatten)]
+    outcome: &'a ChatOutcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorJson>,
+}
+
+#[derive(Serialize)]
+struct ErrorJson {
+    message: String,
+    kind: Option<ErrorKind>,
+    advice: Option<String>,
+}
+
+pub fn run(args: ChatArgs, context: &Context) -> Outcome {
+    let config = context.load_config()?;
+    let target = resolve::resolve(
+        &Request {
+            reference: args.model.as_deref(),
+            kind: Some(ModelKind::Chat),
+            api_key: None,
+        },
+        &config,
+        &context.env,
+    )
+    .map_err(|r| Failure::report(&r))?;
+    for w in &target.warnings {
+        eprintln!("warning: {w}");
+    }
+    let prompt = prompt(&args)?;
+    let mut messages = Vec::new();
+    if let Some(system) = &args.system {
+        messages.push(Message::text(Role::System, system));
+    }
+    let mut parts = vec![Part::Text(prompt)];
+    for image in &args.image {
+        parts.push(Part::Image(image_url(image)?));
+    }
+    messages.push(Message {
+        role: Role::User,
+        parts,
+    });
+    let request = ChatRequest {
+        messages,
+        stream: !args.no_stream,
+        thinking: args.thinking,
+        max_tokens: args.max_tokens,
+    };
+    let client = Client::new(ClientOptions {
+        connect_timeout: Duration::from_secs(args.connect_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+        retries: args.retries,
+        ..ClientOptions::default()
+    })
+    .map_err(|e| Failure::runtime(e.to_string()))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
+
+    let mut outcome = ChatOutcome::default();
+    let mut printer = Printer::new(!args.hide_reasoning);
+    let mut discard = Discard;
+    let sink: &mut dyn Sink = if args.json {
+        &mut discard
+    } else {
+        &mut printer
+    };
+    let mut on_retry = |e: &ClientError, delay: Duration| {
+        eprintln!("retrying in {:.1}s: {e}", delay.as_secs_f64());
+    };
+    let result = runtime.block_on(async {
+        tokio::select! {
+            result = client.chat(&target, &request, &mut outcome, sink, &mut on_retry) => result,
+            _ = tokio::signal::ctrl_c() => Err(ClientError::Interrupted),
+        }
+    });
+    printer.finish();
+    for w in &outcome.warnings {
+        eprintln!("warning: {w}");
+    }
+    let error = result.err();
+    if args.json {
+        print_json(&ChatJson {
+            outcome: &outcome,
+            error: error.as_ref().map(|e| ErrorJson {
+                message: e.to_string(),
+                kind: match e {
+                    ClientError::Api { error, .. } => Some(error.kind),
+                    _ => None,
+                },
+                advice: advice(e, &target),
+            }),
+        })?;
+    } else if error.is_none()
+        && let Some(line) = summary(&outcome)
+    {
+        eprintln!("{line}");
+    }
+    let Some(error) = error else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    if !args.json {
+        eprintln!("error: {error}");
+        if let Some(advice) = advice(&error, &target) {
+            eprintln!("  = help: {advice}");
+        }
+        if !outcome.content.is_empty() {
+            eprintln!(
+                "  = note: the {} characters received before the error are printed above",
+                outcome.content.chars().count()
+            );
+        }
+    }
+    Ok(ExitCode::from(exit_code(&error)))
+}
+
+/// The prompt: the arguments, else stdin.
+fn prompt(args: &ChatArgs) -> Result<String, Failure> {
+    if !args.prompt.is_empty() {
+        return Ok(args.prompt.join(" "));
+    }
+    if std::io::stdin().is_terminal() {
+        return Err(Failure::input(
+            "no prompt: give it as arguments (`provcat chat \"…\"`) or on stdin",
+        ));
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::input(format!("cannot read the prompt from stdin: {e}")))?;
+    if text.trim().is_empty() {
+        return Err(Failure::input("the prompt on stdin is empty"));
+    }
+    Ok(text)
+}
+
+/// An image argument as a URL: http(s) and `data:` URLs as they are, a local file inline.
+fn image_url(image: &str) -> Result<String, Failure> {
+    if image.starts_with("https://") || image.starts_with("http://") || image.starts_with("data:") {
+        return Ok(image.to_string());
+    }
+    let path = Path::new(image);
+    let mime = match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
+        Some("bmp") => "image/bmp",
+        _ => {
+            return Err(Failure::input(format!(
+                "{image}: not an https URL, and not a .png, .jpg, .jpeg, .webp, .gif or .bmp file"
+            )));
+        }
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| Failure::input(format!("cannot read the image {image}: {e}")))?
+        .len();
+    if size > MAX_IMAGE_BYTES {
+        return Err(Failure::input(format!(
+            "{image} is {size} bytes; inline images are limited to {MAX_IMAGE_BYTES} bytes — use an https URL"
+        )));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::input(format!("cannot read the image {image}: {e}")))?;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    Ok(format!("data:{mime};base64,{encoded}"))
+}
+
+/// Prints the answer to stdout and the reasoning to stderr as they arrive.
+struct Printer {
+    show_reasoning: bool,
+    dim: bool,
+    in_reasoning: bool,
+    wrote_content: bool,
+    ends_with_newline: bool,
+}
+
+impl Printer {
+    fn new(show_reasoning: bool) -> Printer {
+        Printer {
+            show_reasoning,
+            dim: std::io::stderr().is_terminal(),
+            in_reasoning: false,
+            wrote_content: false,
+            ends_with_newline: true,
+        }
+    }
+
+    fn end_reasoning(&mut self) {
+        if self.in_reasoning {
+            self.in_reasoning = false;
+            let reset = if self.dim { "\x1b[0m" } else { "" };
+            eprintln!("{reset}");
+        }
+    }
+
+    /// Closes the reasoning and ends the answer with a newline.
+    fn finish(&mut self) {
+        self.end_reasoning();
+        if self.wrote_content && !self.ends_with_newline {
+            println!();
+        }
+    }
+}
+
+impl Sink for Printer {
+    fn reasoning(&mut self, text: &str) {
+        if !self.show_reasoning {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        if !self.in_reasoning {
+            self.in_reasoning = true;
+            if self.dim {
+                let _ = err.write_all(b"\x1b[2m");
+            }
+        }
+        let _ = err.write_all(text.as_bytes());
+    }
+
+    fn content(&mut self, text: &str) {
+        self.end_reasoning();
+        let mut out = std::io::stdout().lock();
+        // A closed pipe (`| head`) stops printing, not the request.
+        let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        self.wrote_content = true;
+        self.ends_with_newline = text.ends_with('\n');
+    }
+}
+
+/// `tokens: 12 prompt + 34 completion = 46 (reasoning 10) · qwen3.5-plus · stop`, when
+/// the server reported usage.
+fn summary(outcome: &ChatOutcome) -> Option<String> {
+    let usage = match &outcome.usage {
+        Some(u) => {
+            let reasoning = u
+                .details
+                .get("completion_tokens_details")
+                .and_then(|d| d.get("reasoning_tokens"))
+                .and_then(|v| v.as_u64())
+                .filter(|n| *n > 0)
+                .map(|n| format!(" (reasoning {n})"))
+                .unwrap_or_default();
+            format!(
+                "tokens: {} prompt + {} completion = {}{reasoning}",
+                u.prompt_tokens, u.completion_tokens, u.total_tokens
+            )
+        }
+        None => return None,
+    };
+    Some(format!(
+        "{usage} · {} · {}",
+        outcome.model,
+        outcome
+            .finish_reason
+            .as_deref()
+            .unwrap_or("no finish reason")
+    ))
+}
+
+fn exit_code(error: &ClientError) -> u8 {
+    match error {
+        ClientError::Api { error, .. } => match error.kind {
+            ErrorKind::BadKey
+            | ErrorKind::Quota
+            | ErrorKind::Arrearage
+            | ErrorKind::CodingAgentsOnly => 3,
+            ErrorKind::RateLimit => 4,
+            ErrorKind::Server => 1,
+            ErrorKind::NotOnPlan
+            | ErrorKind::UnknownModel
+            | ErrorKind::Moderation
+            | ErrorKind::BadRequest => 2,
+        },
+        ClientError::Invalid(_) => 2,
+        ClientError::Interrupted => 130,
+        ClientError::Network(_)
+        | ClientError::ConnectTimeout(_)
+        | ClientError::IdleTimeout(_)
+        | ClientError::Truncated
+        | ClientError::Protocol(_) => 1,
+    }
+}

@@ -1,0 +1,114 @@
+//! What to do about an error, knowing the resolved target: which key source was used and
+//! that keys are bound to region and plan, which auth choice to switch to, which catalog
+//! refs are close to an unknown model.
+
+use crate::catalog::{self, AvailabilityStatus};
+use crate::compiler::suggest;
+use crate::resolve::Target;
+
+use super::error::{ClientError, ErrorKind};
+
+/// Advice for `error` against `target`, if there is any to give.
+pub fn advice(error: &ClientError, target: &Target) -> Option<String> {
+    let ClientError::Api { error, attempts } = error else {
+        return match error {
+            ClientError::Network(_) | ClientError::ConnectTimeout(_) => Some(format!(
+                "check the connection to {} (a proxy, a firewall, or a wrong baseUrl)",
+                target.base_url
+            )),
+            ClientError::IdleTimeout(_) => {
+                Some("raise --idle-timeout if the model is slow to start".to_string())
+            }
+            _ => None,
+        };
+    };
+    let key = target.key.found.as_ref();
+    let key_text = key
+        .map(|k| format!("the key {} from {}", k.key.masked(), k.source))
+        .unwrap_or_else(|| "the key".to_string());
+    let plan_id = target.plan.map(|p| p.id);
+    let advice = match error.kind {
+        ErrorKind::BadKey => {
+            let mut text = format!(
+                "{key_text} was refused by {}. Keys are bound to a region and a plan: a key for another region or plan is refused.",
+                target.base_url
+            );
+            if let (Some(k), Some(plan)) = (key, target.plan) {
+                let coding_key = k.key.starts_with("sk-sp-");
+                let coding_plan = plan.key_prefix.starts_with("sk-sp-");
+                if coding_key && !coding_plan {
+                    text.push_str(&format!(" `sk-sp-` keys are Coding Plan keys: onboard a Coding Plan auth choice ({}), or use a Standard key here.", choices_of(target, "coding")));
+                } else if !coding_key && coding_plan {
+                    text.push_str(&format!(" This is a Coding Plan host, which takes `sk-sp-` keys: onboard a Standard auth choice ({}) for this key, or use your Coding Plan key.", choices_of(target, "standard")));
+                }
+            }
+            text
+        }
+        ErrorKind::NotOnPlan => {
+            let reason = target
+                .model
+                .and_then(|m| plan_id.and_then(|p| m.availability_on(p)))
+                .and_then(|a| a.reason)
+                .unwrap_or("Coding Plan availability can lag behind the public catalog.");
+            format!("{reason} Switch to a Standard auth choice: {}.", standard_in_region(target))
+        }
+        ErrorKind::UnknownModel => {
+            let refs = catalog::models().iter().map(|m| m.canonical_ref);
+            let close = suggest::closest(&target.canonical_ref, refs);
+            suggest::did_you_mean(&close)
+                .map(|d| format!("{d} (`provcat models list` shows them all)"))
+                .unwrap_or_else(|| "see `provcat models list`".to_string())
+        }
+        ErrorKind::RateLimit => format!(
+            "rate limited after {attempts} attempt(s); rate limits usually recover within a minute — try again shortly"
+        ),
+        ErrorKind::Quota | ErrorKind::Arrearage => format!(
+            "this does not recover by retrying: check the account's quota and billing{}",
+            target.provider.map(|p| format!(" ({})", p.links.api_keys)).unwrap_or_default()
+        ),
+        ErrorKind::Moderation => "the provider's content moderation refused the input or the output; rephrase the request".to_string(),
+        ErrorKind::CodingAgentsOnly => format!(
+            "the Coding Plan only serves coding agents; for other uses onboard a Standard auth choice: {}",
+            standard_in_region(target)
+        ),
+        ErrorKind::Server => format!("the server failed {attempts} time(s); try again later"),
+        ErrorKind::BadRequest => return None,
+    };
+    Some(advice)
+}
+
+/// `provcat onboard --auth-choice …` for the Standard choice in the target's region.
+fn standard_in_region(target: &Target) -> String {
+    let Some(provider) = target.provider else {
+        return "see `provcat auth-choices`".to_string();
+    };
+    let region = target.region.map(|r| r.id);
+    let served = |plan: &str| {
+        target.model.is_none_or(|m| {
+            m.availability_on(plan)
+                .is_some_and(|a| a.status == AvailabilityStatus::Available)
+        })
+    };
+    provider
+        .auth_choices
+        .iter()
+        .find(|c| {
+            Some(c.region) == region && c.plan != target.plan.map_or("", |p| p.id) && served(c.plan)
+        })
+        .map(|c| format!("`provcat onboard --auth-choice {}`", c.id))
+        .unwrap_or_else(|| "see `provcat auth-choices`".to_string())
+}
+
+fn choices_of(target: &Target, plan: &str) -> String {
+    target
+        .provider
+        .map(|p| {
+            p.auth_choices
+                .iter()
+                .filter(|c| c.plan == plan)
+                .map(|c| format!("`{}`", c.id))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,124 @@
+//! HTTP requests to the resolved target: OpenAI-compatible chat completions, streamed
+//! (SSE) or not, over reqwest with rustls.
+//!
+//! - [`request`]: the request and its body, shaped by the endpoint's capabilities;
+//! - [`send`]: retries (backon) before the first byte of a body, never after;
+//! - [`stream`]: reading SSE or JSON answers into a [`ChatOutcome`] that keeps partial text;
+//! - [`error`]: the error taxonomy and the three DashScope error body shapes;
+//! - [`advice`]: what to do about an error, given the target.
+
+pub mod advice;
+pub mod error;
+pub mod request;
+mod send;
+pub mod stream;
+
+use std::time::Duration;
+
+pub use error::{ApiError, ClientError, ErrorKind};
+pub use request::{ChatRequest, Message, Part, Role};
+pub use stream::{ChatOutcome, Discard, Sink, Usage};
+
+use crate::resolve::Target;
+
+/// Timeouts and retry bounds.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    /// How long to wait for a connection.
+    pub connect_timeout: Duration,
+    /// How long a response may stay silent (before its headers, or between reads).
+    pub idle_timeout: Duration,
+    /// Retries after the first attempt (rate limits, 5xx, connection failures).
+    pub retries: usize,
+    /// The first backoff delay.
+    pub min_backoff: Duration,
+    /// The largest backoff delay.
+    pub max_backoff: Duration,
+    /// The most time spent waiting between attempts, in all.
+    pub retry_budget: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(120),
+            retries: 3,
+            min_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            retry_budget: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A client for one or more requests.
+pub struct Client {
+    http: reqwest::Client,
+    options: ClientOptions,
+}
+
+impl Client {
+    /// A client with `options` (TLS by rustls with the ring provider, platform roots).
+    pub fn new(options: ClientOptions) -> Result<Client, ClientError> {
+        // Installing twice is harmless: the first provider stays.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .user_agent(concat!("provcat/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Network(format!("cannot set up HTTP: {e}")))?;
+        Ok(Client { http, options })
+    }
+
+    /// The options in use.
+    pub fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
+    /// Sends `request` to `target` and reads the answer into `outcome`, passing text to
+    /// `sink` as it arrives. On error, `outcome` holds what arrived before it.
+    pub async fn chat(
+        &self,
+        target: &Target,
+        request: &ChatRequest,
+        outcome: &mut ChatOutcome,
+        sink: &mut dyn Sink,
+        on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
+    ) -> Result<(), ClientError> {
+        let body = request::body(target, request)?;
+        let Some(found) = &target.key.found else {
+            return Err(ClientError::Invalid(format!(
+                "no API key for `{}`: looked in {}. Run `provcat onboard --auth-choice <id>` or set {}",
+                target.provider_id,
+                target.key.searched.join(", "),
+                target
+                    .key_env
+                    .first()
+                    .map_or("the provider's key variable", String::as_str)
+            )));
+        };
+        outcome.model = target.model_id.clone();
+        let url = format!("{}/chat/completions", target.base_url.trim_end_matches('/'));
+        let response = send::post_json(
+            &self.http,
+            &self.options,
+            target,
+            &found.key,
+            &url,
+            &body,
+            on_retry,
+        )
+        .await?;
+        let idle = self.options.idle_timeout;
+        let is_sse = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/event-stream"));
+        if request.stream && is_sse {
+            stream::read_sse(response, idle, outcome, sink).await
+        } else {
+            stream::read_json(response, idle, outcome, sink).await
+        }
+    }
+}

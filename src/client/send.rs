@@ -1,0 +1,162 @@
+//! Sending a request with retries (backon): rate limits, 5xx and connection failures are
+//! retried with exponential backoff and jitter, honouring `Retry-After`, bounded in count
+//! and in total delay. A retry only ever happens before a response body is handed on —
+//! this function returns as soon as a success status arrives, and the caller reads the
+//! body — so an answer is never paid for or printed twice.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+
+use super::ClientOptions;
+use super::error::{ApiError, ClientError};
+use crate::resolve::Target;
+use crate::secret::ApiKey;
+
+/// The largest error body read (error bodies are small; a huge one is cut).
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// POSTs `body` as JSON to `url` for `target`, retrying what may succeed later, and
+/// returns the response (body unread) once its status is a success. `on_retry` hears
+/// about each retry before its delay.
+pub async fn post_json(
+    http: &reqwest::Client,
+    options: &ClientOptions,
+    target: &Target,
+    key: &ApiKey,
+    url: &str,
+    body: &Value,
+    on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
+) -> Result<reqwest::Response, ClientError> {
+    let headers = headers(target, key)?;
+    let attempts = AtomicU32::new(0);
+    let attempt = || async {
+        attempts.fetch_add(1, Ordering::Relaxed);
+        once(http, options, url, headers.clone(), body).await
+    };
+    let backoff = ExponentialBuilder::default()
+        .with_min_delay(options.min_backoff)
+        .with_max_delay(options.max_backoff)
+        .with_max_times(options.retries)
+        .with_total_delay(Some(options.retry_budget))
+        .with_jitter();
+    let budget = options.retry_budget;
+    let result = attempt
+        .retry(backoff)
+        .sleep(tokio::time::sleep)
+        .when(ClientError::is_retryable)
+        .adjust(|e, delay| match (retry_after(e), delay) {
+            // Past the budget, stop rather than wait.
+            (Some(wait), Some(_)) if wait > budget => None,
+            (Some(wait), Some(_)) => Some(wait),
+            (_, delay) => delay,
+        })
+        .notify(|e, delay| on_retry(e, delay))
+        .await;
+    match result {
+        Err(ClientError::Api { error, .. }) => Err(ClientError::Api {
+            error,
+            attempts: attempts.load(Ordering::Relaxed),
+        }),
+        result => result,
+    }
+}
+
+fn headers(target: &Target, key: &ApiKey) -> Result<HeaderMap, ClientError> {
+    let mut headers = HeaderMap::new();
+    for (name, value) in &target.headers {
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            ClientError::Invalid(format!(
+                "`{name}` (in the config's headers) is not a valid HTTP header name"
+            ))
+        })?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            ClientError::Invalid(format!(
+                "the value of header `{name}` (in the config) is not valid in HTTP"
+            ))
+        })?;
+        headers.insert(name, value);
+    }
+    let mut auth = HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
+        ClientError::Invalid(format!(
+            "the key {} contains characters HTTP headers cannot carry",
+            key.masked()
+        ))
+    })?;
+    auth.set_sensitive(true);
+    headers.insert(AUTHORIZATION, auth);
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        ACCEPT,
+        HeaderValue::from_static("application/json, text/event-stream"),
+    );
+    Ok(headers)
+}
+
+/// One attempt: send, wait for the status line (bounded by the idle timeout), and turn an
+/// error status into an [`ApiError`].
+async fn once(
+    http: &reqwest::Client,
+    options: &ClientOptions,
+    url: &str,
+    headers: HeaderMap,
+    body: &Value,
+) -> Result<reqwest::Response, ClientError> {
+    let sending = http.post(url).headers(headers).json(body).send();
+    let response = tokio::time::timeout(options.idle_timeout, sending)
+        .await
+        .map_err(|_| ClientError::IdleTimeout(options.idle_timeout))?
+        .map_err(|e| network(e, options))?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let text = read_capped(response, options.idle_timeout).await;
+    let mut error = ApiError::parse(Some(status.as_u16()), &text);
+    error.retry_after = retry_after;
+    Err(ClientError::Api { error, attempts: 1 })
+}
+
+/// An error body as text, at most [`MAX_ERROR_BODY`] bytes; what cannot be read is empty.
+async fn read_capped(mut response: reqwest::Response, idle: Duration) -> String {
+    let mut bytes = Vec::new();
+    while bytes.len() < MAX_ERROR_BODY {
+        match tokio::time::timeout(idle, response.chunk()).await {
+            Ok(Ok(Some(chunk))) => bytes.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    bytes.truncate(MAX_ERROR_BODY);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn network(e: reqwest::Error, options: &ClientOptions) -> ClientError {
+    if e.is_connect() && e.is_timeout() {
+        return ClientError::ConnectTimeout(options.connect_timeout);
+    }
+    // The chain says why (refused, reset, DNS); the URL never carries a key.
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    ClientError::Network(message)
+}
+
+fn retry_after(e: &ClientError) -> Option<Duration> {
+    match e {
+        ClientError::Api { error, .. } => error.retry_after,
+        _ => None,
+    }
+}
