@@ -1,0 +1,148 @@
+//! The server thread: a current-thread tokio runtime accepting on `127.0.0.1:0`, one task
+//! per connection, keep-alive, routing and request recording.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::chat::{self, After, Reply};
+use crate::http::{self, Conn, ReadError, Request, Response};
+use crate::models::Plan;
+use crate::{Recorded, Shared, errors, stream};
+
+/// The chat path of a Standard host.
+const STANDARD_CHAT: &str = "/compatible-mode/v1/chat/completions";
+/// The chat path of a Coding Plan host.
+const CODING_CHAT: &str = "/v1/chat/completions";
+
+/// Binds, then serves on a new thread until the returned sender fires (or is dropped).
+pub(crate) fn spawn(
+    shared: Arc<Shared>,
+) -> io::Result<(SocketAddr, oneshot::Sender<()>, JoinHandle<()>)> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()?;
+    let listener = {
+        let _entered = runtime.enter();
+        TcpListener::from_std(listener)?
+    };
+    let (stop, stopped) = oneshot::channel();
+    let thread = std::thread::Builder::new()
+        .name(format!("dashscope-emulator-{}", addr.port()))
+        .spawn(move || {
+            runtime.block_on(async move {
+                tokio::select! {
+                    _ = stopped => {}
+                    () = accept(listener, shared) => {}
+                }
+            });
+            // Dropping the runtime cancels every connection task.
+        })?;
+    Ok((addr, stop, thread))
+}
+
+/// Accepts connections forever.
+async fn accept(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                // Small frames must leave at once, as separate writes.
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(serve(Conn::new(stream), Arc::clone(&shared)));
+            }
+            // Out of descriptors and the like: wait a little rather than spin.
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+        }
+    }
+}
+
+/// Serves the requests of one connection.
+async fn serve(mut conn: Conn, shared: Arc<Shared>) {
+    loop {
+        let request = match conn.read_request().await {
+            Ok(request) => request,
+            Err(ReadError::Gone) => return,
+            Err(ReadError::Reject(status, message)) => {
+                let request_id = shared.request_id();
+                let response = errors::flat(status, "InvalidRequest", message, &request_id);
+                let _ = response.write(&mut conn.stream, true).await;
+                return;
+            }
+        };
+        let body = serde_json::from_slice(&request.body).unwrap_or(serde_json::Value::Null);
+        record(&shared, &request, &body);
+        let request_id = shared.request_id();
+        let close = request.close;
+        let after = match route(&request) {
+            Some(plan) => {
+                let reply = chat::reply(&shared, plan, &request, &body, &request_id);
+                answer(&mut conn, reply, &request_id, close).await
+            }
+            None => {
+                let response = errors::not_found(&request.method, &request.target, &request_id);
+                response
+                    .write(&mut conn.stream, close)
+                    .await
+                    .map(|()| After::KeepAlive)
+            }
+        };
+        match after {
+            Ok(After::KeepAlive) if !close => {}
+            Ok(After::KeepAlive) | Err(_) => return,
+            Ok(After::Reset) => {
+                http::reset(conn.stream);
+                return;
+            }
+        }
+    }
+}
+
+/// Sends a chat reply.
+async fn answer(conn: &mut Conn, reply: Reply, request_id: &str, close: bool) -> io::Result<After> {
+    match reply {
+        Reply::Respond(response) => respond(conn, &response, close).await,
+        Reply::Reset => Ok(After::Reset),
+        Reply::Complete(job) => chat::complete(&mut conn.stream, job, request_id, close).await,
+        Reply::Stream(job) => stream::send(&mut conn.stream, job, request_id, close).await,
+    }
+}
+
+async fn respond(conn: &mut Conn, response: &Response, close: bool) -> io::Result<After> {
+    response.write(&mut conn.stream, close).await?;
+    Ok(After::KeepAlive)
+}
+
+/// The plan whose chat endpoint this request targets, if any.
+fn route(request: &Request) -> Option<Plan> {
+    if request.method != "POST" {
+        return None;
+    }
+    let path = request
+        .target
+        .split_once('?')
+        .map_or(request.target.as_str(), |(path, _)| path);
+    match path {
+        STANDARD_CHAT => Some(Plan::Standard),
+        CODING_CHAT => Some(Plan::Coding),
+        _ => None,
+    }
+}
+
+/// Appends the request to the log.
+fn record(shared: &Shared, request: &Request, body: &serde_json::Value) {
+    let recorded = Recorded {
+        method: request.method.clone(),
+        path: request.target.clone(),
+        headers: request.headers.clone(),
+        body: body.clone(),
+    };
+    shared.lock().requests.push(recorded);
+}
