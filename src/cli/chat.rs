@@ -132,7 +132,11 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
 
-    let mut outcome = ChatOutcome::default();
+    let mut outcome = ChatOutcome {
+        // Streamed text is printed as it comes; only --json needs it kept.
+        keep_text: args.json,
+        ..ChatOutcome::default()
+    };
     let mut printer = Printer::new(!args.hide_reasoning);
     let mut discard = Discard;
     let sink: &mut dyn Sink = if args.json {
@@ -179,10 +183,10 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
         if let Some(advice) = advice(&error, &target) {
             eprintln!("  = help: {advice}");
         }
-        if !outcome.content.is_empty() {
+        if outcome.content_chars > 0 {
             eprintln!(
                 "  = note: the {} characters received before the error are printed above",
-                outcome.content.chars().count()
+                outcome.content_chars
             );
         }
     }

@@ -53,8 +53,14 @@ pub fn advice(error: &ClientError, target: &Target) -> Option<String> {
             format!("{reason} Switch to a Standard auth choice: {}.", standard_in_region(target))
         }
         ErrorKind::UnknownModel => {
-            let refs = catalog::models().iter().map(|m| m.canonical_ref);
-            let close = suggest::closest(&target.canonical_ref, refs);
+            // Compare model ids (a custom provider's refs have their own namespace), and
+            // suggest the catalog refs of the closest.
+            let ids = catalog::models().iter().map(|m| m.id);
+            let close: Vec<&str> = suggest::closest(&target.model_id, ids)
+                .into_iter()
+                .filter_map(|id| catalog::models().iter().find(|m| m.id == id))
+                .map(|m| m.canonical_ref)
+                .collect();
             suggest::did_you_mean(&close)
                 .map(|d| format!("{d} (`provcat models list` shows them all)"))
                 .unwrap_or_else(|| "see `provcat models list`".to_string())

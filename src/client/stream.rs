@@ -52,12 +52,19 @@ pub struct Usage {
 }
 
 /// An answer, complete or as far as it got.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ChatOutcome {
     /// The model that answered (as the server named it, else as requested).
     pub model: String,
-    /// The answer text.
+    /// The answer text (empty unless `keep_text`).
     pub content: String,
+    /// Characters of answer received (kept or not).
+    #[serde(skip)]
+    pub content_chars: usize,
+    /// Whether to keep the text in `content` and `reasoning`. A caller that streams the
+    /// text elsewhere (a terminal) turns it off, so a long answer is never held in memory.
+    #[serde(skip)]
+    pub keep_text: bool,
     /// The reasoning text, if the model reasoned.
     #[serde(serialize_with = "empty_as_null")]
     pub reasoning: String,
@@ -68,6 +75,21 @@ pub struct ChatOutcome {
     /// Things that went oddly but not wrong (a malformed frame skipped, no `[DONE]`).
     #[serde(skip)]
     pub warnings: Vec<String>,
+}
+
+impl Default for ChatOutcome {
+    fn default() -> Self {
+        ChatOutcome {
+            model: String::new(),
+            content: String::new(),
+            content_chars: 0,
+            keep_text: true,
+            reasoning: String::new(),
+            finish_reason: None,
+            usage: None,
+            warnings: Vec::new(),
+        }
+    }
 }
 
 fn empty_as_null<S: serde::Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
@@ -160,11 +182,16 @@ fn apply_chunk(chunk: Chunk<'_>, outcome: &mut ChatOutcome, sink: &mut dyn Sink)
         if let Some(delta) = choice.delta.or(choice.message) {
             if let Some(text) = delta.reasoning_content.filter(|t| !t.is_empty()) {
                 sink.reasoning(&text);
-                outcome.reasoning.push_str(&text);
+                if outcome.keep_text {
+                    outcome.reasoning.push_str(&text);
+                }
             }
             if let Some(text) = delta.content.filter(|t| !t.is_empty()) {
                 sink.content(&text);
-                outcome.content.push_str(&text);
+                outcome.content_chars += text.chars().count();
+                if outcome.keep_text {
+                    outcome.content.push_str(&text);
+                }
             }
         }
         if let Some(reason) = choice.finish_reason {
@@ -232,7 +259,7 @@ pub async fn read_json(
         });
     }
     apply_chunk(chunk, outcome, sink);
-    if outcome.finish_reason.is_none() && outcome.content.is_empty() {
+    if outcome.finish_reason.is_none() && outcome.content_chars == 0 {
         return Err(ClientError::Protocol(
             "the answer has no choices".to_string(),
         ));

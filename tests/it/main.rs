@@ -3,6 +3,7 @@
 mod bad_configs;
 mod broken_catalogs;
 mod canary;
+mod chat;
 mod cli;
 mod config;
 mod generated;

@@ -1,0 +1,202 @@
+//! A long streamed answer from the loopback emulator through the client: chunks per
+//! second, the client's CPU time per chunk, and the client's peak heap, which must not
+//! grow with the length of the stream.
+//!
+//! Run with `cargo bench --bench stream`. First a report pass prints, for 10,000 and
+//! 100,000 chunks, the client thread's CPU time per chunk (`CLOCK_THREAD_CPUTIME_ID`:
+//! the emulator runs on its own thread, so its work is not counted) and the peak heap
+//! the client allocated during the stream (a counting global allocator, reset before
+//! each run; the emulator's thread is excluded). Then criterion measures throughput.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group};
+use provcat::client::{ChatOutcome, ChatRequest, Client, ClientOptions, Message, Role, Sink};
+use provcat::config::{self, ConfigLocation, ConfigOrigin, Env};
+use provcat::resolve::{self, Request, Target};
+use provcat_emulator::{Answer, Emulator};
+
+/// Counts the heap allocated by threads that opt in (the client's), and its peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static COUNTED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn counted() -> bool {
+    COUNTED.try_with(Cell::get).unwrap_or(false)
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only counters move.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if counted() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        // SAFETY: same layout, as the caller guarantees.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if counted() {
+            LIVE.fetch_sub(
+                layout.size().min(LIVE.load(Ordering::Relaxed)),
+                Ordering::Relaxed,
+            );
+        }
+        // SAFETY: `ptr` came from `alloc` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Counts chunks, keeps nothing (like a terminal).
+struct CountingSink(usize);
+
+impl Sink for CountingSink {
+    fn reasoning(&mut self, _: &str) {}
+    fn content(&mut self, text: &str) {
+        self.0 += 1;
+        black_box(text);
+    }
+}
+
+fn thread_cpu() -> Duration {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid timespec for the call to fill.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+struct Setup {
+    emulator: Emulator,
+    target: Target,
+    client: Client,
+    runtime: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+fn setup() -> Setup {
+    let emulator = Emulator::start();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("config.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[models.providers.qwen]\nauthChoice = \"qwen-standard-api-key\"\nbaseUrl = \"{}\"\ncompat = {{ supportsUsageInStreaming = true }}\n",
+            emulator.standard_base_url()
+        ),
+    )
+    .expect("the config is written");
+    let loaded = config::load(ConfigLocation {
+        path,
+        origin: ConfigOrigin::Flag,
+    })
+    .unwrap_or_else(|r| panic!("{}", r.render_diagnostics(false)));
+    let env = Env::from_pairs([("QWEN_API_KEY", "sk-bench0123456789abcd")]);
+    let target = resolve::resolve(
+        &Request {
+            reference: Some("qwen/glm-5"),
+            ..Request::default()
+        },
+        &loaded,
+        &env,
+    )
+    .unwrap_or_else(|r| panic!("{}", r.render_diagnostics(false)));
+    let client = Client::new(ClientOptions::default()).expect("a client");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    Setup {
+        emulator,
+        target,
+        client,
+        runtime,
+        _dir: dir,
+    }
+}
+
+/// Streams `chunks` chunks; returns the chunks seen.
+fn stream(s: &Setup, chunks: usize) -> usize {
+    s.emulator.set_answer(Answer::Repeat {
+        piece: "token ".to_string(),
+        chunks,
+    });
+    let request = ChatRequest {
+        messages: vec![Message::text(Role::User, "go")],
+        stream: true,
+        ..ChatRequest::default()
+    };
+    let mut outcome = ChatOutcome {
+        keep_text: false,
+        ..ChatOutcome::default()
+    };
+    let mut sink = CountingSink(0);
+    let result = s.runtime.block_on(s.client.chat(
+        &s.target,
+        &request,
+        &mut outcome,
+        &mut sink,
+        &mut |_, _| {},
+    ));
+    if let Err(e) = result {
+        panic!("the stream failed: {e}");
+    }
+    assert!(outcome.usage.is_some(), "the stream ends with usage");
+    sink.0
+}
+
+fn report(s: &Setup) {
+    for chunks in [10_000, 100_000] {
+        LIVE.store(0, Ordering::Relaxed);
+        PEAK.store(0, Ordering::Relaxed);
+        COUNTED.with(|c| c.set(true));
+        let wall = std::time::Instant::now();
+        let cpu = thread_cpu();
+        let seen = stream(s, chunks);
+        let cpu = thread_cpu() - cpu;
+        let wall = wall.elapsed();
+        COUNTED.with(|c| c.set(false));
+        assert_eq!(seen, chunks, "every chunk arrives");
+        println!(
+            "stream {chunks:>7} chunks: {:>9.0} chunks/s, client CPU {:>6.0} ns/chunk, client peak heap {:>7} bytes",
+            chunks as f64 / wall.as_secs_f64(),
+            cpu.as_nanos() as f64 / chunks as f64,
+            PEAK.load(Ordering::Relaxed)
+        );
+    }
+}
+
+fn throughput(c: &mut Criterion) {
+    let s = setup();
+    report(&s);
+    let chunks = 100_000;
+    let mut group = c.benchmark_group("stream");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .throughput(Throughput::Elements(chunks as u64));
+    group.bench_function("100k_chunks", |b| b.iter(|| stream(&s, chunks)));
+    group.finish();
+}
+
+criterion_group!(benches, throughput);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
