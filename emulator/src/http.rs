@@ -122,7 +122,10 @@ fn parse_head(buf: &[u8]) -> Result<Option<(usize, Request, usize)>, ReadError> 
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut parsed = httparse::Request::new(&mut headers);
     let head_len = match parsed.parse(buf) {
-        Ok(httparse::Status::Complete(n)) => n,
+        Ok(httparse::Status::Complete(n)) if n <= MAX_HEAD => n,
+        Ok(httparse::Status::Complete(_)) => {
+            return Err(ReadError::Reject(431, "request head too large"));
+        }
         Ok(httparse::Status::Partial) => return Ok(None),
         Err(httparse::Error::TooManyHeaders) => {
             return Err(ReadError::Reject(431, "too many headers"));
