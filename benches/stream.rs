@@ -181,7 +181,28 @@ fn report(s: &Setup) {
     }
 }
 
+/// One DashScope chunk as it arrives, through the SSE parser and into the outcome: the
+/// client's own work per chunk, without the HTTP stack.
+fn per_chunk(c: &mut Criterion) {
+    let frame = b"data: {\"id\":\"chatcmpl-00000000-0000-4000-8000-000000000001\",\"object\":\"chat.completion.chunk\",\"created\":1767225600,\"model\":\"glm-5\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"token \",\"reasoning_content\":null},\"finish_reason\":null}],\"usage\":null}\n\n";
+    let mut parser = provcat::client::sse::SseParser::default();
+    let mut outcome = ChatOutcome {
+        keep_text: false,
+        ..ChatOutcome::default()
+    };
+    let mut sink = CountingSink(0);
+    c.bench_function("sse_parse_and_apply_one_chunk", |b| {
+        b.iter(|| {
+            parser.push(black_box(frame));
+            while let Some(Ok(data)) = parser.next_event() {
+                let _ = provcat::client::stream::apply_event(data, &mut outcome, &mut sink);
+            }
+        })
+    });
+}
+
 fn throughput(c: &mut Criterion) {
+    per_chunk(c);
     let s = setup();
     report(&s);
     let chunks = 100_000;

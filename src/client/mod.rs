@@ -3,6 +3,7 @@
 //!
 //! - [`request`]: the request and its body, shaped by the endpoint's capabilities;
 //! - [`send`]: retries (backon) before the first byte of a body, never after;
+//! - [`sse`]: the SSE parser;
 //! - [`stream`]: reading SSE or JSON answers into a [`ChatOutcome`] that keeps partial text;
 //! - [`error`]: the error taxonomy and the three DashScope error body shapes;
 //! - [`advice`]: what to do about an error, given the target.
@@ -11,6 +12,7 @@ pub mod advice;
 pub mod error;
 pub mod request;
 mod send;
+pub mod sse;
 pub mod stream;
 
 use std::time::Duration;

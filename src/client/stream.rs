@@ -1,4 +1,4 @@
-//! Reading an answer: SSE chunks (parsed by `eventsource-stream`) or one JSON body, into a
+//! Reading an answer: SSE chunks (parsed by [`super::sse`]) or one JSON body, into a
 //! [`ChatOutcome`] that always holds what arrived so far, so a failure mid-stream keeps
 //! the partial answer.
 //!
@@ -10,12 +10,11 @@
 use std::borrow::Cow;
 use std::time::Duration;
 
-use eventsource_stream::{EventStreamError, Eventsource};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::error::{ApiError, ClientError};
+use super::sse::SseParser;
 
 /// Where streamed text goes as it arrives.
 pub trait Sink {
@@ -204,27 +203,41 @@ fn apply_chunk(chunk: Chunk<'_>, outcome: &mut ChatOutcome, sink: &mut dyn Sink)
 }
 
 /// Reads an SSE response to its end into `outcome`.
+///
+/// The idle timeout is one timer for the whole stream, re-armed only when it fires while
+/// data is still flowing: arming a timer per read cost more than parsing the chunk.
 pub async fn read_sse(
-    response: reqwest::Response,
+    mut response: reqwest::Response,
     idle: Duration,
     outcome: &mut ChatOutcome,
     sink: &mut dyn Sink,
 ) -> Result<(), ClientError> {
-    let mut events = response.bytes_stream().eventsource();
+    let mut parser = SseParser::default();
+    let mut last_read = tokio::time::Instant::now();
+    let timer = tokio::time::sleep(idle);
+    tokio::pin!(timer);
     loop {
-        let next = tokio::time::timeout(idle, events.next())
-            .await
-            .map_err(|_| ClientError::IdleTimeout(idle))?;
-        match next {
-            Some(Ok(event)) => {
-                if apply_event(&event.data, outcome, sink)? == Step::Done {
-                    return Ok(());
+        while let Some(event) = parser.next_event() {
+            let data = event.map_err(|e| ClientError::Protocol(e.to_string()))?;
+            if apply_event(data, outcome, sink)? == Step::Done {
+                return Ok(());
+            }
+        }
+        let read = tokio::select! {
+            biased;
+            read = response.chunk() => read,
+            () = &mut timer => {
+                let deadline = last_read + idle;
+                if tokio::time::Instant::now() >= deadline {
+                    return Err(ClientError::IdleTimeout(idle));
                 }
+                timer.as_mut().reset(deadline);
+                continue;
             }
-            Some(Err(EventStreamError::Transport(e))) => {
-                return Err(ClientError::Network(format!("the stream broke: {e}")));
-            }
-            Some(Err(e)) => return Err(ClientError::Protocol(e.to_string())),
+        };
+        last_read = tokio::time::Instant::now();
+        match read.map_err(|e| ClientError::Network(format!("the stream broke: {e}")))? {
+            Some(bytes) => parser.push(&bytes),
             None => break,
         }
     }

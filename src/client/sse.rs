@@ -1,0 +1,165 @@
+//! A Server-Sent Events parser over bytes as they arrive, for the `data` of each event.
+//!
+//! Hand-written rather than `eventsource-stream` because the benchmark showed why
+//! (`BENCHMARKS.md`, "Streaming"): that crate copies the rest of its buffer after every
+//! line, which is quadratic in the size of a network read, and allocates three strings
+//! per event; this parser keeps an offset into one buffer, compacts it rarely, reuses one
+//! data buffer, and decodes UTF-8 only for complete events — so a multi-byte character
+//! split across two reads is never a problem.
+//!
+//! What it follows of the SSE format: lines end with LF, CRLF or CR (a CRLF split across
+//! reads included); a line starting with `:` is a comment (keep-alives); `data:` lines of
+//! one event are joined with `\n` (one leading space after the colon is dropped); a blank
+//! line ends an event; other fields (`event`, `id`, `retry`) are ignored; an unfinished
+//! event at the end of the stream is dropped.
+
+/// The longest line accepted; a server that sends more without a line break is broken.
+pub const MAX_LINE: usize = 16 * 1024 * 1024;
+
+/// An SSE parser: [`push`](Self::push) bytes, then take [`next_event`](Self::next_event)s.
+#[derive(Debug, Default)]
+pub struct SseParser {
+    buffer: Vec<u8>,
+    /// Where the unparsed bytes start in `buffer`.
+    start: usize,
+    /// The current event's data.
+    data: Vec<u8>,
+    /// Whether the current event has a `data` field (possibly empty).
+    has_data: bool,
+    /// The last line ended with CR: a LF at the start of the next bytes belongs to it.
+    skip_lf: bool,
+}
+
+/// Why the bytes are not an event stream.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SseError {
+    /// An event's data is not UTF-8.
+    #[error("an event is not UTF-8 text")]
+    NotUtf8,
+    /// A line longer than [`MAX_LINE`].
+    #[error("a line of more than {MAX_LINE} bytes")]
+    LineTooLong,
+}
+
+impl SseParser {
+    /// Adds bytes received from the network.
+    pub fn push(&mut self, bytes: &[u8]) {
+        // Drop what was parsed once it is most of the buffer, so it never grows with the
+        // stream, and each byte moves at most once.
+        if self.start > 0 && self.start >= self.buffer.len() / 2 {
+            self.buffer.drain(..self.start);
+            self.start = 0;
+        }
+        self.buffer.extend_from_slice(bytes);
+    }
+
+    /// The data of the next complete event, if one has arrived.
+    pub fn next_event(&mut self) -> Option<Result<&str, SseError>> {
+        loop {
+            if self.skip_lf && self.start < self.buffer.len() {
+                if self.buffer[self.start] == b'\n' {
+                    self.start += 1;
+                }
+                self.skip_lf = false;
+            }
+            let rest = &self.buffer[self.start..];
+            let Some(end) = memchr::memchr2(b'\n', b'\r', rest) else {
+                if rest.len() > MAX_LINE {
+                    return Some(Err(SseError::LineTooLong));
+                }
+                return None;
+            };
+            let line_start = self.start;
+            let line_end = line_start + end;
+            match self.buffer[line_end] {
+                b'\r' => {
+                    self.start = line_end + 1;
+                    self.skip_lf = true;
+                }
+                _ => self.start = line_end + 1,
+            }
+            if line_end == line_start {
+                // A blank line: dispatch.
+                if self.has_data {
+                    self.has_data = false;
+                    let text = std::str::from_utf8(&self.data).map_err(|_| SseError::NotUtf8);
+                    return Some(text);
+                }
+                continue;
+            }
+            let line = &self.buffer[line_start..line_end];
+            if line[0] == b':' {
+                continue;
+            }
+            let (name, value) = match memchr::memchr(b':', line) {
+                Some(colon) => {
+                    let value = &line[colon + 1..];
+                    (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
+                }
+                None => (line, &b""[..]),
+            };
+            if name == b"data" {
+                if self.has_data {
+                    self.data.push(b'\n');
+                } else {
+                    self.data.clear();
+                    self.has_data = true;
+                }
+                self.data.extend_from_slice(value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(reads: &[&[u8]]) -> Vec<String> {
+        let mut parser = SseParser::default();
+        let mut out = Vec::new();
+        for read in reads {
+            parser.push(read);
+            while let Some(event) = parser.next_event() {
+                out.push(event.unwrap().to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn parses_frames_comments_and_multiline_data() {
+        let text = b": keep-alive\n\ndata: {\"a\":1}\n\ndata:x\ndata: y\nevent: e\nid: 1\n\ndata: [DONE]\n\n";
+        assert_eq!(events(&[text]), ["{\"a\":1}", "x\ny", "[DONE]"]);
+    }
+
+    #[test]
+    fn any_split_of_the_bytes_gives_the_same_events() {
+        let text = "data: 你好\r\n\r\ndata: {\"c\":\"世界\"}\r\rdata: end\n\n".as_bytes();
+        let whole = events(&[text]);
+        assert_eq!(whole, ["你好", "{\"c\":\"世界\"}", "end"]);
+        for cut in 1..text.len() {
+            assert_eq!(events(&[&text[..cut], &text[cut..]]), whole, "cut at {cut}");
+        }
+        let bytes: Vec<&[u8]> = text.chunks(1).collect();
+        assert_eq!(events(&bytes), whole);
+    }
+
+    #[test]
+    fn an_unfinished_event_is_not_dispatched_and_memory_stays_bounded() {
+        let mut parser = SseParser::default();
+        for _ in 0..10_000 {
+            parser.push(b"data: 0123456789\n\n");
+            assert_eq!(parser.next_event().unwrap().unwrap(), "0123456789");
+        }
+        assert!(
+            parser.buffer.capacity() < 1024,
+            "{}",
+            parser.buffer.capacity()
+        );
+        parser.push(b"data: half");
+        assert!(parser.next_event().is_none());
+        parser.push(&[b'd', b'a', b't', b'a', b':', 0xff, b'\n', b'\n']);
+        assert_eq!(parser.next_event(), Some(Err(SseError::NotUtf8)));
+    }
+}
