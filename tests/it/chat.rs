@@ -588,3 +588,44 @@ fn the_canary_key_never_appears_in_chat_output() {
         stderr(&out)
     );
 }
+
+/// Ctrl-C in the middle of a stream stops the request, keeps what was printed, and exits 130.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_and_keeps_the_partial_answer() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+
+    let emulator = Emulator::start();
+    let home = home_for(&emulator, "qwen-standard-api-key");
+    emulator.push_fault(Fault::Stall {
+        after_chunks: 2,
+        for_ms: 20_000,
+    });
+    let mut child = Command::new(env!("CARGO_BIN_EXE_provcat"))
+        .args(["chat", "-m", "qwen/glm-5", "tell me a long story"])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("QWEN_API_KEY", KEY)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 8];
+    stdout.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"echo: te", "the start of the answer arrived");
+    // SAFETY: signalling our own child process.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("received before the error"),
+        "{}",
+        stderr(&out)
+    );
+}
