@@ -7,7 +7,8 @@
 //! 3. [`schema`]: validate it against the JSON Schema generated from [`source`];
 //! 4. deserialize it into the typed source model;
 //! 5. [`check`]: cross-check everything and build the lookup tables ([`compiled`]);
-//! 6. [`codegen`]: print the tables as Rust.
+//! 6. [`codegen`]: print the tables as Rust;
+//! 7. [`docs`]: render a Markdown page per provider (minijinja).
 //!
 //! Every problem becomes a located [`Diagnostic`]; all of them are reported at once,
 //! sorted by file and line, and nothing is generated while any remain.
@@ -16,6 +17,7 @@ pub mod check;
 pub mod codegen;
 pub mod compiled;
 pub mod diagnostic;
+pub mod docs;
 pub mod load;
 pub mod schema;
 pub mod source;

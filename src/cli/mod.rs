@@ -5,6 +5,7 @@
 //! unknown ref or id, a broken catalog, a usage error).
 
 mod catalog_check;
+mod catalog_docs;
 mod listing;
 mod models;
 mod output;

@@ -2,6 +2,7 @@
 
 mod broken_catalogs;
 mod cli;
+mod docs;
 mod generated;
 mod schemas;
 mod seed_facts;
