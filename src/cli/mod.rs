@@ -6,14 +6,16 @@
 
 mod catalog_check;
 mod catalog_docs;
+mod completions;
 mod listing;
+mod man;
 mod models;
 mod output;
 mod schema;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// A declarative LLM provider catalog, compiled: models, plans, regions, endpoints and
 /// auth choices of LLM providers, starting with Qwen / Alibaba Cloud Model Studio.
@@ -38,6 +40,10 @@ enum Command {
     Catalog(catalog_check::CatalogCommand),
     /// Print or write the JSON Schemas of the catalog files.
     Schema(schema::SchemaArgs),
+    /// Print a shell completion script (covers every command).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write one page per command with `--dir`.
+    Man(man::ManArgs),
 }
 
 /// A command's failure: what to print and the exit code.
@@ -80,6 +86,8 @@ pub fn run() -> ExitCode {
         Command::Endpoints(flag) => listing::endpoints(flag),
         Command::Catalog(command) => catalog_check::run(command),
         Command::Schema(args) => schema::run(args),
+        Command::Completions(args) => completions::run(args, Cli::command()),
+        Command::Man(args) => man::run(args, Cli::command()),
     };
     match outcome {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 
 mod broken_catalogs;
 mod cli;
+mod completions_man;
 mod docs;
 mod generated;
 mod schemas;
