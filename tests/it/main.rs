@@ -3,6 +3,7 @@
 mod broken_catalogs;
 mod cli;
 mod completions_man;
+mod contributing;
 mod docs;
 mod generated;
 mod schemas;
