@@ -5,6 +5,7 @@ mod cli;
 mod completions_man;
 mod contributing;
 mod docs;
+mod editor;
 mod generated;
 mod schemas;
 mod seed_facts;
