@@ -63,7 +63,18 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
     let mut providers = Vec::new();
     let mut models = Vec::new();
     let mut unchecked = Unchecked::default();
+    let mut seen = std::collections::HashSet::new();
     for file in files {
+        // Diagnostics name files by path, so a path given twice (possible through
+        // `compile`, never from a folder) would point spans into the wrong text.
+        if !seen.insert(file.path.as_str()) {
+            report.push(
+                Diagnostic::new(Rule::Layout, "this file is given more than once")
+                    .at(&file.path, None)
+                    .help("each catalog path may appear once; only the first copy was compiled"),
+            );
+            continue;
+        }
         report.add_source(&file.path, file.text.clone());
         let placement = Placement::of(&file.relative);
         let parsed = match placement.kind() {

@@ -7,6 +7,7 @@ mod contributing;
 mod docs;
 mod editor;
 mod generated;
+mod robustness;
 mod schemas;
 mod seed_facts;
 mod support;
