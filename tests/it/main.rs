@@ -8,6 +8,7 @@ mod docs;
 mod editor;
 mod generated;
 mod robustness;
+mod scale;
 mod schemas;
 mod seed_facts;
 mod support;
