@@ -212,6 +212,33 @@ impl Report {
         sorted
     }
 
+    /// Diagnostics whose location is not valid, described: a span without a known file,
+    /// or outside its file's text, reversed, or not on character boundaries. Empty for
+    /// every report the compiler makes; the property test and the fuzz target assert it.
+    pub fn span_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        for d in &self.diagnostics {
+            let Some(span) = &d.span else { continue };
+            let text = d.file.as_ref().and_then(|f| self.sources.get(f));
+            let valid = text.is_some_and(|text| {
+                span.start <= span.end
+                    && span.end <= text.len()
+                    && text.is_char_boundary(span.start)
+                    && text.is_char_boundary(span.end)
+            });
+            if !valid {
+                problems.push(format!(
+                    "[{}] {}: span {span:?} in {:?} ({} bytes)",
+                    d.rule.code(),
+                    d.message,
+                    d.file,
+                    text.map_or(0, |t| t.len())
+                ));
+            }
+        }
+        problems
+    }
+
     /// The 1-based line of byte `offset` in `file`, when its text is known.
     pub fn line_of(&self, file: &str, offset: usize) -> Option<usize> {
         self.sources.get(file).map(|text| line_col(text, offset).0)

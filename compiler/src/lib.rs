@@ -7,7 +7,8 @@
 //! 3. [`schema`]: validate it against the JSON Schema generated from [`source`];
 //! 4. deserialize it into the typed source model;
 //! 5. [`check`]: cross-check everything and build the lookup tables ([`compiled`]);
-//! 6. [`codegen`]: print the tables as Rust.
+//! 6. [`codegen`]: print the tables as Rust;
+//! 7. [`docs`]: render a Markdown page per provider (minijinja).
 //!
 //! Every problem becomes a located [`Diagnostic`]; all of them are reported at once,
 //! sorted by file and line, and nothing is generated while any remain.
@@ -16,6 +17,7 @@ pub mod check;
 pub mod codegen;
 pub mod compiled;
 pub mod diagnostic;
+pub mod docs;
 pub mod load;
 pub mod schema;
 pub mod source;
@@ -61,7 +63,18 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
     let mut providers = Vec::new();
     let mut models = Vec::new();
     let mut unchecked = Unchecked::default();
+    let mut seen = std::collections::HashSet::new();
     for file in files {
+        // Diagnostics name files by path, so a path given twice (possible through
+        // `compile`, never from a folder) would point spans into the wrong text.
+        if !seen.insert(file.path.as_str()) {
+            report.push(
+                Diagnostic::new(Rule::Layout, "this file is given more than once")
+                    .at(&file.path, None)
+                    .help("each catalog path may appear once; only the first copy was compiled"),
+            );
+            continue;
+        }
         report.add_source(&file.path, file.text.clone());
         let placement = Placement::of(&file.relative);
         let parsed = match placement.kind() {

@@ -1,4 +1,5 @@
 //! `provcat catalog check [DIR]`: the compiler behind `cargo build`, run on a folder.
+//! Also the `catalog` command group itself.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -16,6 +17,8 @@ pub enum CatalogCommand {
     /// Check a catalog folder with the same compiler and diagnostics as `cargo build`.
     /// Exits 0 when it is clean, 2 when it is not.
     Check(CheckArgs),
+    /// Render the Markdown page of each provider (as committed under `docs/providers/`).
+    Docs(super::catalog_docs::DocsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -48,7 +51,13 @@ struct DiagnosticJson {
 }
 
 pub fn run(command: CatalogCommand) -> Outcome {
-    let CatalogCommand::Check(args) = command;
+    match command {
+        CatalogCommand::Check(args) => check(args),
+        CatalogCommand::Docs(args) => super::catalog_docs::run(args),
+    }
+}
+
+fn check(args: CheckArgs) -> Outcome {
     let result = compiler::compile_dir(&args.dir);
     match (result, args.json) {
         (Ok(c), false) => print_stdout(&format!(
@@ -66,11 +75,7 @@ pub fn run(command: CatalogCommand) -> Outcome {
             refs: c.refs.len(),
             diagnostics: Vec::new(),
         }),
-        (Err(report), false) => {
-            let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", report.render(styled));
-            Ok(ExitCode::from(2))
-        }
+        (Err(report), false) => Ok(print_report(&report)),
         (Err(report), true) => {
             print_json(&CheckJson {
                 ok: false,
@@ -82,6 +87,14 @@ pub fn run(command: CatalogCommand) -> Outcome {
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// Prints a broken catalog's diagnostics on stderr (coloured on a terminal) and returns
+/// exit code 2.
+pub fn print_report(report: &Report) -> ExitCode {
+    let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!("{}", report.render(styled));
+    ExitCode::from(2)
 }
 
 fn to_json(report: &Report) -> Vec<DiagnosticJson> {

@@ -5,10 +5,13 @@
 //! unknown ref or id, a broken catalog, a usage error).
 
 mod catalog_check;
+mod catalog_docs;
 mod chat;
+mod completions;
 mod context;
 mod explain;
 mod listing;
+mod man;
 mod models;
 mod onboard;
 mod output;
@@ -17,7 +20,7 @@ mod schema;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{ArgAction, Parser, Subcommand};
+use clap::{ArgAction, CommandFactory, Parser, Subcommand};
 use provcat::compiler::Report;
 use provcat::config::Env;
 
@@ -58,6 +61,10 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Ask a chat model; the answer streams to stdout.
     Chat(chat::ChatArgs),
+    /// Print a shell completion script (covers every command).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write one page per command with `--dir`.
+    Man(man::ManArgs),
 }
 
 /// A command's failure: what to print and the exit code.
@@ -121,6 +128,8 @@ pub fn run() -> ExitCode {
         Command::Onboard(args) => onboard::run(args, &context),
         Command::Explain(args) => explain::run(args, &context),
         Command::Chat(args) => chat::run(args, &context),
+        Command::Completions(args) => completions::run(args, Cli::command()),
+        Command::Man(args) => man::run(args, Cli::command()),
     };
     match outcome {
         Ok(code) => code,

@@ -1,0 +1,362 @@
+//! What a provider page shows, computed from the compiled catalog: the values the
+//! template lays out, already grouped, ordered and worded.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::compiled::{Catalog, Model};
+use crate::docs::{HEADER_MARKER, REGENERATE, words};
+use crate::source::ProviderFile;
+use crate::vocab::{AvailabilityStatus, LifecycleStatus, ModelKind, RefVia, Surface};
+
+/// Everything the provider page template reads.
+#[derive(Debug, Serialize)]
+pub struct ProviderView {
+    /// The `@generated` comment line.
+    header: String,
+    id: String,
+    name: String,
+    namespace_aliases: Vec<String>,
+    api: &'static str,
+    api_label: &'static str,
+    /// The first env var tried, then the others in order.
+    auth_env_first: String,
+    auth_env_rest: Vec<String>,
+    default_model: String,
+    api_keys_url: String,
+    docs_url: String,
+    plans: Vec<PlanView>,
+    endpoints: Vec<EndpointRow>,
+    legacy_choices: Vec<LegacyChoice>,
+    /// Base URLs whose host reports usage in streams.
+    streaming_usage_urls: Vec<String>,
+    chat_models: Vec<ChatRow>,
+    video_models: Vec<VideoRow>,
+    /// Native base URLs of the endpoints that serve video, with plan and region names.
+    video_hosts: Vec<VideoHost>,
+    /// True when some video model only takes remote media URLs.
+    any_remote_only: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct PlanView {
+    name: String,
+    billing: &'static str,
+    key_prefix: String,
+    surfaces: String,
+    /// `(region name, base URL)` of this plan's endpoints.
+    endpoints: Vec<RegionUrl>,
+    /// Onboarding commands, one per auth choice of the plan.
+    choices: Vec<RegionChoice>,
+    /// Models this plan does not simply serve, grouped by status and reason.
+    exceptions: Vec<Exception>,
+}
+
+#[derive(Debug, Serialize)]
+struct RegionUrl {
+    region: String,
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct RegionChoice {
+    region: String,
+    id: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Exception {
+    status: &'static str,
+    refs: Vec<String>,
+    reason: String,
+}
+
+#[derive(Debug, Serialize)]
+struct EndpointRow {
+    plan: String,
+    region: String,
+    auth_choices: Vec<String>,
+    legacy: Vec<String>,
+    base_url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct LegacyChoice {
+    legacy: String,
+    canonical: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ChatRow {
+    reference: String,
+    input: String,
+    context: String,
+    max_output: String,
+    notes: String,
+}
+
+#[derive(Debug, Serialize)]
+struct VideoRow {
+    reference: String,
+    aliases: Vec<String>,
+    mode: &'static str,
+    input: String,
+    media: String,
+}
+
+#[derive(Debug, Serialize)]
+struct VideoHost {
+    plan: String,
+    region: String,
+    url: String,
+}
+
+impl ProviderView {
+    /// The view of provider `id`, or `None` when the catalog has no such provider.
+    pub fn build(catalog: &Catalog, id: &str) -> Option<ProviderView> {
+        let p = catalog.providers.iter().find(|p| p.id == id)?;
+        let models = models_of(catalog, &p.id);
+        let mut auth_env = p.auth_env.iter().cloned();
+        Some(ProviderView {
+            header: format!(
+                "<!-- {HEADER_MARKER} from the catalog (`catalog/{id}/`); do not edit. Regenerate with `{REGENERATE}`. -->"
+            ),
+            id: p.id.clone(),
+            name: p.name.clone(),
+            namespace_aliases: p.namespace_aliases.clone(),
+            api: p.api.as_str(),
+            api_label: words::api_label(p.api),
+            auth_env_first: auth_env.next().unwrap_or_default(),
+            auth_env_rest: auth_env.collect(),
+            default_model: p.default_model.clone(),
+            api_keys_url: p.links.api_keys.clone(),
+            docs_url: p.links.docs.clone(),
+            plans: plans(p, &models),
+            endpoints: endpoint_rows(p),
+            legacy_choices: p
+                .auth_choices
+                .iter()
+                .flat_map(|c| {
+                    c.legacy_aliases.iter().map(|l| LegacyChoice {
+                        legacy: l.clone(),
+                        canonical: c.id.clone(),
+                    })
+                })
+                .collect(),
+            streaming_usage_urls: p
+                .endpoints
+                .iter()
+                .filter(|e| e.capabilities.streaming_usage)
+                .map(|e| e.base_url.clone())
+                .collect(),
+            chat_models: models
+                .iter()
+                .filter(|m| m.source.kind == ModelKind::Chat)
+                .map(|m| chat_row(m, &p.default_model))
+                .collect(),
+            video_models: {
+                let aliases = aliases_by_ref(catalog, &p.id);
+                models
+                    .iter()
+                    .filter(|m| m.source.kind == ModelKind::Video)
+                    .map(|m| video_row(m, &aliases))
+                    .collect()
+            },
+            video_hosts: p
+                .endpoints
+                .iter()
+                .filter(|e| e.surfaces.contains(&Surface::Video))
+                .filter_map(|e| {
+                    Some(VideoHost {
+                        plan: plan_name(p, &e.plan),
+                        region: region_name(p, &e.region),
+                        url: e.native_base_url.clone()?,
+                    })
+                })
+                .collect(),
+            any_remote_only: models.iter().any(|m| {
+                m.source
+                    .video
+                    .as_ref()
+                    .is_some_and(|v| v.media.remote_urls_only)
+            }),
+        })
+    }
+}
+
+/// The provider's models: the default model first, then by canonical ref.
+fn models_of<'a>(catalog: &'a Catalog, provider: &str) -> Vec<&'a Model> {
+    let default = catalog.provider(provider).map(|p| p.default_model.as_str());
+    let mut models: Vec<&Model> = catalog
+        .models
+        .iter()
+        .filter(|m| m.provider == provider)
+        .collect();
+    models.sort_by_key(|m| (Some(m.canonical_ref.as_str()) != default, &m.canonical_ref));
+    models
+}
+
+fn plan_name(p: &ProviderFile, id: &str) -> String {
+    p.plans
+        .iter()
+        .find(|plan| plan.id == id)
+        .map_or_else(|| id.to_string(), |plan| plan.name.clone())
+}
+
+fn region_name(p: &ProviderFile, id: &str) -> String {
+    p.regions
+        .iter()
+        .find(|r| r.id == id)
+        .map_or_else(|| id.to_string(), |r| r.name.clone())
+}
+
+fn plans(p: &ProviderFile, models: &[&Model]) -> Vec<PlanView> {
+    p.plans
+        .iter()
+        .map(|plan| {
+            let endpoints: Vec<_> = p.endpoints.iter().filter(|e| e.plan == plan.id).collect();
+            let mut surfaces: Vec<Surface> =
+                endpoints.iter().flat_map(|e| e.surfaces.clone()).collect();
+            surfaces.sort();
+            surfaces.dedup();
+            PlanView {
+                name: plan.name.clone(),
+                billing: plan.billing.as_str(),
+                key_prefix: plan.key_prefix.clone(),
+                surfaces: words::join(surfaces.iter().map(|s| words::surface(*s))),
+                endpoints: endpoints
+                    .iter()
+                    .map(|e| RegionUrl {
+                        region: region_name(p, &e.region),
+                        url: e.base_url.clone(),
+                    })
+                    .collect(),
+                choices: p
+                    .auth_choices
+                    .iter()
+                    .filter(|c| c.plan == plan.id)
+                    .map(|c| RegionChoice {
+                        region: region_name(p, &c.region),
+                        id: c.id.clone(),
+                    })
+                    .collect(),
+                exceptions: exceptions(&plan.id, models),
+            }
+        })
+        .collect()
+}
+
+/// Models a plan does not simply serve, grouped by (status, reason) in model order.
+fn exceptions(plan: &str, models: &[&Model]) -> Vec<Exception> {
+    let mut out: Vec<(AvailabilityStatus, Exception)> = Vec::new();
+    for m in models {
+        let Some(a) = m.source.availability.get(plan) else {
+            continue;
+        };
+        if a.status == AvailabilityStatus::Available {
+            continue;
+        }
+        let reason = a.reason.clone().unwrap_or_default();
+        match out
+            .iter_mut()
+            .find(|(s, e)| *s == a.status && e.reason == reason)
+        {
+            Some((_, e)) => e.refs.push(m.canonical_ref.clone()),
+            None => out.push((
+                a.status,
+                Exception {
+                    status: words::availability(a.status),
+                    refs: vec![m.canonical_ref.clone()],
+                    reason,
+                },
+            )),
+        }
+    }
+    out.sort_by_key(|(s, _)| *s);
+    out.into_iter().map(|(_, e)| e).collect()
+}
+
+fn endpoint_rows(p: &ProviderFile) -> Vec<EndpointRow> {
+    p.endpoints
+        .iter()
+        .map(|e| {
+            let choices: Vec<_> = p
+                .auth_choices
+                .iter()
+                .filter(|c| c.plan == e.plan && c.region == e.region)
+                .collect();
+            EndpointRow {
+                plan: plan_name(p, &e.plan),
+                region: region_name(p, &e.region),
+                auth_choices: choices.iter().map(|c| c.id.clone()).collect(),
+                legacy: choices
+                    .iter()
+                    .flat_map(|c| c.legacy_aliases.iter().cloned())
+                    .collect(),
+                base_url: e.base_url.clone(),
+            }
+        })
+        .collect()
+}
+
+fn chat_row(m: &Model, default_model: &str) -> ChatRow {
+    let s = &m.source;
+    let mut notes: Vec<String> = s.notes.iter().map(|n| words::cell(n)).collect();
+    if m.canonical_ref == default_model && !notes.iter().any(|n| n.contains("Default model")) {
+        notes.insert(0, "Default model".to_string());
+    }
+    if s.lifecycle.status != LifecycleStatus::Active {
+        let mut note = words::lifecycle(s.lifecycle.status).to_string();
+        if let Some(r) = &s.lifecycle.replacement {
+            note.push_str(&format!(": use `{r}`"));
+        }
+        notes.push(note);
+    }
+    ChatRow {
+        reference: m.canonical_ref.clone(),
+        input: words::join(s.input.iter().map(|i| i.as_str())),
+        context: s
+            .context_window
+            .map_or_else(|| "—".into(), words::thousands),
+        max_output: s
+            .max_output_tokens
+            .map_or_else(|| "—".into(), words::thousands),
+        notes: notes.join("; "),
+    }
+}
+
+/// The ref aliases (not namespace aliases) of the provider's models, by canonical ref,
+/// in one pass over the ref table.
+fn aliases_by_ref<'a>(catalog: &'a Catalog, provider: &str) -> BTreeMap<&'a str, Vec<String>> {
+    let mut out: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for r in catalog.refs.iter().filter(|r| r.via == RefVia::Alias) {
+        if let Some(m) = catalog
+            .models
+            .get(r.model)
+            .filter(|m| m.provider == provider)
+        {
+            out.entry(m.canonical_ref.as_str())
+                .or_default()
+                .push(r.key.clone());
+        }
+    }
+    out
+}
+
+fn video_row(m: &Model, aliases: &BTreeMap<&str, Vec<String>>) -> VideoRow {
+    let s = &m.source;
+    VideoRow {
+        reference: m.canonical_ref.clone(),
+        aliases: aliases
+            .get(m.canonical_ref.as_str())
+            .cloned()
+            .unwrap_or_default(),
+        mode: s.video.as_ref().map_or("—", |v| words::video_mode(v.mode)),
+        input: words::join(s.input.iter().map(|i| i.as_str())),
+        media: s
+            .video
+            .as_ref()
+            .map_or_else(|| "—".into(), |v| words::media(&v.media)),
+    }
+}

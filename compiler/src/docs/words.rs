@@ -1,0 +1,166 @@
+//! How catalog values read in the generated pages: numbers with thousands separators,
+//! vocabulary in words, media rules as a phrase, table cells made safe for Markdown.
+
+use crate::source::MediaRules;
+use crate::vocab::{ApiKind, AvailabilityStatus, LifecycleStatus, MediaField, Surface, VideoMode};
+
+/// `1000000` as `1,000,000`.
+pub fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Items joined with `, `.
+pub fn join<S: AsRef<str>>(items: impl Iterator<Item = S>) -> String {
+    items
+        .map(|s| s.as_ref().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Text made safe for one Markdown table cell: no line breaks, pipes escaped.
+pub fn cell(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
+}
+
+/// The wire protocol in words.
+pub fn api_label(api: ApiKind) -> &'static str {
+    match api {
+        ApiKind::OpenAiCompletions => "OpenAI-compatible chat completions",
+    }
+}
+
+/// An API surface in words.
+pub fn surface(s: Surface) -> &'static str {
+    match s {
+        Surface::Chat => "chat",
+        Surface::Video => "video generation (native API)",
+    }
+}
+
+/// An availability status in words.
+pub fn availability(s: AvailabilityStatus) -> &'static str {
+    match s {
+        AvailabilityStatus::Available => "Available",
+        AvailabilityStatus::MayBeRejected => "May be rejected",
+        AvailabilityStatus::Unavailable => "Unavailable",
+    }
+}
+
+/// A lifecycle status in words.
+pub fn lifecycle(s: LifecycleStatus) -> &'static str {
+    match s {
+        LifecycleStatus::Active => "Active",
+        LifecycleStatus::Preview => "Preview",
+        LifecycleStatus::Deprecated => "Deprecated",
+        LifecycleStatus::Retired => "Retired",
+    }
+}
+
+/// A video mode in words.
+pub fn video_mode(m: VideoMode) -> &'static str {
+    match m {
+        VideoMode::T2v => "text to video",
+        VideoMode::I2v => "image to video",
+        VideoMode::R2v => "reference to video",
+    }
+}
+
+/// A video model's reference-media rules as one phrase:
+/// "exactly 1 image in `img_url`; remote http(s) URLs only".
+pub fn media(r: &MediaRules) -> String {
+    if r.field == MediaField::None {
+        return "none (text prompt only)".to_string();
+    }
+    let count = match r.max_items {
+        Some(max) if max == r.min_items => format!("exactly {max}"),
+        Some(max) => format!("{} to {max}", r.min_items),
+        None => format!("at least {}", r.min_items),
+    };
+    let one = r.max_items.unwrap_or(r.min_items) == 1;
+    let what = match (r.max_images, r.max_videos) {
+        (_, Some(0)) => plural(one, "image", "images"),
+        (Some(0), _) => plural(one, "video", "videos"),
+        _ => plural(one, "image or video", "images or videos"),
+    };
+    let mut parts = vec![format!("{count} {what} in `{}`", r.field)];
+    if let Some(n) = r.max_videos.filter(|n| *n > 0 && Some(*n) != r.max_items) {
+        parts.push(format!(
+            "at most {n} video{}",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    if let Some(n) = r.max_images.filter(|n| *n > 0 && Some(*n) != r.max_items) {
+        parts.push(format!(
+            "at most {n} image{}",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    if r.remote_urls_only {
+        parts.push("remote http(s) URLs only".to_string());
+    }
+    parts.join("; ")
+}
+
+fn plural(one: bool, singular: &'static str, plural: &'static str) -> &'static str {
+    if one { singular } else { plural }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(field: MediaField, min: u32, max: Option<u32>) -> MediaRules {
+        MediaRules {
+            field,
+            min_items: min,
+            max_items: max,
+            max_images: None,
+            max_videos: None,
+            remote_urls_only: true,
+        }
+    }
+
+    #[test]
+    fn media_rules_in_words() {
+        let mut i2v = rules(MediaField::ImgUrl, 1, Some(1));
+        i2v.max_images = Some(1);
+        i2v.max_videos = Some(0);
+        assert_eq!(
+            media(&i2v),
+            "exactly 1 image in `img_url`; remote http(s) URLs only"
+        );
+        let mut r2v = rules(MediaField::ReferenceUrls, 1, Some(5));
+        r2v.max_videos = Some(3);
+        assert_eq!(
+            media(&r2v),
+            "1 to 5 images or videos in `reference_urls`; at most 3 videos; remote http(s) URLs only"
+        );
+        assert_eq!(
+            media(&rules(MediaField::Media, 1, None)),
+            "at least 1 image or video in `media`; remote http(s) URLs only"
+        );
+        assert_eq!(
+            media(&rules(MediaField::None, 0, None)),
+            "none (text prompt only)"
+        );
+    }
+
+    #[test]
+    fn cells_stay_on_one_line() {
+        assert_eq!(cell("a |\n b"), "a \\| b");
+        assert_eq!(thousands(202_752), "202,752");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(thousands(999), "999");
+    }
+}
