@@ -7,6 +7,7 @@
 //! - [`resolve`]: a ref + the config + the environment → a [`resolve::Target`]: endpoint,
 //!   capabilities and key, each with the reason it is what it is.
 //! - [`client`]: chat requests to a resolved target (SSE streaming, retries, errors).
+//! - [`video`]: Wan video requests checked against the catalog's media rules.
 //! - [`secret`]: API keys that cannot be printed.
 //! - [`provcat_compiler`] (re-exported as [`compiler`]): the compiler behind `build.rs`
 //!   and `provcat catalog check`.
@@ -18,5 +19,6 @@ pub mod config;
 pub mod onboard;
 pub mod resolve;
 pub mod secret;
+pub mod video;
 
 pub use provcat_compiler as compiler;

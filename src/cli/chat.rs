@@ -358,7 +358,8 @@ fn exit_code(error: &ClientError) -> u8 {
         },
         ClientError::Invalid(_) => 2,
         ClientError::Interrupted => 130,
-        ClientError::Network(_)
+        ClientError::Connect(_)
+        | ClientError::Network(_)
         | ClientError::ConnectTimeout(_)
         | ClientError::IdleTimeout(_)
         | ClientError::Truncated

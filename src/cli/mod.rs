@@ -16,6 +16,7 @@ mod models;
 mod onboard;
 mod output;
 mod schema;
+mod video;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,6 +62,9 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Ask a chat model; the answer streams to stdout.
     Chat(chat::ChatArgs),
+    /// Generate Wan videos: create a task, follow it, download the result.
+    #[command(subcommand)]
+    Video(video::VideoCommand),
     /// Print a shell completion script (covers every command).
     Completions(completions::CompletionsArgs),
     /// Print the manual page, or write one page per command with `--dir`.
@@ -128,6 +132,7 @@ pub fn run() -> ExitCode {
         Command::Onboard(args) => onboard::run(args, &context),
         Command::Explain(args) => explain::run(args, &context),
         Command::Chat(args) => chat::run(args, &context),
+        Command::Video(command) => video::run(command, &context),
         Command::Completions(args) => completions::run(args, Cli::command()),
         Command::Man(args) => man::run(args, Cli::command()),
     };

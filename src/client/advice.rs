@@ -12,10 +12,12 @@ use super::error::{ClientError, ErrorKind};
 pub fn advice(error: &ClientError, target: &Target) -> Option<String> {
     let ClientError::Api { error, attempts } = error else {
         return match error {
-            ClientError::Network(_) | ClientError::ConnectTimeout(_) => Some(format!(
-                "check the connection to {} (a proxy, a firewall, or a wrong baseUrl)",
-                target.base_url
-            )),
+            ClientError::Connect(_) | ClientError::Network(_) | ClientError::ConnectTimeout(_) => {
+                Some(format!(
+                    "check the connection to {} (a proxy, a firewall, or a wrong baseUrl)",
+                    target.base_url
+                ))
+            }
             ClientError::IdleTimeout(_) => {
                 Some("raise --idle-timeout if the model is slow to start".to_string())
             }

@@ -138,7 +138,10 @@ pub enum ClientError {
         /// How many times the request was sent.
         attempts: u32,
     },
-    /// The connection could not be made or broke.
+    /// The connection could not be made (nothing was sent).
+    #[error("cannot connect: {0}")]
+    Connect(String),
+    /// The connection broke.
     #[error("network error: {0}")]
     Network(String),
     /// The connection was not established in time.
@@ -167,7 +170,20 @@ impl ClientError {
     pub fn is_retryable(&self) -> bool {
         match self {
             ClientError::Api { error, .. } => error.kind.is_retryable(),
-            ClientError::Network(_) | ClientError::ConnectTimeout(_) => true,
+            ClientError::Connect(_) | ClientError::Network(_) | ClientError::ConnectTimeout(_) => {
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a failure certainly happened before the server acted: a rate limit or a
+    /// connection never made. Only these are retried for requests that must not run twice
+    /// (creating a paid video task).
+    pub fn is_retryable_without_duplicates(&self) -> bool {
+        match self {
+            ClientError::Api { error, .. } => error.kind == ErrorKind::RateLimit,
+            ClientError::Connect(_) | ClientError::ConnectTimeout(_) => true,
             _ => false,
         }
     }

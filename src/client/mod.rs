@@ -5,6 +5,7 @@
 //! - [`send`]: retries (backon) before the first byte of a body, never after;
 //! - [`sse`]: the SSE parser;
 //! - [`stream`]: reading SSE or JSON answers into a [`ChatOutcome`] that keeps partial text;
+//! - [`video`]: DashScope video tasks (create, poll, cancel, download);
 //! - [`error`]: the error taxonomy and the three DashScope error body shapes;
 //! - [`advice`]: what to do about an error, given the target.
 
@@ -14,12 +15,14 @@ pub mod request;
 mod send;
 pub mod sse;
 pub mod stream;
+pub mod video;
 
 use std::time::Duration;
 
 pub use error::{ApiError, ClientError, ErrorKind};
 pub use request::{ChatRequest, Message, Part, Role};
 pub use stream::{ChatOutcome, Discard, Sink, Usage};
+pub use video::TaskStatus;
 
 use crate::resolve::Target;
 

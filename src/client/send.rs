@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
+use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
@@ -31,11 +32,47 @@ pub async fn post_json(
     body: &Value,
     on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
 ) -> Result<reqwest::Response, ClientError> {
-    let headers = headers(target, key)?;
+    let call = Call {
+        method: Method::POST,
+        url,
+        body: Some(body),
+        extra: &[],
+        retry_when: ClientError::is_retryable,
+    };
+    send(http, options, target, key, call, on_retry).await
+}
+
+/// One request to make, with what makes a failure worth retrying.
+pub struct Call<'a> {
+    /// The method.
+    pub method: Method,
+    /// The URL.
+    pub url: &'a str,
+    /// A JSON body, if any.
+    pub body: Option<&'a Value>,
+    /// Extra headers.
+    pub extra: &'a [(&'static str, &'static str)],
+    /// Which failures to retry.
+    pub retry_when: fn(&ClientError) -> bool,
+}
+
+/// Makes `call` for `target` with retries, as [`post_json`] does.
+pub async fn send(
+    http: &reqwest::Client,
+    options: &ClientOptions,
+    target: &Target,
+    key: &ApiKey,
+    call: Call<'_>,
+    on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
+) -> Result<reqwest::Response, ClientError> {
+    let mut headers = headers(target, key)?;
+    for (name, value) in call.extra {
+        headers.insert(*name, HeaderValue::from_static(value));
+    }
     let attempts = AtomicU32::new(0);
     let attempt = || async {
         attempts.fetch_add(1, Ordering::Relaxed);
-        once(http, options, url, headers.clone(), body).await
+        once(http, options, &call, headers.clone()).await
     };
     let backoff = ExponentialBuilder::default()
         .with_min_delay(options.min_backoff)
@@ -47,7 +84,7 @@ pub async fn post_json(
     let result = attempt
         .retry(backoff)
         .sleep(tokio::time::sleep)
-        .when(ClientError::is_retryable)
+        .when(call.retry_when)
         .adjust(|e, delay| match (retry_after(e), delay) {
             // Past the budget, stop rather than wait.
             (Some(wait), Some(_)) if wait > budget => None,
@@ -101,11 +138,14 @@ fn headers(target: &Target, key: &ApiKey) -> Result<HeaderMap, ClientError> {
 async fn once(
     http: &reqwest::Client,
     options: &ClientOptions,
-    url: &str,
+    call: &Call<'_>,
     headers: HeaderMap,
-    body: &Value,
 ) -> Result<reqwest::Response, ClientError> {
-    let sending = http.post(url).headers(headers).json(body).send();
+    let mut builder = http.request(call.method.clone(), call.url).headers(headers);
+    if let Some(body) = call.body {
+        builder = builder.json(body);
+    }
+    let sending = builder.send();
     let response = tokio::time::timeout(options.idle_timeout, sending)
         .await
         .map_err(|_| ClientError::IdleTimeout(options.idle_timeout))?
@@ -143,6 +183,7 @@ fn network(e: reqwest::Error, options: &ClientOptions) -> ClientError {
     if e.is_connect() && e.is_timeout() {
         return ClientError::ConnectTimeout(options.connect_timeout);
     }
+    let connect = e.is_connect();
     // The chain says why (refused, reset, DNS); the URL never carries a key.
     let mut message = e.to_string();
     let mut source = std::error::Error::source(&e);
@@ -151,7 +192,11 @@ fn network(e: reqwest::Error, options: &ClientOptions) -> ClientError {
         message.push_str(&s.to_string());
         source = s.source();
     }
-    ClientError::Network(message)
+    if connect {
+        ClientError::Connect(message)
+    } else {
+        ClientError::Network(message)
+    }
 }
 
 fn retry_after(e: &ClientError) -> Option<Duration> {

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalog::{
-    self, AuthChoice, Endpoint, Model, ModelKind, Plan, Provider, RefVia, Region, Surface,
+    self, AuthChoice, Endpoint, Model, ModelKind, Plan, Provider, RefVia, Region,
 };
 use crate::compiler::tree::push_token;
 use crate::compiler::{Diagnostic, Report, Rule, suggest};
@@ -248,21 +248,26 @@ fn finish(
         &compat,
         prefix.as_deref().unwrap_or("models.providers.?"),
     );
-    target.native_base_url = match (capabilities::endpoint_on(&host), target.endpoint) {
+    // The native API root: the catalog endpoint's on the same host; else, for a
+    // DashScope-style `…/compatible-mode/v1` base URL, the root it hangs from.
+    let from_catalog = match (capabilities::endpoint_on(&host), target.endpoint) {
         (Some(e), _) => e.native_base_url.map(str::to_string),
         (None, Some(e)) if matches!(target.base_url_source, BaseUrlSource::AuthChoice { .. }) => {
             e.native_base_url.map(str::to_string)
         }
         _ => None,
     };
-    if target.kind == ModelKind::Video {
-        let serves_video =
-            capabilities::endpoint_on(&host).is_some_and(|e| e.surfaces.contains(&Surface::Video));
-        if !serves_video || target.native_base_url.is_none() {
-            target
-                .warnings
-                .push(format!("{} does not serve the native video API", host));
-        }
+    target.native_base_url = from_catalog.or_else(|| {
+        target
+            .base_url
+            .trim_end_matches('/')
+            .strip_suffix("/compatible-mode/v1")
+            .map(str::to_string)
+    });
+    if target.kind == ModelKind::Video && target.native_base_url.is_none() {
+        target
+            .warnings
+            .push(format!("{host} does not serve the native video API"));
     }
 
     target.key = find_key(

@@ -1,0 +1,531 @@
+//! `provcat video generate|status|cancel`: Wan video tasks that are never lost.
+//!
+//! The task id is printed (stderr, and in `--json`) the moment the task exists, before any
+//! polling; `video status ID --wait` resumes a task from any earlier run; Ctrl-C stops
+//! waiting and says how to resume, without cancelling. Exit codes: 0 succeeded (or
+//! created, with `--no-wait`); 1 network or server failure; 2 a request that cannot work
+//! (media rules, a local file, a Coding Plan choice or key); 3 refused key or billing;
+//! 4 still rate-limited; 5 the task FAILED; 6 CANCELED; 7 UNKNOWN (expired or unknown
+//! id); 8 still running when `--timeout` ran out; 130 interrupted.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use provcat::catalog::ModelKind;
+use provcat::client::{Client, ClientError, ClientOptions, ErrorKind, TaskStatus, advice::advice};
+use provcat::resolve::{self, Request, Target};
+use provcat::video::{self, VideoRequest};
+use serde::Serialize;
+
+use super::context::Context;
+use super::output::print_json;
+use super::{Failure, Outcome};
+
+/// The fastest polling allowed: DashScope allows 20 task requests per second.
+const MIN_POLL: Duration = Duration::from_millis(50);
+
+#[derive(Debug, Subcommand)]
+pub enum VideoCommand {
+    /// Create a video task and (by default) wait for the video.
+    Generate(GenerateArgs),
+    /// Show a task's state; with --wait, keep polling until it ends.
+    Status(StatusArgs),
+    /// Cancel a task that is still PENDING.
+    Cancel(CancelArgs),
+}
+
+/// Options shared by every video command.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// The video model ref (default: `agents.defaults.videoGenerationModel.primary`, else
+    /// `qwen/wan2.6-t2v`); for status and cancel it only selects the endpoint and key.
+    #[arg(short, long, value_name = "REF")]
+    model: Option<String>,
+    /// Print JSON (`{task_id, status, video_url, usage}`) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Seconds between polls (at least 0.05: the API allows 20 requests per second).
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    poll_interval: f64,
+    /// Give up waiting after this many seconds (the task keeps running).
+    #[arg(long, value_name = "SECS", default_value_t = 900)]
+    timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    common: Common,
+    /// What to generate (r2v prompts refer to references as character1, character2, …).
+    #[arg(long, value_name = "TEXT")]
+    prompt: String,
+    /// What to avoid.
+    #[arg(long, value_name = "TEXT")]
+    negative_prompt: Option<String>,
+    /// The image of an image-to-video model (a remote http(s) URL).
+    #[arg(long, value_name = "URL")]
+    image: Option<String>,
+    /// A reference image or video of a reference-to-video model (remote http(s) URL); repeatable.
+    #[arg(long = "reference", value_name = "URL")]
+    references: Vec<String>,
+    /// Size of a text-to-video result, `W*H` (e.g. 1280*720).
+    #[arg(long, value_name = "W*H", conflicts_with = "resolution")]
+    size: Option<String>,
+    /// Resolution: 720P or 1080P.
+    #[arg(long, value_name = "720P|1080P")]
+    resolution: Option<String>,
+    /// Aspect ratio (16:9, 9:16, 1:1, 4:3, 3:4) for models that take one.
+    #[arg(long, value_name = "R")]
+    ratio: Option<String>,
+    /// Seconds of video.
+    #[arg(long, value_name = "S")]
+    duration: Option<u32>,
+    /// Random seed.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Create the task and return; follow it with `provcat video status ID --wait`.
+    #[arg(long)]
+    no_wait: bool,
+    /// Download the video to FILE when it is ready.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The largest download accepted, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    max_download_mb: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The task id printed when the task was created.
+    #[arg(value_name = "TASK_ID")]
+    task_id: String,
+    /// Keep polling until the task ends.
+    #[arg(long)]
+    wait: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The task id.
+    #[arg(value_name = "TASK_ID")]
+    task_id: String,
+}
+
+/// `--json` output.
+#[derive(Serialize)]
+struct TaskJson<'a> {
+    task_id: &'a str,
+    status: &'a str,
+    video_url: Option<&'a str>,
+    usage: Option<&'a serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<&'a std::path::Path>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+pub fn run(command: VideoCommand, context: &Context) -> Outcome {
+    let common = match &command {
+        VideoCommand::Generate(a) => &a.common,
+        VideoCommand::Status(a) => &a.common,
+        VideoCommand::Cancel(a) => &a.common,
+    };
+    let target = target(common, context)?;
+    let client =
+        Client::new(ClientOptions::default()).map_err(|e| Failure::runtime(e.to_string()))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
+    let session = Session {
+        client,
+        target,
+        runtime,
+        json: common.json,
+        poll: Duration::from_secs_f64(common.poll_interval.max(0.0)).max(MIN_POLL),
+        timeout: Duration::from_secs(common.timeout),
+    };
+    match command {
+        VideoCommand::Generate(args) => session.generate(&args),
+        VideoCommand::Status(args) => session.status(&args.task_id, args.wait),
+        VideoCommand::Cancel(args) => session.cancel(&args.task_id),
+    }
+}
+
+/// Resolves the video model and refuses what cannot make video: a Coding Plan auth choice
+/// (resolution already says the plan does not serve it) or a Coding Plan key.
+fn target(common: &Common, context: &Context) -> Result<Target, Failure> {
+    let config = context.load_config()?;
+    let request = Request {
+        reference: common.model.as_deref(),
+        kind: Some(ModelKind::Video),
+        api_key: None,
+    };
+    let target =
+        resolve::resolve(&request, &config, &context.env).map_err(|r| Failure::report(&r))?;
+    if let Some(found) = &target.key.found
+        && found.key.starts_with("sk-sp-")
+    {
+        return Err(Failure::input(format!(
+            "the key {} from {} is a Coding Plan key (`sk-sp-`); video generation needs a Standard (pay-as-you-go) key. Onboard a Standard auth choice of the same region: {}",
+            found.key.masked(),
+            found.source,
+            standard_choice(&target)
+        )));
+    }
+    if !common.json {
+        for w in target.warnings.iter().filter(|w| !w.contains("shape")) {
+            eprintln!("warning: {w}");
+        }
+    }
+    Ok(target)
+}
+
+fn standard_choice(target: &Target) -> String {
+    let region = target.region.map(|r| r.id);
+    target
+        .provider
+        .and_then(|p| {
+            p.auth_choices
+                .iter()
+                .find(|c| c.plan == "standard" && (region.is_none() || Some(c.region) == region))
+        })
+        .map(|c| format!("`provcat onboard --auth-choice {}`", c.id))
+        .unwrap_or_else(|| "see `provcat auth-choices`".to_string())
+}
+
+struct Session {
+    client: Client,
+    target: Target,
+    runtime: tokio::runtime::Runtime,
+    json: bool,
+    poll: Duration,
+    timeout: Duration,
+}
+
+impl Session {
+    fn generate(&self, args: &GenerateArgs) -> Outcome {
+        let Some(model) = self.target.model else {
+            return Err(Failure::input(
+                "video generation needs a catalog video model",
+            ));
+        };
+        let request = VideoRequest {
+            prompt: args.prompt.clone(),
+            negative_prompt: args.negative_prompt.clone(),
+            image: args.image.clone(),
+            references: args.references.clone(),
+            size: args.size.clone(),
+            resolution: args.resolution.clone(),
+            ratio: args.ratio.clone(),
+            duration: args.duration,
+            seed: args.seed,
+        };
+        video::validate(model, &request).map_err(|e| Failure::input(e.0))?;
+        let body = video::body(model, &request);
+        let mut note = retry_note;
+        let created = self.runtime.block_on(async {
+            tokio::select! {
+                r = self.client.create_video_task(&self.target, &body, &mut note) => r,
+                _ = tokio::signal::ctrl_c() => Err(ClientError::Interrupted),
+            }
+        });
+        let task_id = match created {
+            Ok(id) => id,
+            Err(e) => return self.fail(&e, None),
+        };
+        // Before anything else can go wrong: the id of a task that is being paid for.
+        eprintln!(
+            "task {task_id} created ({}); resume with `provcat video status {task_id} --wait`",
+            model.canonical_ref
+        );
+        if args.no_wait {
+            let pending = TaskStatus {
+                task_id: task_id.clone(),
+                status: "PENDING".to_string(),
+                video_url: None,
+                usage: None,
+                code: None,
+                message: None,
+            };
+            return self.finish(&pending, None);
+        }
+        self.wait(&task_id, args.output.as_deref(), args.max_download_mb)
+    }
+
+    fn status(&self, task_id: &str, wait: bool) -> Outcome {
+        if wait {
+            return self.wait(task_id, None, 0);
+        }
+        match self.runtime.block_on(
+            self.client
+                .video_task(&self.target, task_id, &mut retry_note),
+        ) {
+            Ok(status) => self.finish(&status, None),
+            Err(e) => self.fail(&e, Some(task_id)),
+        }
+    }
+
+    fn cancel(&self, task_id: &str) -> Outcome {
+        match self.runtime.block_on(self.client.cancel_video_task(
+            &self.target,
+            task_id,
+            &mut retry_note,
+        )) {
+            Ok(()) => {
+                eprintln!("task {task_id} canceled");
+                if self.json {
+                    print_json(&serde_json::json!({ "task_id": task_id, "status": "CANCELED" }))?;
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => self.fail(&e, Some(task_id)),
+        }
+    }
+
+    /// Polls until the task ends, the timeout, or Ctrl-C; downloads on success.
+    fn wait(&self, task_id: &str, output: Option<&std::path::Path>, max_mb: u64) -> Outcome {
+        let progress = Progress::new(!self.json);
+        let started = Instant::now();
+        let result = self.runtime.block_on(async {
+            let polling = async {
+                let mut delay = self.poll;
+                loop {
+                    match self
+                        .client
+                        .video_task(&self.target, task_id, &mut retry_note)
+                        .await
+                    {
+                        Ok(status) if status.is_final() => return Ok(status),
+                        Ok(status) => {
+                            progress.update(&status.status, started.elapsed());
+                            delay = self.poll;
+                        }
+                        Err(e) if e.is_retryable() => {
+                            // Back off on errors, up to a minute; the task is unaffected.
+                            progress.note(&format!(
+                                "poll failed ({e}); retrying in {:.1}s",
+                                delay.as_secs_f64()
+                            ));
+                            delay = (delay * 2).min(Duration::from_secs(60));
+                        }
+                        Err(e) => return Err(e),
+                    }
+                    if started.elapsed() + delay > self.timeout {
+                        return Err(ClientError::IdleTimeout(self.timeout));
+                    }
+                    tokio::time::sleep(delay).await;
+                }
+            };
+            tokio::select! {
+                r = polling => r,
+                _ = tokio::signal::ctrl_c() => Err(ClientError::Interrupted),
+            }
+        });
+        progress.clear();
+        let status = match result {
+            Ok(status) => status,
+            Err(ClientError::Interrupted) => {
+                eprintln!(
+                    "stopped waiting; task {task_id} keeps running. Resume with `provcat video status {task_id} --wait` (or cancel it with `provcat video cancel {task_id}`)"
+                );
+                return Ok(ExitCode::from(130));
+            }
+            Err(ClientError::IdleTimeout(_)) => {
+                eprintln!(
+                    "error: task {task_id} is still running after {}s; resume with `provcat video status {task_id} --wait`",
+                    self.timeout.as_secs()
+                );
+                return Ok(ExitCode::from(8));
+            }
+            Err(e) => return self.fail(&e, Some(task_id)),
+        };
+        let mut saved = None;
+        if let (Some(path), Some(url)) = (output, status.video_url.as_deref())
+            && status.status == "SUCCEEDED"
+        {
+            let bar = Progress::new(!self.json);
+            let downloaded = self.runtime.block_on(self.client.download(
+                url,
+                path,
+                max_mb.saturating_mul(1024 * 1024),
+                &mut |done, total| bar.bytes(done, total),
+            ));
+            bar.clear();
+            match downloaded {
+                Ok(bytes) => {
+                    eprintln!("saved {} ({bytes} bytes)", path.display());
+                    saved = Some(path);
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    eprintln!("  = note: the video is still at {url} for 24 hours");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        self.finish(&status, saved)
+    }
+
+    /// Prints a task's final (or current) state and picks the exit code.
+    fn finish(&self, status: &TaskStatus, saved: Option<&std::path::Path>) -> Outcome {
+        if self.json {
+            print_json(&TaskJson {
+                task_id: &status.task_id,
+                status: &status.status,
+                video_url: status.video_url.as_deref(),
+                usage: status.usage.as_ref(),
+                output: saved,
+                code: status.code.as_deref(),
+                message: status.message.as_deref(),
+                error: None,
+            })?;
+        } else {
+            match status.status.as_str() {
+                "SUCCEEDED" => match &status.video_url {
+                    Some(url) => println!("{url}"),
+                    None => eprintln!("warning: the task succeeded but named no video URL"),
+                },
+                "PENDING" | "RUNNING" => println!("{} {}", status.task_id, status.status),
+                _ => {}
+            }
+        }
+        let code = match status.status.as_str() {
+            "SUCCEEDED" | "PENDING" | "RUNNING" => 0,
+            "FAILED" => {
+                eprintln!(
+                    "error: task {} FAILED: {}{}",
+                    status.task_id,
+                    status
+                        .code
+                        .as_deref()
+                        .map(|c| format!("{c}: "))
+                        .unwrap_or_default(),
+                    status.message.as_deref().unwrap_or("no reason given")
+                );
+                5
+            }
+            "CANCELED" => {
+                eprintln!("error: task {} was CANCELED", status.task_id);
+                6
+            }
+            other => {
+                eprintln!(
+                    "error: task {} is {other}: the id is unknown or expired (task ids expire after 24 hours)",
+                    status.task_id
+                );
+                7
+            }
+        };
+        Ok(ExitCode::from(code))
+    }
+
+    fn fail(&self, error: &ClientError, task_id: Option<&str>) -> Outcome {
+        let help = advice(error, &self.target);
+        if self.json {
+            print_json(&TaskJson {
+                task_id: task_id.unwrap_or(""),
+                status: "ERROR",
+                video_url: None,
+                usage: None,
+                output: None,
+                code: None,
+                message: None,
+                error: Some(error.to_string()),
+            })?;
+        }
+        eprintln!("error: {error}");
+        if let Some(help) = help {
+            eprintln!("  = help: {help}");
+        }
+        let code = match error {
+            ClientError::Api { error, .. } => match error.kind {
+                ErrorKind::BadKey
+                | ErrorKind::Quota
+                | ErrorKind::Arrearage
+                | ErrorKind::CodingAgentsOnly => 3,
+                ErrorKind::RateLimit => 4,
+                ErrorKind::Server => 1,
+                _ => 2,
+            },
+            ClientError::Invalid(_) => 2,
+            ClientError::Interrupted => 130,
+            _ => 1,
+        };
+        Ok(ExitCode::from(code))
+    }
+}
+
+fn retry_note(e: &ClientError, delay: Duration) {
+    eprintln!("retrying in {:.1}s: {e}", delay.as_secs_f64());
+}
+
+/// A spinner with status and elapsed time on a terminal; plain lines on status changes
+/// otherwise (and nothing with --json).
+struct Progress {
+    bar: Option<ProgressBar>,
+    plain: bool,
+    last: std::cell::RefCell<String>,
+}
+
+impl Progress {
+    fn new(enabled: bool) -> Progress {
+        let terminal = enabled && std::io::stderr().is_terminal();
+        let bar = terminal.then(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Progress {
+            bar,
+            plain: enabled && !terminal,
+            last: std::cell::RefCell::new(String::new()),
+        }
+    }
+
+    fn update(&self, status: &str, elapsed: Duration) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(status.to_string());
+        } else if self.plain && *self.last.borrow() != status {
+            eprintln!("{status} after {}s", elapsed.as_secs());
+            *self.last.borrow_mut() = status.to_string();
+        }
+    }
+
+    fn note(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(text),
+            None if self.plain => eprintln!("{text}"),
+            None => {}
+        }
+    }
+
+    fn bytes(&self, done: u64, total: Option<u64>) {
+        if let Some(bar) = &self.bar {
+            let total = total.map(|t| format!(" of {t}")).unwrap_or_default();
+            bar.set_message(format!("downloading: {done}{total} bytes"));
+        }
+    }
+
+    fn clear(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

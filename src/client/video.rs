@@ -1,0 +1,292 @@
+//! DashScope's asynchronous video tasks on the native host: create (with
+//! `X-DashScope-Async: enable`), poll, cancel, and download the result.
+//!
+//! Creating a task is paid for, so it is retried only when the server certainly did not
+//! act (a rate limit, or a connection never made); polls and cancels are safe to retry.
+//! The download goes to a temporary file beside the target, capped in size and checked
+//! for a video content type, then renamed — never a half-written video.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::send::{Call, send};
+use super::{Client, ClientError};
+use crate::resolve::Target;
+
+/// The state of a task as the server reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TaskStatus {
+    /// The task id.
+    pub task_id: String,
+    /// `PENDING`, `RUNNING`, `SUCCEEDED`, `FAILED`, `CANCELED` or `UNKNOWN`.
+    pub status: String,
+    /// The video, once `SUCCEEDED` (expires after 24 h).
+    pub video_url: Option<String>,
+    /// Usage, once finished (`duration`, `video_count`, …).
+    pub usage: Option<Value>,
+    /// Why it failed (`FAILED`).
+    pub code: Option<String>,
+    /// The failure message (`FAILED`).
+    pub message: Option<String>,
+}
+
+impl TaskStatus {
+    /// Whether the task will not change any more.
+    pub fn is_final(&self) -> bool {
+        !matches!(self.status.as_str(), "PENDING" | "RUNNING")
+    }
+
+    fn parse(task_id: &str, json: &Value) -> TaskStatus {
+        let output = &json["output"];
+        let text = |v: &Value| v.as_str().map(str::to_string);
+        let video_url = text(&output["video_url"])
+            .or_else(|| text(&output["results"][0]["video_url"]))
+            .or_else(|| text(&output["results"]["video_url"]));
+        TaskStatus {
+            task_id: text(&output["task_id"]).unwrap_or_else(|| task_id.to_string()),
+            status: text(&output["task_status"]).unwrap_or_else(|| "UNKNOWN".to_string()),
+            video_url,
+            usage: json.get("usage").filter(|u| !u.is_null()).cloned(),
+            code: text(&output["code"]),
+            message: text(&output["message"]),
+        }
+    }
+}
+
+impl Client {
+    fn native(&self, target: &Target) -> Result<String, ClientError> {
+        target
+            .native_base_url
+            .as_ref()
+            .map(|u| u.trim_end_matches('/').to_string())
+            .ok_or_else(|| {
+                ClientError::Invalid(format!(
+                    "{} does not serve DashScope's native video API; video needs a Standard (pay-as-you-go) endpoint",
+                    target.base_url
+                ))
+            })
+    }
+
+    fn key<'t>(&self, target: &'t Target) -> Result<&'t crate::secret::ApiKey, ClientError> {
+        target.key.found.as_ref().map(|f| &f.key).ok_or_else(|| {
+            ClientError::Invalid(format!(
+                "no API key for `{}`: looked in {}",
+                target.provider_id,
+                target.key.searched.join(", ")
+            ))
+        })
+    }
+
+    /// Creates a task; returns its id.
+    pub async fn create_video_task(
+        &self,
+        target: &Target,
+        body: &Value,
+        on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
+    ) -> Result<String, ClientError> {
+        let url = format!(
+            "{}/api/v1/services/aigc/video-generation/video-synthesis",
+            self.native(target)?
+        );
+        let call = Call {
+            method: Method::POST,
+            url: &url,
+            body: Some(body),
+            extra: &[("x-dashscope-async", "enable")],
+            retry_when: ClientError::is_retryable_without_duplicates,
+        };
+        let response = send(
+            &self.http,
+            &self.options,
+            target,
+            self.key(target)?,
+            call,
+            on_retry,
+        )
+        .await?;
+        let json = self.json(response).await?;
+        json["output"]["task_id"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| ClientError::Protocol(format!("no task id in the answer: {json}")))
+    }
+
+    /// The task's current state.
+    pub async fn video_task(
+        &self,
+        target: &Target,
+        task_id: &str,
+        on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
+    ) -> Result<TaskStatus, ClientError> {
+        let url = format!(
+            "{}/api/v1/tasks/{}",
+            self.native(target)?,
+            task_path(task_id)?
+        );
+        let call = Call {
+            method: Method::GET,
+            url: &url,
+            body: None,
+            extra: &[],
+            retry_when: ClientError::is_retryable,
+        };
+        let response = send(
+            &self.http,
+            &self.options,
+            target,
+            self.key(target)?,
+            call,
+            on_retry,
+        )
+        .await?;
+        let json = self.json(response).await?;
+        Ok(TaskStatus::parse(task_id, &json))
+    }
+
+    /// Cancels a task (the server only allows it while `PENDING`).
+    pub async fn cancel_video_task(
+        &self,
+        target: &Target,
+        task_id: &str,
+        on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
+    ) -> Result<(), ClientError> {
+        let url = format!(
+            "{}/api/v1/tasks/{}/cancel",
+            self.native(target)?,
+            task_path(task_id)?
+        );
+        let call = Call {
+            method: Method::POST,
+            url: &url,
+            body: None,
+            extra: &[],
+            retry_when: ClientError::is_retryable,
+        };
+        send(
+            &self.http,
+            &self.options,
+            target,
+            self.key(target)?,
+            call,
+            on_retry,
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn json(&self, response: reqwest::Response) -> Result<Value, ClientError> {
+        let bytes = tokio::time::timeout(self.options.idle_timeout, response.bytes())
+            .await
+            .map_err(|_| ClientError::IdleTimeout(self.options.idle_timeout))?
+            .map_err(|e| ClientError::Network(format!("the answer broke: {e}")))?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| ClientError::Protocol(format!("the answer is not JSON: {e}")))
+    }
+
+    /// Downloads `url` (no key is sent: result URLs are pre-signed) to `path`: streamed
+    /// to a temporary file beside it, at most `max_bytes`, only if the server says it is a
+    /// video, then renamed. Returns the size. `progress` hears the bytes so far.
+    pub async fn download(
+        &self,
+        url: &str,
+        path: &Path,
+        max_bytes: u64,
+        progress: &mut dyn FnMut(u64, Option<u64>),
+    ) -> Result<u64, ClientError> {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(ClientError::Protocol(format!(
+                "the video URL `{url}` is not http(s)"
+            )));
+        }
+        let idle = self.options.idle_timeout;
+        let mut response = tokio::time::timeout(idle, self.http.get(url).send())
+            .await
+            .map_err(|_| ClientError::IdleTimeout(idle))?
+            .map_err(|e| ClientError::Network(format!("cannot download the video: {e}")))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(ClientError::Protocol(format!(
+                "the video download answered HTTP {status} (result URLs expire after 24 h)"
+            )));
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        if !(content_type.starts_with("video/")
+            || content_type.starts_with("application/octet-stream"))
+        {
+            return Err(ClientError::Protocol(format!(
+                "the download is not a video (content type `{content_type}`); nothing was written"
+            )));
+        }
+        let total = response.content_length();
+        if let Some(len) = total.filter(|len| *len > max_bytes) {
+            return Err(ClientError::Invalid(format!(
+                "the video is {len} bytes, over the {max_bytes}-byte limit; nothing was written (raise --max-download-mb)"
+            )));
+        }
+        let temporary = temporary_beside(path);
+        let result = async {
+            let mut file = std::fs::File::create(&temporary)
+                .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", temporary.display())))?;
+            let mut written: u64 = 0;
+            loop {
+                let chunk = tokio::time::timeout(idle, response.chunk())
+                    .await
+                    .map_err(|_| ClientError::IdleTimeout(idle))?
+                    .map_err(|e| ClientError::Network(format!("the download broke: {e}")))?;
+                let Some(chunk) = chunk else { break };
+                written += chunk.len() as u64;
+                if written > max_bytes {
+                    return Err(ClientError::Invalid(format!(
+                        "the video is over the {max_bytes}-byte limit; nothing was written (raise --max-download-mb)"
+                    )));
+                }
+                file.write_all(&chunk)
+                    .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", temporary.display())))?;
+                progress(written, total);
+            }
+            file.sync_all()
+                .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", temporary.display())))?;
+            std::fs::rename(&temporary, path)
+                .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", path.display())))?;
+            Ok(written)
+        }
+        .await;
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        result
+    }
+}
+
+/// A task id as a URL path segment: ids are letters, digits and dashes; anything else is
+/// refused rather than sent.
+fn task_path(task_id: &str) -> Result<&str, ClientError> {
+    let ok = !task_id.is_empty()
+        && task_id.len() <= 128
+        && task_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(task_id)
+    } else {
+        Err(ClientError::Invalid(format!(
+            "`{task_id}` is not a task id (letters, digits and dashes)"
+        )))
+    }
+}
+
+fn temporary_beside(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".tmp-{}", std::process::id()));
+    std::path::PathBuf::from(name)
+}

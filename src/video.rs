@@ -1,0 +1,211 @@
+//! Wan video requests: what the user asked for, checked against the model's media rules
+//! from the catalog before anything is uploaded or sent, and the task body each mode
+//! expects (t2v: a prompt; i2v: `img_url`; Wan 2.6 r2v: `reference_urls`; Wan 2.7 r2v:
+//! `media` items).
+
+use serde_json::{Map, Value, json};
+
+use crate::catalog::{MediaField, Model, VideoMode};
+
+/// What to generate.
+#[derive(Clone, Debug, Default)]
+pub struct VideoRequest {
+    /// The prompt (r2v prompts refer to references as `character1`, `character2`, …).
+    pub prompt: String,
+    /// What to avoid.
+    pub negative_prompt: Option<String>,
+    /// The image of an i2v request.
+    pub image: Option<String>,
+    /// The references of an r2v request, in order.
+    pub references: Vec<String>,
+    /// `W*H` (t2v).
+    pub size: Option<String>,
+    /// `720P` / `1080P`.
+    pub resolution: Option<String>,
+    /// Aspect ratio (`16:9`, …).
+    pub ratio: Option<String>,
+    /// Seconds of video.
+    pub duration: Option<u32>,
+    /// Random seed.
+    pub seed: Option<u64>,
+}
+
+/// Why a request cannot be sent; every one is found before any request.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+/// The file extensions taken for videos among references.
+const VIDEO_EXTENSIONS: &[&str] = &[".mp4", ".mov", ".webm", ".avi", ".mkv"];
+
+/// Whether `url` names a video (by its path's extension).
+pub fn is_video_url(url: &str) -> bool {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .to_ascii_lowercase();
+    VIDEO_EXTENSIONS.iter().any(|e| path.ends_with(e))
+}
+
+/// Checks `request` against `model`'s mode and media rules.
+pub fn validate(model: &Model, request: &VideoRequest) -> Result<(), Invalid> {
+    let Some(spec) = &model.video else {
+        return Err(Invalid(format!(
+            "{} is not a video model",
+            model.canonical_ref
+        )));
+    };
+    let fail = |m: String| Err(Invalid(m));
+    if request.prompt.trim().is_empty() {
+        return fail("the prompt is empty: pass --prompt TEXT".to_string());
+    }
+    let media: Vec<&str> = request
+        .image
+        .iter()
+        .chain(request.references.iter())
+        .map(String::as_str)
+        .collect();
+    for url in &media {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return fail(format!(
+                "`{url}` is not a remote http(s) URL. Wan reference modes require remote http(s) URLs for images and videos: local files are rejected before upload because the DashScope video endpoint does not accept local-buffer reference assets. Upload the file somewhere reachable (object storage, a web server) and pass its URL"
+            ));
+        }
+    }
+    let rules = &spec.media;
+    match rules.field {
+        MediaField::None if !media.is_empty() => {
+            return fail(format!(
+                "{} ({}) takes no image or reference; use an i2v or r2v model",
+                model.canonical_ref, spec.mode
+            ));
+        }
+        MediaField::ImgUrl => {
+            if request.image.is_none() || !request.references.is_empty() {
+                return fail(format!(
+                    "{} (image-to-video) takes exactly one image: pass --image URL (and no --reference)",
+                    model.canonical_ref
+                ));
+            }
+        }
+        MediaField::ReferenceUrls | MediaField::Media => {
+            if request.image.is_some() {
+                return fail(format!(
+                    "{} (reference-to-video) takes references: pass --reference URL (1 or more), not --image",
+                    model.canonical_ref
+                ));
+            }
+            let n = request.references.len() as u32;
+            if n < rules.min_items || rules.max_items.is_some_and(|max| n > max) {
+                let range = match rules.max_items {
+                    Some(max) => format!("{} to {max}", rules.min_items),
+                    None => format!("at least {}", rules.min_items),
+                };
+                return fail(format!(
+                    "{} takes {range} references (--reference URL); {n} given",
+                    model.canonical_ref
+                ));
+            }
+            let videos = request
+                .references
+                .iter()
+                .filter(|u| is_video_url(u))
+                .count() as u32;
+            if let Some(max) = rules.max_videos
+                && videos > max
+            {
+                return fail(format!(
+                    "{} takes at most {max} video references; {videos} given",
+                    model.canonical_ref
+                ));
+            }
+        }
+        MediaField::None => {}
+    }
+    if request.size.is_some() && spec.mode != VideoMode::T2v {
+        return fail(format!(
+            "--size is for text-to-video; {} takes --resolution",
+            model.canonical_ref
+        ));
+    }
+    if let Some(size) = &request.size {
+        let ok = size
+            .split_once('*')
+            .is_some_and(|(w, h)| w.parse::<u32>().is_ok() && h.parse::<u32>().is_ok());
+        if !ok {
+            return fail(format!(
+                "--size `{size}` is not WIDTH*HEIGHT (e.g. 1280*720)"
+            ));
+        }
+    }
+    if let Some(resolution) = &request.resolution {
+        if spec.mode == VideoMode::T2v {
+            return fail("--resolution is not for text-to-video; use --size W*H".to_string());
+        }
+        if !spec.resolutions.is_empty() && !spec.resolutions.contains(&resolution.as_str()) {
+            return fail(format!(
+                "--resolution `{resolution}` is not one of {}",
+                spec.resolutions.join(", ")
+            ));
+        }
+    }
+    if let Some(ratio) = &request.ratio
+        && !spec.ratios.contains(&ratio.as_str())
+    {
+        return fail(if spec.ratios.is_empty() {
+            format!("{} takes no --ratio", model.canonical_ref)
+        } else {
+            format!("--ratio `{ratio}` is not one of {}", spec.ratios.join(", "))
+        });
+    }
+    if request.duration == Some(0) {
+        return fail("--duration must be at least 1 second".to_string());
+    }
+    Ok(())
+}
+
+/// The task body for `request` (already validated) to `model`.
+pub fn body(model: &Model, request: &VideoRequest) -> Value {
+    let mut input = Map::new();
+    input.insert("prompt".into(), json!(request.prompt));
+    if let Some(negative) = &request.negative_prompt {
+        input.insert("negative_prompt".into(), json!(negative));
+    }
+    match model.video.as_ref().map(|v| v.media.field) {
+        Some(MediaField::ImgUrl) => {
+            input.insert("img_url".into(), json!(request.image));
+        }
+        Some(MediaField::ReferenceUrls) => {
+            input.insert("reference_urls".into(), json!(request.references));
+        }
+        Some(MediaField::Media) => {
+            let items: Vec<Value> = request
+                .references
+                .iter()
+                .map(|url| {
+                    let kind = if is_video_url(url) {
+                        "reference_video"
+                    } else {
+                        "reference_image"
+                    };
+                    json!({ "type": kind, "url": url })
+                })
+                .collect();
+            input.insert("media".into(), Value::Array(items));
+        }
+        _ => {}
+    }
+    let mut parameters = Map::new();
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(v) = value {
+            parameters.insert(key.into(), v);
+        }
+    };
+    put("size", request.size.as_ref().map(|v| json!(v)));
+    put("resolution", request.resolution.as_ref().map(|v| json!(v)));
+    put("ratio", request.ratio.as_ref().map(|v| json!(v)));
+    put("duration", request.duration.map(|v| json!(v)));
+    put("seed", request.seed.map(|v| json!(v)));
+    json!({ "model": model.id, "input": input, "parameters": parameters })
+}
