@@ -76,12 +76,7 @@ pub(crate) fn reply(
 
 /// Auth: `Some(error)` when the key is refused on this host.
 fn check_key(plan: Plan, authorization: Option<&str>, request_id: &str) -> Option<Response> {
-    let key = authorization
-        .and_then(|v| {
-            let (scheme, key) = v.trim().split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then(|| key.trim())
-        })
-        .unwrap_or("");
+    let key = bearer(authorization);
     let coding_key = key.starts_with("sk-sp-");
     if key.is_empty() {
         Some(errors::incorrect_key(request_id))
@@ -94,6 +89,16 @@ fn check_key(plan: Plan, authorization: Option<&str>, request_id: &str) -> Optio
     } else {
         None
     }
+}
+
+/// The key of an `Authorization: Bearer <key>` header (`""` when missing or not bearer).
+pub(crate) fn bearer(authorization: Option<&str>) -> &str {
+    authorization
+        .and_then(|v| {
+            let (scheme, key) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| key.trim())
+        })
+        .unwrap_or("")
 }
 
 /// A request body that passed the checks.

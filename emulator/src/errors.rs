@@ -15,6 +15,17 @@
 //! | unknown model | 404 | envelope `model_not_found` |
 //! | unknown path or method | 404 | flat `NotFound` |
 //! | faults | see [`crate::Fault`] | |
+//!
+//! On the native video API (`/api/v1/…`; see [`crate::video`]):
+//!
+//! | situation | status | shape, code |
+//! |---|---|---|
+//! | missing, empty or bad key | 401 | flat `InvalidApiKey`, "Invalid API-key provided." |
+//! | Coding Plan key | 403 | flat `InvalidApiKey`, "invalid api-key" |
+//! | no `X-DashScope-Async: enable`, body and media problems, unknown model | 400 | flat `InvalidParameter` |
+//! | more than 20 polls and cancels in a second | 429 | envelope `Throttling.RateQuota` |
+//! | cancel of a task that is not `PENDING` | 400 | flat `UnsupportedOperation` |
+//! | cancel of an unknown task, file of an unknown or unfinished task | 404 | flat `NotFound` |
 
 use serde_json::json;
 
@@ -110,3 +121,55 @@ pub(crate) fn data_inspection_failed(request_id: &str) -> Response {
 
 /// The message of output moderation errors.
 pub(crate) const INAPPROPRIATE: &str = "Output data may contain inappropriate content.";
+
+/// 401 on the native API: missing, empty or bad key.
+pub(crate) fn native_invalid_key(request_id: &str) -> Response {
+    flat(
+        401,
+        "InvalidApiKey",
+        "Invalid API-key provided.",
+        request_id,
+    )
+}
+
+/// 400 flat `InvalidParameter` (native API).
+pub(crate) fn native_invalid_parameter(message: &str, request_id: &str) -> Response {
+    flat(400, "InvalidParameter", message, request_id)
+}
+
+/// 429: more task requests than the native API serves per second.
+pub(crate) fn task_throttled(request_id: &str) -> Response {
+    envelope(
+        429,
+        "Throttling.RateQuota",
+        "Throttling.RateQuota",
+        "Requests rate limit exceeded, please try again later.",
+        request_id,
+    )
+}
+
+/// 400: a cancel of a task that is no longer `PENDING`.
+pub(crate) fn cannot_cancel(request_id: &str) -> Response {
+    flat(
+        400,
+        "UnsupportedOperation",
+        "Failed to cancel the task, please confirm if the task is in PENDING status.",
+        request_id,
+    )
+}
+
+/// 404: no such task (cancel) or no such file.
+pub(crate) fn task_not_found(task_id: &str, request_id: &str) -> Response {
+    let message = format!("The task `{task_id}` does not exist.");
+    flat(404, "NotFound", &message, request_id)
+}
+
+/// 400: input moderation on the native API.
+pub(crate) fn native_data_inspection_failed(request_id: &str) -> Response {
+    flat(
+        400,
+        "DataInspectionFailed",
+        "Input data may contain inappropriate content.",
+        request_id,
+    )
+}

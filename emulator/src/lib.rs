@@ -24,21 +24,37 @@
 //! - `total_tokens` = `prompt_tokens` + `completion_tokens`; `cached_tokens` is always 0.
 //!
 //! A non-streaming answer has the same counts as the stream of the same request would.
+//!
+//! # Wan video tasks (native API, under [`Emulator::native_base_url`])
+//!
+//! `POST /api/v1/services/aigc/video-generation/video-synthesis` creates a task (Standard
+//! key, `X-DashScope-Async: enable`, a body valid for one of [`VIDEO_MODELS`]);
+//! `GET /api/v1/tasks/{id}` polls it, advancing it one step per poll along the
+//! [`VideoScript`] in force when it was created; `POST /api/v1/tasks/{id}/cancel` cancels it
+//! while `PENDING`; `GET /files/{id}.mp4` serves the video of a `SUCCEEDED` task. At most 20
+//! polls and cancels are served per sliding second. Checks, faults and errors: see the
+//! `video`, `media` and `tasks` modules.
 
 mod answer;
 mod chat;
+mod clock;
 mod errors;
 mod faults;
+mod files;
 mod http;
+mod media;
 mod models;
 mod server;
 mod stream;
+mod tasks;
+mod video;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
+pub use media::VIDEO_MODELS;
 pub use models::{CHAT_MODELS, KnownModel, Plan, chat_models};
 
 /// A running emulator; dropping it stops the server thread.
@@ -92,7 +108,7 @@ impl Emulator {
         format!("{}/v1", self.native_base_url())
     }
 
-    /// `http://127.0.0.1:PORT`: the native API root (video, later).
+    /// `http://127.0.0.1:PORT`: the native API root (video tasks and files).
     pub fn native_base_url(&self) -> String {
         format!("http://{}", self.addr)
     }
@@ -102,8 +118,9 @@ impl Emulator {
         self.shared.lock().requests.clone()
     }
 
-    /// Queues a fault: each chat request that passes auth takes the next one (FIFO); with the
-    /// queue empty, requests behave normally.
+    /// Queues a fault: each chat request, video create, task poll and task cancel that passes
+    /// auth (and, for polls and cancels, the rate window) takes the next one (FIFO); with the
+    /// queue empty, requests behave normally. Video files take none.
     pub fn push_fault(&self, fault: Fault) {
         self.shared.lock().faults.push_back(fault);
     }
@@ -111,6 +128,17 @@ impl Emulator {
     /// Sets how answers look from now on (default: [`Answer::Echo`]).
     pub fn set_answer(&self, answer: Answer) {
         self.shared.lock().answer = answer;
+    }
+
+    /// Sets how video tasks created from now on progress and what they yield (tasks already
+    /// created keep their script).
+    pub fn set_video_script(&self, script: VideoScript) {
+        self.shared.lock().video.script = script;
+    }
+
+    /// Every video task created so far, in creation order, with its current status.
+    pub fn video_tasks(&self) -> Vec<VideoTask> {
+        self.shared.lock().video.list()
     }
 }
 
@@ -210,6 +238,62 @@ pub enum Fault {
     Status { status: u16, body: String },
 }
 
+/// How a video task progresses and what it yields (see [`Emulator::set_video_script`]).
+///
+/// Poll `k` (1-based) answers `PENDING` while `k ≤ pending_polls`, `RUNNING` while
+/// `k ≤ pending_polls + running_polls`, then the [`VideoEnd`] for good.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VideoScript {
+    /// Polls answered `PENDING` before `RUNNING` (default 1).
+    pub pending_polls: u32,
+    /// Polls answered `RUNNING` before the end (default 1).
+    pub running_polls: u32,
+    /// How the task ends (default [`VideoEnd::Succeed`]).
+    pub end: VideoEnd,
+    /// Put the URL in `output.results[0].video_url` instead of `output.video_url`
+    /// (default false).
+    pub results_variant: bool,
+    /// The size of the served MP4 in bytes (default 1024); streamed, never built whole.
+    pub file_bytes: usize,
+    /// The `Content-Type` the MP4 is served with (default `video/mp4`).
+    pub content_type: String,
+}
+
+impl Default for VideoScript {
+    fn default() -> VideoScript {
+        VideoScript {
+            pending_polls: 1,
+            running_polls: 1,
+            end: VideoEnd::Succeed,
+            results_variant: false,
+            file_bytes: 1024,
+            content_type: "video/mp4".to_owned(),
+        }
+    }
+}
+
+/// How a video task ends.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum VideoEnd {
+    /// `SUCCEEDED`, with `video_url` and `usage`.
+    #[default]
+    Succeed,
+    /// `FAILED`, with this `output.code` and `output.message`.
+    Fail { code: String, message: String },
+}
+
+/// A video task as the emulator holds it.
+#[derive(Clone, Debug)]
+pub struct VideoTask {
+    /// The task id.
+    pub id: String,
+    /// `PENDING`, `RUNNING`, `SUCCEEDED`, `FAILED` or `CANCELED`: what the last poll (or
+    /// the cancel) said.
+    pub status: String,
+    /// The create request's body.
+    pub body: serde_json::Value,
+}
+
 /// State shared between the handle and the server.
 #[derive(Default)]
 struct Shared {
@@ -222,6 +306,7 @@ struct State {
     faults: VecDeque<Fault>,
     answer: Answer,
     next_id: u64,
+    video: tasks::Board,
 }
 
 impl Shared {

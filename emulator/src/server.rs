@@ -1,5 +1,6 @@
 //! The server thread: a current-thread tokio runtime accepting on `127.0.0.1:0`, one task
-//! per connection, keep-alive, routing and request recording.
+//! per connection, keep-alive, routing (chat, the video task API, video files) and request
+//! recording.
 
 use std::io;
 use std::net::SocketAddr;
@@ -12,12 +13,19 @@ use tokio::sync::oneshot;
 use crate::chat::{self, After, Reply};
 use crate::http::{self, Conn, ReadError, Request, Response};
 use crate::models::Plan;
-use crate::{Recorded, Shared, errors, stream};
+use crate::video::{self, Native};
+use crate::{Recorded, Shared, errors, files, stream};
 
 /// The chat path of a Standard host.
 const STANDARD_CHAT: &str = "/compatible-mode/v1/chat/completions";
 /// The chat path of a Coding Plan host.
 const CODING_CHAT: &str = "/v1/chat/completions";
+/// The video task create path (native API).
+const VIDEO_SYNTHESIS: &str = "/api/v1/services/aigc/video-generation/video-synthesis";
+/// Task polls and cancels live under this.
+const TASKS: &str = "/api/v1/tasks/";
+/// Video files live under this, as `{task_id}.mp4`.
+const FILES: &str = "/files/";
 
 /// Binds, then serves on a new thread until the returned sender fires (or is dropped).
 pub(crate) fn spawn(
@@ -26,6 +34,7 @@ pub(crate) fn spawn(
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
+    shared.lock().video.set_addr(addr);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
@@ -82,11 +91,27 @@ async fn serve(mut conn: Conn, shared: Arc<Shared>) {
         let request_id = shared.request_id();
         let close = request.close;
         let after = match route(&request) {
-            Some(plan) => {
+            Route::Chat(plan) => {
                 let reply = chat::reply(&shared, plan, &request, &body, &request_id);
                 answer(&mut conn, reply, &request_id, close).await
             }
-            None => {
+            Route::Create => {
+                let native = video::create(&shared, &request, &body, &request_id);
+                native_answer(&mut conn, native, close).await
+            }
+            Route::Poll(id) => {
+                let native = video::poll(&shared, &request, &id, &request_id);
+                native_answer(&mut conn, native, close).await
+            }
+            Route::Cancel(id) => {
+                let native = video::cancel(&shared, &request, &id, &request_id);
+                native_answer(&mut conn, native, close).await
+            }
+            Route::File(id) => {
+                let native = video::file(&shared, &id, &request_id);
+                native_answer(&mut conn, native, close).await
+            }
+            Route::None => {
                 let response = errors::not_found(&request.method, &request.target, &request_id);
                 response
                     .write(&mut conn.stream, close)
@@ -115,25 +140,80 @@ async fn answer(conn: &mut Conn, reply: Reply, request_id: &str, close: bool) ->
     }
 }
 
+/// Sends a native API answer.
+async fn native_answer(conn: &mut Conn, native: Native, close: bool) -> io::Result<After> {
+    match native {
+        Native::Respond(response) => respond(conn, &response, close).await,
+        Native::Reset => Ok(After::Reset),
+        Native::Cut(response) => {
+            use tokio::io::AsyncWriteExt;
+
+            let mut bytes = response.head(close);
+            bytes.extend_from_slice(&response.body[..response.body.len() / 2]);
+            conn.stream.write_all(&bytes).await?;
+            conn.stream.flush().await?;
+            Ok(After::Reset)
+        }
+        Native::Late(wait, response) => {
+            tokio::time::sleep(wait).await;
+            respond(conn, &response, close).await
+        }
+        Native::Download(file) => {
+            files::send(&mut conn.stream, &file, close).await?;
+            Ok(After::KeepAlive)
+        }
+    }
+}
+
 async fn respond(conn: &mut Conn, response: &Response, close: bool) -> io::Result<After> {
     response.write(&mut conn.stream, close).await?;
     Ok(After::KeepAlive)
 }
 
-/// The plan whose chat endpoint this request targets, if any.
-fn route(request: &Request) -> Option<Plan> {
-    if request.method != "POST" {
-        return None;
-    }
+/// What a request targets.
+enum Route {
+    /// The chat endpoint of a plan's host.
+    Chat(Plan),
+    /// Video task creation.
+    Create,
+    /// A task poll, with the task id.
+    Poll(String),
+    /// A task cancel, with the task id.
+    Cancel(String),
+    /// A video file, with the task id.
+    File(String),
+    /// Nothing served here.
+    None,
+}
+
+/// Routes by method and path (the query is ignored).
+fn route(request: &Request) -> Route {
     let path = request
         .target
         .split_once('?')
         .map_or(request.target.as_str(), |(path, _)| path);
-    match path {
-        STANDARD_CHAT => Some(Plan::Standard),
-        CODING_CHAT => Some(Plan::Coding),
+    let segment = |s: &str| (!s.is_empty() && !s.contains('/')).then(|| s.to_owned());
+    let task = path.strip_prefix(TASKS);
+    let file = path
+        .strip_prefix(FILES)
+        .and_then(|rest| rest.strip_suffix(".mp4"));
+    let routed = match request.method.as_str() {
+        "POST" => match path {
+            STANDARD_CHAT => Some(Route::Chat(Plan::Standard)),
+            CODING_CHAT => Some(Route::Chat(Plan::Coding)),
+            VIDEO_SYNTHESIS => Some(Route::Create),
+            _ => task
+                .and_then(|rest| rest.strip_suffix("/cancel"))
+                .and_then(segment)
+                .map(Route::Cancel),
+        },
+        "GET" => task
+            .and_then(segment)
+            .map(Route::Poll)
+            .or_else(|| file.and_then(segment).map(Route::File)),
         _ => None,
-    }
+    };
+    routed.unwrap_or(Route::None)
 }
 
 /// Appends the request to the log.

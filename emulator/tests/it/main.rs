@@ -5,6 +5,7 @@ mod checks;
 mod client;
 mod faults;
 mod stream;
+mod video;
 
 use provcat_emulator::Emulator;
 use serde_json::{Value, json};
