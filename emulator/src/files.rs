@@ -17,6 +17,8 @@ use crate::tasks::File;
 pub(crate) const FTYP: &[u8; 24] = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom";
 /// The file is written in pieces of this size.
 const PIECE: usize = 64 * 1024;
+/// The filler repeats with this period (a prime, so pieces do not line up with it).
+const FILLER_PERIOD: usize = 251;
 
 /// Writes the response: head, then the file piece by piece.
 pub(crate) async fn send(stream: &mut TcpStream, file: &File, close: bool) -> io::Result<()> {
@@ -27,16 +29,19 @@ pub(crate) async fn send(stream: &mut TcpStream, file: &File, close: bool) -> io
         head.push_str("Connection: close\r\n");
     }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).await?;
     let header = box_headers(file.bytes);
-    let mut piece = vec![0u8; PIECE.min(file.bytes)];
-    for start in (0..file.bytes).step_by(PIECE) {
+    let header_len = header.len().min(file.bytes);
+    let mut first = head.into_bytes();
+    first.extend_from_slice(&header[..header_len]);
+    stream.write_all(&first).await?;
+    // The filler at offset `i` is `pattern[i % 251]`: every piece is a slice of this.
+    let pattern: Vec<u8> = (0..PIECE + FILLER_PERIOD)
+        .map(|i| (i % FILLER_PERIOD) as u8)
+        .collect();
+    for start in (header_len..file.bytes).step_by(PIECE) {
         let len = PIECE.min(file.bytes - start);
-        for (i, byte) in piece[..len].iter_mut().enumerate() {
-            let at = start + i;
-            *byte = header.get(at).copied().unwrap_or((at % 251) as u8);
-        }
-        stream.write_all(&piece[..len]).await?;
+        let phase = start % FILLER_PERIOD;
+        stream.write_all(&pattern[phase..phase + len]).await?;
     }
     stream.flush().await
 }

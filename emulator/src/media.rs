@@ -249,3 +249,12 @@ fn is_video(url: &str) -> bool {
         .iter()
         .any(|ext| path.ends_with(ext))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_public_list_matches_the_rules() {
+        let ids: Vec<&str> = super::MODELS.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, super::VIDEO_MODELS);
+    }
+}

@@ -249,3 +249,27 @@ impl Task {
         answer
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::{Board, TASK_REQUESTS_PER_SECOND};
+
+    #[test]
+    fn the_window_slides() {
+        let mut board = Board::default();
+        let start = Instant::now();
+        let at = |ms| start + Duration::from_millis(ms);
+        for i in 0..TASK_REQUESTS_PER_SECOND as u64 {
+            assert!(board.admit(at(i * 10)));
+        }
+        assert!(!board.admit(at(500)));
+        assert!(!board.admit(at(999)));
+        // The first one left the window; throttled ones never entered it.
+        assert!(board.admit(at(1000)));
+        assert!(!board.admit(at(1005)));
+        assert!(board.admit(at(1010)));
+        assert!(board.admit(at(3000)));
+    }
+}

@@ -120,7 +120,8 @@ fn admit(shared: &Shared, request: &Request, request_id: &str) -> Result<Option<
     take_fault(shared, request_id)
 }
 
-/// Auth: `Some(error)` unless the key is a Standard one.
+/// Auth: `Some(error)` unless the key is a Standard one (`sk-…`, not `sk-sp-…`); as on
+/// chat, any key containing `bad` is refused as wrong.
 fn check_key(request: &Request, request_id: &str) -> Option<Response> {
     let key = bearer(request.header("authorization"));
     if key.is_empty() || key.contains("bad") {
