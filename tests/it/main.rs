@@ -16,3 +16,4 @@ mod scale;
 mod schemas;
 mod seed_facts;
 mod support;
+mod video;

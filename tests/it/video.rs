@@ -1,0 +1,580 @@
+//! `provcat video` against the emulator: each mode's body, every refusal before any
+//! request, the Coding Plan refusal, the task lifecycle with progress, resume, cancel,
+//! FAILED and UNKNOWN, downloads (cap, content type, atomic rename), `alibaba/…` aliases,
+//! and the canary key.
+
+use std::path::Path;
+
+use provcat_emulator::{Emulator, VideoEnd, VideoScript};
+use serde_json::{Value, json};
+
+use crate::support::{Run, config_dir, stderr, stdout};
+
+const KEY: &str = "sk-video0123456789WXYZ";
+
+fn home_for(emulator: &Emulator, auth_choice: &str) -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let base = if auth_choice.contains("standard") {
+        emulator.standard_base_url()
+    } else {
+        emulator.coding_base_url()
+    };
+    let dir = config_dir(home.path());
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("[models.providers.qwen]\nauthChoice = \"{auth_choice}\"\nbaseUrl = \"{base}\"\n"),
+    )
+    .unwrap();
+    home
+}
+
+fn video(home: &Path, key: &str, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["video"];
+    all.extend_from_slice(args);
+    Run {
+        cwd: home,
+        args: &all,
+        home,
+        env: &[("QWEN_API_KEY", key)],
+        stdin: None,
+    }
+    .output()
+}
+
+/// Fast polling for tests.
+const FAST: [&str; 2] = ["--poll-interval", "0.05"];
+
+fn generate(home: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["generate"];
+    all.extend_from_slice(&FAST);
+    all.extend_from_slice(args);
+    video(home, KEY, &all)
+}
+
+#[test]
+fn each_mode_sends_the_body_it_expects_and_aliases_behave_alike() {
+    let emulator = Emulator::start();
+    let home = home_for(&emulator, "qwen-standard-api-key");
+    let cases: Vec<(Vec<&str>, Value)> = vec![
+        (
+            vec![
+                "-m",
+                "qwen/wan2.6-t2v",
+                "--prompt",
+                "a cat",
+                "--size",
+                "1280*720",
+                "--duration",
+                "5",
+                "--seed",
+                "7",
+            ],
+            json!({"model": "wan2.6-t2v", "input": {"prompt": "a cat"}, "parameters": {"size": "1280*720", "duration": 5, "seed": 7}}),
+        ),
+        (
+            vec![
+                "-m",
+                "alibaba/wan2.6-i2v",
+                "--prompt",
+                "move",
+                "--image",
+                "https://x.example/a.png",
+                "--resolution",
+                "1080P",
+            ],
+            json!({"model": "wan2.6-i2v", "input": {"prompt": "move", "img_url": "https://x.example/a.png"}, "parameters": {"resolution": "1080P"}}),
+        ),
+        (
+            vec![
+                "-m",
+                "qwen/wan2.6-r2v",
+                "--prompt",
+                "character1 waves",
+                "--reference",
+                "https://x.example/a.png",
+                "--reference",
+                "https://x.example/b.mp4",
+            ],
+            json!({"model": "wan2.6-r2v", "input": {"prompt": "character1 waves", "reference_urls": ["https://x.example/a.png", "https://x.example/b.mp4"]}, "parameters": {}}),
+        ),
+        (
+            vec![
+                "-m",
+                "alibaba/wan2.6-r2v-flash",
+                "--prompt",
+                "p",
+                "--reference",
+                "https://x.example/a.png",
+            ],
+            json!({"model": "wan2.6-r2v-flash", "input": {"prompt": "p", "reference_urls": ["https://x.example/a.png"]}, "parameters": {}}),
+        ),
+        (
+            vec![
+                "-m",
+                "qwen/wan2.7-r2v",
+                "--prompt",
+                "p",
+                "--reference",
+                "https://x.example/a.jpg",
+                "--reference",
+                "https://x.example/b.mov",
+                "--ratio",
+                "9:16",
+            ],
+            json!({"model": "wan2.7-r2v", "input": {"prompt": "p", "media": [{"type": "reference_image", "url": "https://x.example/a.jpg"}, {"type": "reference_video", "url": "https://x.example/b.mov"}]}, "parameters": {"ratio": "9:16"}}),
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut all = args.clone();
+        all.push("--no-wait");
+        let out = generate(home.path(), &all);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let created = emulator
+            .requests()
+            .into_iter()
+            .rev()
+            .find(|r| r.path.ends_with("/video-synthesis"))
+            .unwrap();
+        assert_eq!(created.body, expected, "{args:?}");
+        assert_eq!(created.header("x-dashscope-async"), Some("enable"));
+        assert_eq!(
+            created.path,
+            "/api/v1/services/aigc/video-generation/video-synthesis"
+        );
+    }
+    // The same request under both prefixes is the same request.
+    let a = generate(
+        home.path(),
+        &[
+            "-m",
+            "qwen/wan2.6-t2v",
+            "--prompt",
+            "same",
+            "--no-wait",
+            "--json",
+        ],
+    );
+    let b = generate(
+        home.path(),
+        &[
+            "-m",
+            "alibaba/wan2.6-t2v",
+            "--prompt",
+            "same",
+            "--no-wait",
+            "--json",
+        ],
+    );
+    let bodies: Vec<Value> = emulator
+        .requests()
+        .into_iter()
+        .rev()
+        .take(2)
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(bodies[0], bodies[1]);
+    for out in [a, b] {
+        let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(json["status"], "PENDING");
+        assert!(json["task_id"].as_str().is_some_and(|t| !t.is_empty()));
+    }
+}
+
+#[test]
+fn every_media_rule_and_local_path_is_refused_before_any_request() {
+    let emulator = Emulator::start();
+    let home = home_for(&emulator, "qwen-standard-api-key-cn");
+    let local = home.path().join("face.png");
+    std::fs::write(&local, b"png").unwrap();
+    let local = local.to_str().unwrap();
+    let five = [
+        "https://x.example/1.png",
+        "https://x.example/2.png",
+        "https://x.example/3.png",
+        "https://x.example/4.png",
+        "https://x.example/5.png",
+    ];
+    let mut six = vec!["-m", "qwen/wan2.6-r2v", "--prompt", "p"];
+    for url in five.iter().chain(["https://x.example/6.png"].iter()) {
+        six.extend(["--reference", url]);
+    }
+    let four_videos = vec![
+        "-m",
+        "qwen/wan2.6-r2v",
+        "--prompt",
+        "p",
+        "--reference",
+        "https://x.example/1.mp4",
+        "--reference",
+        "https://x.example/2.mp4",
+        "--reference",
+        "https://x.example/3.mp4",
+        "--reference",
+        "https://x.example/4.mp4",
+    ];
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "-m",
+                "qwen/wan2.6-t2v",
+                "--prompt",
+                "p",
+                "--image",
+                "https://x.example/a.png",
+            ],
+            "takes no image",
+        ),
+        (
+            vec!["-m", "qwen/wan2.6-i2v", "--prompt", "p"],
+            "exactly one image",
+        ),
+        (
+            vec!["-m", "qwen/wan2.6-i2v", "--prompt", "p", "--image", local],
+            "does not accept local-buffer reference assets",
+        ),
+        (
+            vec!["-m", "qwen/wan2.6-r2v", "--prompt", "p"],
+            "1 to 5 references",
+        ),
+        (six, "6 given"),
+        (four_videos, "at most 3 video references"),
+        (
+            vec![
+                "-m",
+                "qwen/wan2.6-r2v",
+                "--prompt",
+                "p",
+                "--reference",
+                local,
+            ],
+            "remote http(s) URLs",
+        ),
+        (
+            vec![
+                "-m",
+                "alibaba/wan2.7-r2v",
+                "--prompt",
+                "p",
+                "--reference",
+                "./clip.mp4",
+            ],
+            "local files are rejected before upload",
+        ),
+        (
+            vec![
+                "-m",
+                "qwen/wan2.7-r2v",
+                "--prompt",
+                "p",
+                "--reference",
+                "https://x.example/a.png",
+                "--ratio",
+                "2:1",
+            ],
+            "is not one of",
+        ),
+        (
+            vec![
+                "-m",
+                "qwen/wan2.6-i2v",
+                "--prompt",
+                "p",
+                "--image",
+                "https://x.example/a.png",
+                "--resolution",
+                "4K",
+            ],
+            "is not one of 720P, 1080P",
+        ),
+        (
+            vec!["-m", "qwen/wan2.6-t2v", "--prompt", "p", "--size", "big"],
+            "WIDTH*HEIGHT",
+        ),
+        (vec!["-m", "qwen/glm-5", "--prompt", "p"], "is a chat model"),
+    ];
+    for (args, message) in cases {
+        let out = generate(home.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+    assert!(
+        emulator.requests().is_empty(),
+        "no request reached the server"
+    );
+}
+
+#[test]
+fn the_coding_plan_is_refused_for_video_with_advice() {
+    let emulator = Emulator::start();
+    let coding = home_for(&emulator, "qwen-api-key-cn");
+    let out = generate(coding.path(), &["-m", "qwen/wan2.6-t2v", "--prompt", "p"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not available on the Coding Plan"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("--auth-choice qwen-standard-api-key-cn`"),
+        "{}",
+        stderr(&out)
+    );
+
+    let standard = home_for(&emulator, "qwen-standard-api-key");
+    let out = video(
+        standard.path(),
+        "sk-sp-coding0123456789",
+        &["generate", "--prompt", "p"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is a Coding Plan key"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("--auth-choice qwen-standard-api-key`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(emulator.requests().is_empty());
+}
+
+#[test]
+fn the_lifecycle_prints_the_task_id_first_then_progress_then_the_video() {
+    let emulator = Emulator::start();
+    emulator.set_video_script(VideoScript {
+        pending_polls: 2,
+        running_polls: 2,
+        ..VideoScript::default()
+    });
+    let home = home_for(&emulator, "qwen-standard-api-key");
+    let out = generate(home.path(), &["--prompt", "a cat"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let task = &emulator.video_tasks()[0];
+    let created = err
+        .find(&format!("task {} created", task.id))
+        .expect("task id printed");
+    let pending = err.find("PENDING after").expect("progress");
+    let running = err.find("RUNNING after").expect("progress");
+    assert!(created < pending && pending < running, "{err}");
+    assert!(
+        err.contains(&format!("provcat video status {} --wait", task.id)),
+        "{err}"
+    );
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("{}/files/{}.mp4", emulator.native_base_url(), task.id)
+    );
+    let polls = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .count();
+    assert_eq!(polls, 5, "2 pending + 2 running + the final poll");
+
+    let json = generate(home.path(), &["--prompt", "again", "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(json["status"], "SUCCEEDED");
+    assert!(json["video_url"].as_str().unwrap().ends_with(".mp4"));
+    assert_eq!(json["usage"]["video_count"], 1);
+}
+
+#[test]
+fn a_task_is_resumed_with_status_wait_and_cancelled_while_pending() {
+    let emulator = Emulator::start();
+    let home = home_for(&emulator, "qwen-standard-api-key");
+    emulator.set_video_script(VideoScript {
+        pending_polls: 50,
+        running_polls: 1,
+        ..VideoScript::default()
+    });
+    let created = generate(home.path(), &["--prompt", "p", "--no-wait", "--json"]);
+    let id = serde_json::from_str::<Value>(&stdout(&created)).unwrap()["task_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let status = video(home.path(), KEY, &["status", &id, "--json"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&status)).unwrap()["status"],
+        "PENDING"
+    );
+    let cancel = video(home.path(), KEY, &["cancel", &id]);
+    assert!(cancel.status.success(), "{}", stderr(&cancel));
+    let waited = video(
+        home.path(),
+        KEY,
+        &["status", &id, "--wait", "--poll-interval", "0.05"],
+    );
+    assert_eq!(
+        waited.status.code(),
+        Some(6),
+        "CANCELED: {}",
+        stderr(&waited)
+    );
+
+    emulator.set_video_script(VideoScript {
+        pending_polls: 0,
+        running_polls: 3,
+        ..VideoScript::default()
+    });
+    let created = generate(home.path(), &["--prompt", "p", "--no-wait", "--json"]);
+    let id = serde_json::from_str::<Value>(&stdout(&created)).unwrap()["task_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let resumed = video(
+        home.path(),
+        KEY,
+        &["status", &id, "--wait", "--poll-interval", "0.05"],
+    );
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    assert!(stdout(&resumed).contains(&format!("/files/{id}.mp4")));
+    let late = video(home.path(), KEY, &["cancel", &id]);
+    assert_ne!(
+        late.status.code(),
+        Some(0),
+        "only PENDING tasks can be cancelled"
+    );
+    assert!(stderr(&late).contains("PENDING"), "{}", stderr(&late));
+}
+
+#[test]
+fn failed_and_unknown_tasks_have_their_own_messages_and_exit_codes() {
+    let emulator = Emulator::start();
+    let home = home_for(&emulator, "qwen-standard-api-key");
+    emulator.set_video_script(VideoScript {
+        end: VideoEnd::Fail {
+            code: "InternalError.Algo".to_string(),
+            message: "the model could not render".to_string(),
+        },
+        ..VideoScript::default()
+    });
+    let failed = generate(home.path(), &["--prompt", "p"]);
+    assert_eq!(failed.status.code(), Some(5), "{}", stderr(&failed));
+    assert!(
+        stderr(&failed).contains("FAILED: InternalError.Algo: the model could not render"),
+        "{}",
+        stderr(&failed)
+    );
+
+    let unknown = video(
+        home.path(),
+        KEY,
+        &[
+            "status",
+            "no-such-task",
+            "--wait",
+            "--poll-interval",
+            "0.05",
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(7), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("unknown or expired"),
+        "{}",
+        stderr(&unknown)
+    );
+    let bad = video(home.path(), KEY, &["status", "../../etc"]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "an id that is not an id is never sent"
+    );
+}
+
+#[test]
+fn downloads_are_capped_checked_and_renamed_into_place() {
+    let emulator = Emulator::start();
+    let home = home_for(&emulator, "qwen-standard-api-key");
+    let target = home.path().join("out/cat.mp4");
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    let path = target.to_str().unwrap();
+
+    let out = generate(home.path(), &["--prompt", "p", "--output", path]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(&target).unwrap();
+    assert_eq!(&bytes[4..8], b"ftyp", "an MP4 arrived");
+    let names: Vec<_> = std::fs::read_dir(target.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["cat.mp4"], "no temporary file left");
+
+    std::fs::remove_file(&target).unwrap();
+    emulator.set_video_script(VideoScript {
+        file_bytes: 3 * 1024 * 1024,
+        ..VideoScript::default()
+    });
+    let big = generate(
+        home.path(),
+        &["--prompt", "p", "--output", path, "--max-download-mb", "1"],
+    );
+    assert_eq!(big.status.code(), Some(1), "{}", stderr(&big));
+    assert!(stderr(&big).contains("limit"), "{}", stderr(&big));
+    assert!(
+        stderr(&big).contains("still at"),
+        "the URL is given: {}",
+        stderr(&big)
+    );
+    assert_eq!(
+        std::fs::read_dir(target.parent().unwrap()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+
+    emulator.set_video_script(VideoScript {
+        content_type: "text/html".to_string(),
+        ..VideoScript::default()
+    });
+    let html = generate(home.path(), &["--prompt", "p", "--output", path]);
+    assert_eq!(html.status.code(), Some(1), "{}", stderr(&html));
+    assert!(stderr(&html).contains("not a video"), "{}", stderr(&html));
+    assert!(!target.exists());
+}
+
+#[test]
+fn the_canary_key_never_appears_in_video_output() {
+    const CANARY: &str = "sk-CANARY0123456789video";
+    let emulator = Emulator::start();
+    let home = home_for(&emulator, "qwen-standard-api-key");
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["-v", "generate", "--poll-interval", "0.05", "--prompt", "p"],
+        vec!["generate", "--prompt", "p", "--no-wait", "--json"],
+        vec!["status", "nope", "--json"],
+        vec!["cancel", "nope"],
+        vec![
+            "generate",
+            "--prompt",
+            "p",
+            "--image",
+            "./local.png",
+            "-m",
+            "qwen/wan2.6-i2v",
+        ],
+    ];
+    for args in &runs {
+        let out = video(home.path(), CANARY, args);
+        for text in [stdout(&out), stderr(&out)] {
+            assert!(!text.contains("CANARY0123456789"), "{args:?}: {text}");
+        }
+    }
+    let refused = video(
+        home.path(),
+        "sk-bad-CANARY0123456789",
+        &["generate", "--prompt", "p"],
+    );
+    assert_eq!(refused.status.code(), Some(3), "{}", stderr(&refused));
+    assert!(!stderr(&refused).contains("CANARY0123456789"));
+    let sent = format!("Bearer {CANARY}");
+    assert!(
+        emulator
+            .requests()
+            .iter()
+            .any(|r| r.header("authorization") == Some(sent.as_str())),
+        "the key itself was sent, only never printed"
+    );
+}
