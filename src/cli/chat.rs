@@ -23,7 +23,7 @@ use provcat::resolve::{self, Request};
 use serde::Serialize;
 
 use super::context::Context;
-use super::output::print_json;
+use super::output::{exit_code, print_json};
 use super::{Failure, Outcome};
 
 /// The largest local image sent inline (as a `data:` URL).
@@ -340,29 +340,4 @@ fn summary(outcome: &ChatOutcome) -> Option<String> {
             .as_deref()
             .unwrap_or("no finish reason")
     ))
-}
-
-fn exit_code(error: &ClientError) -> u8 {
-    match error {
-        ClientError::Api { error, .. } => match error.kind {
-            ErrorKind::BadKey
-            | ErrorKind::Quota
-            | ErrorKind::Arrearage
-            | ErrorKind::CodingAgentsOnly => 3,
-            ErrorKind::RateLimit => 4,
-            ErrorKind::Server => 1,
-            ErrorKind::NotOnPlan
-            | ErrorKind::UnknownModel
-            | ErrorKind::Moderation
-            | ErrorKind::BadRequest => 2,
-        },
-        ClientError::Invalid(_) => 2,
-        ClientError::Interrupted => 130,
-        ClientError::Connect(_)
-        | ClientError::Network(_)
-        | ClientError::ConnectTimeout(_)
-        | ClientError::IdleTimeout(_)
-        | ClientError::Truncated
-        | ClientError::Protocol(_) => 1,
-    }
 }

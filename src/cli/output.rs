@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use comfy_table::{Table, presets};
 use serde::Serialize;
 
+use provcat::client::{ClientError, ErrorKind};
+
 use super::{Failure, Outcome};
 
 /// Prints `value` as pretty JSON on stdout.
@@ -76,6 +78,34 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
         let _ = std::fs::remove_file(&temporary);
     }
     result.map_err(fail)
+}
+
+/// The exit code for a request that failed, shared by `chat` and `video`: 1 network,
+/// timeout, broken stream or server failure; 2 a request that cannot work; 3 the key or
+/// the account was refused; 4 still rate-limited; 130 interrupted.
+pub fn exit_code(error: &ClientError) -> u8 {
+    match error {
+        ClientError::Api { error, .. } => match error.kind {
+            ErrorKind::BadKey
+            | ErrorKind::Quota
+            | ErrorKind::Arrearage
+            | ErrorKind::CodingAgentsOnly => 3,
+            ErrorKind::RateLimit => 4,
+            ErrorKind::Server => 1,
+            ErrorKind::NotOnPlan
+            | ErrorKind::UnknownModel
+            | ErrorKind::Moderation
+            | ErrorKind::BadRequest => 2,
+        },
+        ClientError::Invalid(_) => 2,
+        ClientError::Interrupted => 130,
+        ClientError::Connect(_)
+        | ClientError::Network(_)
+        | ClientError::ConnectTimeout(_)
+        | ClientError::IdleTimeout(_)
+        | ClientError::Truncated
+        | ClientError::Protocol(_) => 1,
+    }
 }
 
 #[cfg(test)]

@@ -16,13 +16,13 @@ use std::time::{Duration, Instant};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use provcat::catalog::ModelKind;
-use provcat::client::{Client, ClientError, ClientOptions, ErrorKind, TaskStatus, advice::advice};
+use provcat::client::{Client, ClientError, ClientOptions, TaskStatus, advice::advice};
 use provcat::resolve::{self, Request, Target};
 use provcat::video::{self, VideoRequest};
 use serde::Serialize;
 
 use super::context::Context;
-use super::output::print_json;
+use super::output::{exit_code, print_json};
 use super::{Failure, Outcome};
 
 /// The fastest polling allowed: DashScope allows 20 task requests per second.
@@ -450,20 +450,7 @@ impl Session {
         if let Some(help) = help {
             eprintln!("  = help: {help}");
         }
-        let code = match error {
-            ClientError::Api { error, .. } => match error.kind {
-                ErrorKind::BadKey
-                | ErrorKind::Quota
-                | ErrorKind::Arrearage
-                | ErrorKind::CodingAgentsOnly => 3,
-                ErrorKind::RateLimit => 4,
-                ErrorKind::Server => 1,
-                _ => 2,
-            },
-            ClientError::Invalid(_) => 2,
-            ClientError::Interrupted => 130,
-            _ => 1,
-        };
+        let code = exit_code(error);
         Ok(ExitCode::from(code))
     }
 }

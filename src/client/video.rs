@@ -82,6 +82,18 @@ impl Client {
         })
     }
 
+    /// Sends one task request to the native host and reads its JSON answer.
+    async fn task_request(
+        &self,
+        target: &Target,
+        call: Call<'_>,
+        on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
+    ) -> Result<Value, ClientError> {
+        let key = self.key(target)?;
+        let response = send(&self.http, &self.options, target, key, call, on_retry).await?;
+        self.json(response).await
+    }
+
     /// Creates a task; returns its id.
     pub async fn create_video_task(
         &self,
@@ -100,16 +112,7 @@ impl Client {
             extra: &[("x-dashscope-async", "enable")],
             retry_when: ClientError::is_retryable_without_duplicates,
         };
-        let response = send(
-            &self.http,
-            &self.options,
-            target,
-            self.key(target)?,
-            call,
-            on_retry,
-        )
-        .await?;
-        let json = self.json(response).await?;
+        let json = self.task_request(target, call, on_retry).await?;
         json["output"]["task_id"]
             .as_str()
             .map(str::to_string)
@@ -135,16 +138,7 @@ impl Client {
             extra: &[],
             retry_when: ClientError::is_retryable,
         };
-        let response = send(
-            &self.http,
-            &self.options,
-            target,
-            self.key(target)?,
-            call,
-            on_retry,
-        )
-        .await?;
-        let json = self.json(response).await?;
+        let json = self.task_request(target, call, on_retry).await?;
         Ok(TaskStatus::parse(task_id, &json))
     }
 
@@ -167,15 +161,7 @@ impl Client {
             extra: &[],
             retry_when: ClientError::is_retryable,
         };
-        send(
-            &self.http,
-            &self.options,
-            target,
-            self.key(target)?,
-            call,
-            on_retry,
-        )
-        .await?;
+        self.task_request(target, call, on_retry).await?;
         Ok(())
     }
 

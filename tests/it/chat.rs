@@ -8,7 +8,7 @@ use std::path::Path;
 use provcat_emulator::{Emulator, Fault};
 use serde_json::Value;
 
-use crate::support::{Run, config_dir, stderr, stdout};
+use crate::support::{Run, config_dir, emulator_home, stderr, stdout};
 
 const KEY: &str = "sk-test0123456789abcdWXYZ";
 const CODING_KEY: &str = "sk-sp-test0123456789WXYZ";
@@ -17,26 +17,18 @@ const CODING_KEY: &str = "sk-sp-test0123456789WXYZ";
 /// know, so the config states what a DashScope host supports.
 const NATIVE: &str = "compat = { supportsUsageInStreaming = true, supportsDeveloperRole = false, supportsThinkingFlags = true }";
 
-/// A home whose config points the qwen provider at the emulator with `auth_choice`.
+/// A home whose config points the qwen provider at the emulator with `auth_choice` and
+/// native capabilities, plus a custom provider `native` (streaming usage declared) and a
+/// custom provider `generic` (nothing declared) on the same emulator.
 fn home_for(emulator: &Emulator, auth_choice: &str) -> tempfile::TempDir {
-    let home = tempfile::tempdir().unwrap();
-    let base = if auth_choice.contains("standard") {
-        emulator.standard_base_url()
-    } else {
-        emulator.coding_base_url()
-    };
-    let dir = config_dir(home.path());
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("config.toml"),
-        format!(
-            "[models.providers.qwen]\nauthChoice = \"{auth_choice}\"\nbaseUrl = \"{base}\"\n{NATIVE}\n\n[models.providers.native]\napi = \"openai-completions\"\nbaseUrl = \"{}\"\ncompat = {{ supportsUsageInStreaming = true }}\n\n[models.providers.generic]\napi = \"openai-completions\"\nbaseUrl = \"{}\"\n",
-            emulator.standard_base_url(),
-            emulator.standard_base_url()
+    let base = emulator.standard_base_url();
+    emulator_home(
+        emulator,
+        auth_choice,
+        &format!(
+            "{NATIVE}\n\n[models.providers.native]\napi = \"openai-completions\"\nbaseUrl = \"{base}\"\ncompat = {{ supportsUsageInStreaming = true }}\n\n[models.providers.generic]\napi = \"openai-completions\"\nbaseUrl = \"{base}\"\n"
         ),
     )
-    .unwrap();
-    home
 }
 
 fn chat(home: &Path, key: &str, args: &[&str]) -> std::process::Output {

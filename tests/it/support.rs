@@ -111,3 +111,29 @@ pub fn provcat_in(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 pub fn config_dir(home: &Path) -> PathBuf {
     home.join(".config/provcat")
 }
+
+/// A temporary `HOME` whose config points the `qwen` provider at `emulator` with
+/// `auth_choice` (its Standard or Coding path by the choice's plan), followed by `extra`
+/// TOML (more keys of the qwen entry first, then other tables).
+pub fn emulator_home(
+    emulator: &provcat_emulator::Emulator,
+    auth_choice: &str,
+    extra: &str,
+) -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let base = if auth_choice.contains("standard") {
+        emulator.standard_base_url()
+    } else {
+        emulator.coding_base_url()
+    };
+    let dir = config_dir(home.path());
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "[models.providers.qwen]\nauthChoice = \"{auth_choice}\"\nbaseUrl = \"{base}\"\n{extra}"
+        ),
+    )
+    .unwrap();
+    home
+}

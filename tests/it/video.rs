@@ -8,25 +8,12 @@ use std::path::Path;
 use provcat_emulator::{Emulator, VideoEnd, VideoScript};
 use serde_json::{Value, json};
 
-use crate::support::{Run, config_dir, stderr, stdout};
+use crate::support::{Run, emulator_home, stderr, stdout};
 
 const KEY: &str = "sk-video0123456789WXYZ";
 
 fn home_for(emulator: &Emulator, auth_choice: &str) -> tempfile::TempDir {
-    let home = tempfile::tempdir().unwrap();
-    let base = if auth_choice.contains("standard") {
-        emulator.standard_base_url()
-    } else {
-        emulator.coding_base_url()
-    };
-    let dir = config_dir(home.path());
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("config.toml"),
-        format!("[models.providers.qwen]\nauthChoice = \"{auth_choice}\"\nbaseUrl = \"{base}\"\n"),
-    )
-    .unwrap();
-    home
+    emulator_home(emulator, auth_choice, "")
 }
 
 fn video(home: &Path, key: &str, args: &[&str]) -> std::process::Output {
