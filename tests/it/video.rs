@@ -565,3 +565,59 @@ fn the_canary_key_never_appears_in_video_output() {
         "the key itself was sent, only never printed"
     );
 }
+
+/// Ctrl-C while waiting stops polling, says how to resume, and does not cancel the task.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_waiting_keeps_the_task_and_says_how_to_resume() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+
+    let emulator = Emulator::start();
+    emulator.set_video_script(VideoScript {
+        pending_polls: 10_000,
+        ..VideoScript::default()
+    });
+    let home = home_for(&emulator, "qwen-standard-api-key");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_provcat"))
+        .args([
+            "video",
+            "generate",
+            "--prompt",
+            "p",
+            "--poll-interval",
+            "0.1",
+        ])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("QWEN_API_KEY", KEY)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr_pipe = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr_pipe.read_line(&mut line).unwrap();
+    assert!(line.starts_with("task "), "{line}");
+    // The signal handler is installed before the task is created; let a few polls happen.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // SAFETY: signalling our own child process.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let mut rest = String::new();
+    stderr_pipe.read_to_string(&mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{line}{rest}");
+    assert!(
+        rest.contains("keeps running. Resume with `provcat video status"),
+        "{rest}"
+    );
+    assert!(
+        emulator
+            .requests()
+            .iter()
+            .all(|r| !r.path.ends_with("/cancel")),
+        "not cancelled"
+    );
+    assert_eq!(emulator.video_tasks()[0].status, "PENDING");
+}
