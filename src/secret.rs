@@ -150,7 +150,7 @@ pub struct FoundKey {
 pub fn redact(text: &str) -> String {
     let mut bytes = text.as_bytes().to_vec();
     let lower = text.to_ascii_lowercase();
-    for name in ["apikey", "api_key", "token", "secret", "password"] {
+    for name in ["key", "token", "secret", "password"] {
         let mut from = 0;
         while let Some(found) = lower[from..].find(name) {
             let after_name = from + found + name.len();
@@ -176,7 +176,8 @@ pub fn redact(text: &str) -> String {
 }
 
 /// The byte range of the value assigned after a name ending at `at`: past the rest of the
-/// name and an `=` or `:` on the same line, a quoted string or a bare word.
+/// name and an `=` or `:` on the same line, then (on that line or the next ones) a quoted
+/// string or a bare word.
 fn value_after(text: &str, at: usize) -> Option<(usize, usize)> {
     let rest = &text[at..];
     let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
@@ -189,10 +190,9 @@ fn value_after(text: &str, at: usize) -> Option<(usize, usize)> {
     {
         return None;
     }
-    let value = &line[sep + 1..];
-    let lead = value.len() - value.trim_start().len();
-    let start = at + sep + 1 + lead;
+    let value = &rest[sep + 1..];
     let trimmed = value.trim_start();
+    let start = at + sep + 1 + (value.len() - trimmed.len());
     let len = match trimmed.chars().next() {
         Some(q @ ('"' | '\'')) => trimmed[1..].find(q).map_or(trimmed.len(), |n| n + 2),
         _ => trimmed
@@ -200,6 +200,22 @@ fn value_after(text: &str, at: usize) -> Option<(usize, usize)> {
             .unwrap_or(trimmed.len()),
     };
     Some((start, start + len))
+}
+
+/// `text` (a `.env` file) with every value masked, whatever its name, byte for byte:
+/// a `.env` beside the config exists to hold keys.
+pub fn redact_dotenv(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.trim_start().starts_with('#')
+            && let Some(eq) = line.find('=')
+        {
+            mask(&mut bytes, line_start + eq + 1, line_start + line.len());
+        }
+        line_start += line.len();
+    }
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Masks ASCII letters and digits in `bytes[start..end]`, keeping the last four.
@@ -227,6 +243,18 @@ mod tests {
             "apiKey = \"********ijkl\"\nQWEN_API_KEY=**-**********abcd\nprimary = \"qwen/glm-5\" # sk-************WXYZ\nnamé = \"x\"\n"
         );
         assert_eq!(redact("sk-short"), "sk-short");
+        // The value on the line after its name, and names that only end in "key".
+        let split = "{ \"apiKey\":\n  \"MyPrivateKey0123456789\" \"baseUrl\": 1 }";
+        assert!(
+            !redact(split).contains("MyPrivateKey0123"),
+            "{}",
+            redact(split)
+        );
+        assert!(!redact("MY_LLM_KEY=MyPrivate0123456789 junk").contains("MyPrivate0123"));
+        assert_eq!(
+            redact_dotenv("# c=1\nA=abcdefgh1234 x\n"),
+            "# c=1\nA=*********234 x\n"
+        );
         let json =
             r#"{ "qwen": { "apiKey": "abcdefghijkl", "baseUrl": "x" }, "token":'zzzzzzzz1234' }"#;
         assert_eq!(

@@ -282,7 +282,8 @@ impl Printer {
     fn finish(&mut self) {
         self.end_reasoning();
         if self.wrote_content && !self.ends_with_newline {
-            println!();
+            // A closed pipe is not an error here either.
+            let _ = std::io::stdout().lock().write_all(b"\n");
         }
     }
 }

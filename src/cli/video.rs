@@ -22,7 +22,7 @@ use provcat::video::{self, VideoRequest};
 use serde::Serialize;
 
 use super::context::Context;
-use super::output::{exit_code, print_json};
+use super::output::{exit_code, print_json, print_stdout};
 use super::{Failure, Outcome};
 
 /// The fastest polling allowed: DashScope allows 20 task requests per second.
@@ -136,6 +136,16 @@ struct TaskJson<'a> {
     error: Option<String>,
 }
 
+/// `--poll-interval`, at least [`MIN_POLL`], at most an hour.
+fn poll_interval(secs: f64) -> Result<Duration, Failure> {
+    match Duration::try_from_secs_f64(secs) {
+        Ok(d) if d <= Duration::from_secs(3600) => Ok(d.max(MIN_POLL)),
+        _ => Err(Failure::input(format!(
+            "--poll-interval {secs}: give a number of seconds from 0.05 to 3600"
+        ))),
+    }
+}
+
 pub fn run(command: VideoCommand, context: &Context) -> Outcome {
     let common = match &command {
         VideoCommand::Generate(a) => &a.common,
@@ -154,7 +164,7 @@ pub fn run(command: VideoCommand, context: &Context) -> Outcome {
         target,
         runtime,
         json: common.json,
-        poll: Duration::from_secs_f64(common.poll_interval.max(0.0)).max(MIN_POLL),
+        poll: poll_interval(common.poll_interval)?,
         timeout: Duration::from_secs(common.timeout),
     };
     match command {
@@ -244,7 +254,19 @@ impl Session {
         });
         let task_id = match created {
             Ok(id) => id,
-            Err(e) => return self.fail(&e, None),
+            Err(e) => {
+                if matches!(
+                    e,
+                    ClientError::Network(_)
+                        | ClientError::IdleTimeout(_)
+                        | ClientError::Protocol(_)
+                ) {
+                    eprintln!(
+                        "note: the connection failed after the request was sent, so the task may have been created (and billed); check the Model Studio console before trying again"
+                    );
+                }
+                return self.fail(&e, None);
+            }
         };
         // Before anything else can go wrong: the id of a task that is being paid for.
         eprintln!(
@@ -295,11 +317,11 @@ impl Session {
         }
     }
 
-    /// Polls until the task ends, the timeout, or Ctrl-C; downloads on success.
+    /// Polls until the task ends, `--timeout`, or Ctrl-C; downloads on success.
     fn wait(&self, task_id: &str, output: Option<&std::path::Path>, max_mb: u64) -> Outcome {
         let progress = Progress::new(!self.json);
         let started = Instant::now();
-        let result = self.runtime.block_on(async {
+        let result: Result<Waited, ClientError> = self.runtime.block_on(async {
             let polling = async {
                 let mut delay = self.poll;
                 loop {
@@ -308,12 +330,14 @@ impl Session {
                         .video_task(&self.target, task_id, &mut retry_note)
                         .await
                     {
-                        Ok(status) if status.is_final() => return Ok(status),
+                        Ok(status) if status.is_final() => return Ok(Waited::Ended(status)),
                         Ok(status) => {
                             progress.update(&status.status, started.elapsed());
                             delay = self.poll;
                         }
-                        Err(e) if e.is_retryable() => {
+                        // A poll changes nothing: any transient failure, a stalled
+                        // answer included, is worth another try.
+                        Err(e) if e.is_retryable() || matches!(e, ClientError::IdleTimeout(_)) => {
                             // Back off on errors, up to a minute; the task is unaffected.
                             progress.note(&format!(
                                 "poll failed ({e}); retrying in {:.1}s",
@@ -324,7 +348,7 @@ impl Session {
                         Err(e) => return Err(e),
                     }
                     if started.elapsed() + delay > self.timeout {
-                        return Err(ClientError::IdleTimeout(self.timeout));
+                        return Ok(Waited::TimedOut);
                     }
                     tokio::time::sleep(delay).await;
                 }
@@ -336,14 +360,14 @@ impl Session {
         });
         progress.clear();
         let status = match result {
-            Ok(status) => status,
+            Ok(Waited::Ended(status)) => status,
             Err(ClientError::Interrupted) => {
                 eprintln!(
                     "stopped waiting; task {task_id} keeps running. Resume with `provcat video status {task_id} --wait` (or cancel it with `provcat video cancel {task_id}`)"
                 );
                 return Ok(ExitCode::from(130));
             }
-            Err(ClientError::IdleTimeout(_)) => {
+            Ok(Waited::TimedOut) => {
                 eprintln!(
                     "error: task {task_id} is still running after {}s; resume with `provcat video status {task_id} --wait`",
                     self.timeout.as_secs()
@@ -357,12 +381,18 @@ impl Session {
             && status.status == "SUCCEEDED"
         {
             let bar = Progress::new(!self.json);
-            let downloaded = self.runtime.block_on(self.client.download(
-                url,
-                path,
-                max_mb.saturating_mul(1024 * 1024),
-                &mut |done, total| bar.bytes(done, total),
-            ));
+            let mut on_bytes = |done, total| bar.bytes(done, total);
+            let downloaded = self.runtime.block_on(async {
+                tokio::select! {
+                    r = self.client.download(
+                        url,
+                        path,
+                        max_mb.saturating_mul(1024 * 1024),
+                        &mut on_bytes,
+                    ) => r,
+                    _ = tokio::signal::ctrl_c() => Err(ClientError::Interrupted),
+                }
+            });
             bar.clear();
             match downloaded {
                 Ok(bytes) => {
@@ -372,7 +402,12 @@ impl Session {
                 Err(e) => {
                     eprintln!("error: {e}");
                     eprintln!("  = note: the video is still at {url} for 24 hours");
-                    return Ok(ExitCode::from(1));
+                    let code = if matches!(e, ClientError::Interrupted) {
+                        130
+                    } else {
+                        1
+                    };
+                    return Ok(ExitCode::from(code));
                 }
             }
         }
@@ -395,10 +430,12 @@ impl Session {
         } else {
             match status.status.as_str() {
                 "SUCCEEDED" => match &status.video_url {
-                    Some(url) => println!("{url}"),
+                    Some(url) => _ = print_stdout(&format!("{url}\n"))?,
                     None => eprintln!("warning: the task succeeded but named no video URL"),
                 },
-                "PENDING" | "RUNNING" => println!("{} {}", status.task_id, status.status),
+                "PENDING" | "RUNNING" => {
+                    print_stdout(&format!("{} {}\n", status.task_id, status.status))?;
+                }
                 _ => {}
             }
         }
@@ -453,6 +490,14 @@ impl Session {
         let code = exit_code(error);
         Ok(ExitCode::from(code))
     }
+}
+
+/// How waiting on a task ended, short of an error.
+enum Waited {
+    /// The task reached a final state.
+    Ended(TaskStatus),
+    /// `--timeout` ran out first.
+    TimedOut,
 }
 
 fn retry_note(e: &ClientError, delay: Duration) {

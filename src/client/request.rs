@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use crate::catalog::Modality;
+use crate::catalog::{self, Modality};
 use crate::resolve::Target;
 
 use super::ClientError;
@@ -99,7 +99,12 @@ pub fn body(target: &Target, request: &ChatRequest) -> Result<Value, ClientError
                 .join(", ")
         )));
     }
-    let thinks_by_default = target.model.is_some_and(|m| m.thinking_by_default);
+    // A custom provider on a DashScope host serves the same models under the same ids:
+    // the catalog still knows which of them think by default.
+    let thinks_by_default = target
+        .model
+        .or_else(|| catalog::models().iter().find(|m| m.id == target.model_id))
+        .is_some_and(|m| m.thinking_by_default);
     if request.thinking {
         if !request.stream {
             return Err(ClientError::Invalid(

@@ -81,15 +81,23 @@ pub async fn send(
         .with_total_delay(Some(options.retry_budget))
         .with_jitter();
     let budget = options.retry_budget;
+    // backon bounds its own delays; a `Retry-After` replaces them, so the total is kept
+    // here: a wait that would go past the budget ends the retries instead.
+    let mut waited = Duration::ZERO;
     let result = attempt
         .retry(backoff)
         .sleep(tokio::time::sleep)
         .when(call.retry_when)
-        .adjust(|e, delay| match (retry_after(e), delay) {
-            // Past the budget, stop rather than wait.
-            (Some(wait), Some(_)) if wait > budget => None,
-            (Some(wait), Some(_)) => Some(wait),
-            (_, delay) => delay,
+        .adjust(|e, delay| {
+            let next = match (retry_after(e), delay) {
+                (Some(wait), Some(_)) => Some(wait),
+                (_, delay) => delay,
+            }?;
+            if waited + next > budget {
+                return None;
+            }
+            waited += next;
+            Some(next)
         })
         .notify(|e, delay| on_retry(e, delay))
         .await;

@@ -39,6 +39,9 @@ pub enum SseError {
     /// A line longer than [`MAX_LINE`].
     #[error("a line of more than {MAX_LINE} bytes")]
     LineTooLong,
+    /// An event whose data is longer than [`MAX_LINE`] in all.
+    #[error("an event of more than {MAX_LINE} bytes")]
+    EventTooLong,
 }
 
 impl SseParser {
@@ -99,6 +102,9 @@ impl SseParser {
                 None => (line, &b""[..]),
             };
             if name == b"data" {
+                if self.has_data && self.data.len() + value.len() >= MAX_LINE {
+                    return Some(Err(SseError::EventTooLong));
+                }
                 if self.has_data {
                     self.data.push(b'\n');
                 } else {
@@ -143,6 +149,25 @@ mod tests {
         }
         let bytes: Vec<&[u8]> = text.chunks(1).collect();
         assert_eq!(events(&bytes), whole);
+    }
+
+    #[test]
+    fn an_endless_event_is_refused() {
+        let mut parser = SseParser::default();
+        let line = format!("data: {}\n", "x".repeat(1024 * 1024));
+        let mut refused = false;
+        for _ in 0..20 {
+            parser.push(line.as_bytes());
+            if let Some(Err(e)) = parser.next_event() {
+                assert_eq!(e, SseError::EventTooLong);
+                refused = true;
+                break;
+            }
+        }
+        assert!(
+            refused,
+            "16 MiB of data lines without a blank line is refused"
+        );
     }
 
     #[test]

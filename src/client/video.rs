@@ -220,7 +220,10 @@ impl Client {
             )));
         }
         let temporary = temporary_beside(path);
-        let result = async {
+        // Removes the temporary file unless it was renamed into place — also when this
+        // future is dropped half-way (Ctrl-C).
+        let _guard = RemoveOnDrop(&temporary);
+        async {
             let mut file = std::fs::File::create(&temporary)
                 .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", temporary.display())))?;
             let mut written: u64 = 0;
@@ -246,11 +249,16 @@ impl Client {
                 .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", path.display())))?;
             Ok(written)
         }
-        .await;
-        if result.is_err() {
-            let _ = std::fs::remove_file(&temporary);
-        }
-        result
+        .await
+    }
+}
+
+/// Deletes a file when dropped (a no-op once it has been renamed away).
+struct RemoveOnDrop<'a>(&'a Path);
+
+impl Drop for RemoveOnDrop<'_> {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(self.0);
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::compiler::{Diagnostic, Report, Rule};
-use crate::secret::redact;
+use crate::secret::redact_dotenv;
 
 /// The `.env` file's variables, or nothing when it does not exist.
 #[derive(Clone, Debug, Default)]
@@ -59,7 +59,7 @@ pub fn read(path: &Path) -> Result<DotEnv, Report> {
             }
             Err(e) => {
                 let mut report = Report::default();
-                report.add_source(&shown, Arc::from(redact(&text)));
+                report.add_source(&shown, Arc::from(redact_dotenv(&text)));
                 let (span, label) = match &e {
                     dotenvy::Error::LineParse(line, at) => {
                         let start = line_start(&text, line);

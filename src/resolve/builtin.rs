@@ -70,7 +70,17 @@ pub(super) fn resolve(
             provider.region(a.choice.region),
             provider.endpoint(a.choice.plan, a.choice.region),
         ),
-        None => (None, None, None),
+        // No auth choice, but a base URL on one of this provider's own hosts: that host's
+        // endpoint says the plan and region (and so availability and key shape).
+        None => match custom_url
+            .as_deref()
+            .and_then(|u| crate::config::parse_base_url(u).ok())
+            .and_then(|u| u.host_str().and_then(capabilities::endpoint_on))
+            .filter(|e| e.provider == provider.id)
+        {
+            Some(e) => (provider.plan(e.plan), provider.region(e.region), Some(e)),
+            None => (None, None, None),
+        },
     };
     if auth.is_none() && custom_url.is_none() {
         let d = Diagnostic::new(

@@ -131,7 +131,8 @@ pub struct Target {
     pub native_base_url: Option<String>,
     /// Capabilities and why.
     pub capabilities: ExplainedCapabilities,
-    /// Extra headers from the config.
+    /// Extra headers from the config (serialized as names only: values may be secrets).
+    #[serde(serialize_with = "header_names")]
     pub headers: BTreeMap<String, String>,
     /// The env vars the key may come from, in order.
     pub key_env: Vec<String>,
@@ -139,6 +140,13 @@ pub struct Target {
     pub key: KeyLookup,
     /// Things that work but deserve a word.
     pub warnings: Vec<String>,
+}
+
+fn header_names<S: serde::Serializer>(
+    headers: &BTreeMap<String, String>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(headers.keys())
 }
 
 /// Resolves `request` against the catalog and `config`.

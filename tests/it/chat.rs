@@ -26,7 +26,7 @@ fn home_for(emulator: &Emulator, auth_choice: &str) -> tempfile::TempDir {
         emulator,
         auth_choice,
         &format!(
-            "{NATIVE}\n\n[models.providers.native]\napi = \"openai-completions\"\nbaseUrl = \"{base}\"\ncompat = {{ supportsUsageInStreaming = true }}\n\n[models.providers.generic]\napi = \"openai-completions\"\nbaseUrl = \"{base}\"\n"
+            "{NATIVE}\n\n[models.providers.native]\napi = \"openai-completions\"\nbaseUrl = \"{base}\"\ncompat = {{ supportsUsageInStreaming = true, supportsThinkingFlags = true }}\n\n[models.providers.generic]\napi = \"openai-completions\"\nbaseUrl = \"{base}\"\n"
         ),
     )
 }
@@ -152,13 +152,22 @@ fn non_streaming_turns_default_thinking_off() {
     assert_eq!(body["enable_thinking"], false);
     assert!(body.get("stream_options").is_none());
 
+    // A custom provider serving the same model id knows it thinks by default too.
+    let custom = chat(
+        home.path(),
+        KEY,
+        &["-m", "native/qwen3.5-plus", "--no-stream", "hi"],
+    );
+    assert!(custom.status.success(), "{}", stderr(&custom));
+    assert_eq!(emulator.requests()[1].body["enable_thinking"], false);
+
     let refused = chat(
         home.path(),
         KEY,
         &["-m", "qwen/qwen3.5-plus", "--no-stream", "--thinking", "hi"],
     );
     assert_eq!(refused.status.code(), Some(2));
-    assert_eq!(emulator.requests().len(), 1, "refused before any request");
+    assert_eq!(emulator.requests().len(), 2, "refused before any request");
 }
 
 #[test]
@@ -620,4 +629,27 @@ fn ctrl_c_stops_cleanly_and_keeps_the_partial_answer() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A reader that goes away (`provcat chat … | head -c5`) is not a crash.
+#[test]
+fn a_closed_stdout_is_not_a_crash() {
+    use std::process::{Command, Stdio};
+
+    let emulator = Emulator::start();
+    let home = home_for(&emulator, "qwen-standard-api-key");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_provcat"))
+        .args(["chat", "-m", "qwen/glm-5", "a long enough prompt to answer"])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("QWEN_API_KEY", KEY)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }

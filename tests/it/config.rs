@@ -619,3 +619,28 @@ fn onboarding_with_a_json_config_prints_the_snippet_and_keeps_the_file() {
         stdout(&out)
     );
 }
+
+/// Header values may be secrets: `explain --json` names the headers only. A base URL on one
+/// of the provider's own hosts, without an auth choice, still says the plan.
+#[test]
+fn explain_hides_header_values_and_reads_the_plan_from_a_known_host() {
+    let home = tempfile::tempdir().unwrap();
+    write(
+        &config_dir(home.path()).join("config.toml"),
+        "[models.providers.qwen]\nbaseUrl = \"https://coding-intl.dashscope.aliyuncs.com/v1\"\nheaders = { X-Auth = \"supersecretvalue123456\" }\n",
+    );
+    let out = provcat_in(
+        home.path(),
+        &["explain", "--json", "qwen/qwen3.6-plus"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("supersecret"), "{}", stdout(&out));
+    let target: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(target["headers"], serde_json::json!(["X-Auth"]));
+    assert_eq!(target["plan"]["id"], "coding");
+    assert!(
+        target["warnings"].to_string().contains("may be rejected"),
+        "{target}"
+    );
+}

@@ -465,6 +465,8 @@ fn failed_and_unknown_tasks_have_their_own_messages_and_exit_codes() {
         "{}",
         stderr(&unknown)
     );
+    let silly = video(home.path(), KEY, &["status", "x", "--poll-interval", "inf"]);
+    assert_eq!(silly.status.code(), Some(2), "{}", stderr(&silly));
     let bad = video(home.path(), KEY, &["status", "../../etc"]);
     assert_eq!(
         bad.status.code(),
