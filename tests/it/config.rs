@@ -644,3 +644,63 @@ fn explain_hides_header_values_and_reads_the_plan_from_a_known_host() {
         "{target}"
     );
 }
+
+/// The interactive prompt, under a real terminal (`script` allocates a pty): the key is read
+/// with echo off, stored, and never shown. Skipped where util-linux `script` is missing.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_hidden_prompt_reads_the_key_from_a_terminal_without_echo() {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let provcat = env!("CARGO_BIN_EXE_provcat");
+    let mut child = Command::new("script")
+        .args([
+            "-qec",
+            &format!("{provcat} onboard --auth-choice qwen-api-key"),
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains("(input hidden): ") {
+        assert_eq!(
+            stdout.read(&mut byte).unwrap(),
+            1,
+            "no prompt: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.push(byte[0]);
+    }
+    // Echo is switched off right after the prompt is written.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(format!("{CODING_KEY}\n").as_bytes())
+        .unwrap();
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{rest}");
+    assert!(
+        !rest.contains("0123456789"),
+        "the key was echoed or printed: {rest}"
+    );
+    assert!(rest.contains("QWEN_API_KEY=sk-sp-…WXYZ"), "{rest}");
+    let dotenv = std::fs::read_to_string(config_dir(home.path()).join(".env")).unwrap();
+    assert_eq!(dotenv, format!("QWEN_API_KEY={CODING_KEY}\n"));
+}
