@@ -96,9 +96,19 @@ fn hint(suggestions: &[&str]) -> String {
 /// Looks a model up by canonical ref (`qwen/glm-5`) or any alias
 /// (`modelstudio/glm-5`, `alibaba/wan2.6-t2v`).
 pub fn lookup_model(reference: &str) -> Result<ModelMatch, LookupError> {
-    find_model(reference).ok_or_else(|| LookupError::UnknownModel {
-        input: reference.to_string(),
-        suggestions: suggest::closest(reference, tables::REFS.iter().map(|e| e.key)),
+    find_model(reference).ok_or_else(|| {
+        // Legacy spellings (`modelstudio/…`) are only suggested to someone who typed one.
+        let legacy = reference
+            .split_once('/')
+            .is_some_and(|(ns, _)| provider(ns).is_some_and(|p| p.id != ns));
+        let candidates = tables::REFS
+            .iter()
+            .filter(|e| legacy || e.via != RefVia::NamespaceAlias)
+            .map(|e| e.key);
+        LookupError::UnknownModel {
+            input: reference.to_string(),
+            suggestions: suggest::closest(reference, candidates),
+        }
     })
 }
 

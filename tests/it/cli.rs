@@ -105,6 +105,14 @@ fn unknown_refs_exit_2_with_a_suggestion() {
         "{}",
         stderr(&out)
     );
+    // Legacy spellings are suggested only to someone who typed one.
+    let bare = stderr(&provcat(&root(), &["models", "show", "qwen3.5-plus"]));
+    assert!(
+        bare.contains("`qwen/qwen3.5-plus`") && !bare.contains("modelstudio/"),
+        "{bare}"
+    );
+    let legacy = stderr(&provcat(&root(), &["models", "show", "modelstudio/glm5"]));
+    assert!(legacy.contains("`modelstudio/glm-5`"), "{legacy}");
 }
 
 #[test]
