@@ -109,9 +109,49 @@ pub fn validate_with(
     index: &SpanIndex,
     file: &str,
 ) -> Vec<Diagnostic> {
-    validator
-        .iter_errors(value)
-        .flat_map(|error| to_diagnostics(&error, schema, index, file))
+    let errors: Vec<ValidationError<'_>> = validator.iter_errors(value).collect();
+    // A misspelt required key is one mistake: report the unknown key (with its "did you
+    // mean"), not also the key it was meant to be.
+    let typos: Vec<(String, &str)> = errors
+        .iter()
+        .flat_map(|error| misspelt_keys(error, schema))
+        .collect();
+    errors
+        .iter()
+        .filter(|error| match error.kind() {
+            ValidationErrorKind::Required { property } => {
+                let pointer = error.instance_path().as_str();
+                let missing = property.as_str().unwrap_or_default();
+                !typos
+                    .iter()
+                    .any(|(p, meant)| p == pointer && *meant == missing)
+            }
+            _ => true,
+        })
+        .flat_map(|error| to_diagnostics(error, schema, index, file))
+        .collect()
+}
+
+/// For an unknown-keys error: (the object's pointer, the known key each unknown key is
+/// closest to).
+fn misspelt_keys<'s>(error: &ValidationError<'_>, schema: &'s Value) -> Vec<(String, &'s str)> {
+    let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() else {
+        return Vec::new();
+    };
+    let known: Vec<&'s str> = schema_node(schema, error.schema_path().as_str())
+        .and_then(|n| n.get("properties"))
+        .and_then(Value::as_object)
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let pointer = error.instance_path().as_str().to_string();
+    unexpected
+        .iter()
+        .filter_map(|key| {
+            suggest::closest(key, known.iter().copied())
+                .first()
+                .copied()
+        })
+        .map(|meant| (pointer.clone(), meant))
         .collect()
 }
 
