@@ -1,8 +1,9 @@
 //! Command-line parsing (clap) and dispatch. Commands only print: the work is done by
-//! the library (`provcat::catalog`, `provcat::compiler`).
+//! the library (`provcat::catalog`, `config`, `resolve`, `client`, `video`, `compiler`).
 //!
-//! Exit codes: 0 success, 1 a failure while doing the work (I/O), 2 bad input (an
-//! unknown ref or id, a broken catalog, a usage error).
+//! Exit codes: 0 success, 1 a failure while doing the work (I/O, network), 2 bad input (an
+//! unknown ref or id, a broken catalog or config, a usage error); `chat` and `video` add
+//! codes for refused keys, rate limits and task outcomes (see their modules).
 
 mod catalog_check;
 mod catalog_docs;
