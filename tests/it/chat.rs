@@ -653,3 +653,30 @@ fn a_closed_stdout_is_not_a_crash() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
+
+/// `--json` on a failure still prints one object: what arrived, and the error with advice.
+#[test]
+fn json_output_on_failure_carries_the_partial_answer_and_the_error() {
+    let emulator = Emulator::start();
+    let home = home_for(&emulator, "qwen-standard-api-key");
+    emulator.push_fault(Fault::ErrorFrame { after_chunks: 2 });
+    let out = chat(
+        home.path(),
+        KEY,
+        &["-m", "qwen/glm-5", "--json", "hello there"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let json = json_of(&out);
+    assert_eq!(
+        json["content"], "echo: he",
+        "the two chunks before the error frame"
+    );
+    assert_eq!(json["error"]["kind"], "moderation");
+    assert!(
+        json["error"]["advice"]
+            .as_str()
+            .unwrap()
+            .contains("moderation")
+    );
+    assert_eq!(json["finish_reason"], Value::Null);
+}
