@@ -5,10 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically. On Unix the file gets `mode` (e.g. `0o600` for
-/// files holding secrets); missing parent folders are created (`0o700` on Unix).
+/// files holding secrets); missing parent folders are created with default permissions.
 pub fn write(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_private_dir(parent)?;
+    if let Some(parent) = parent(path) {
+        std::fs::create_dir_all(parent)?;
     }
     let temporary = temporary_path(path);
     let result =
@@ -35,7 +35,22 @@ pub fn mode_of(path: &Path) -> Option<u32> {
     }
 }
 
-fn temporary_path(path: &Path) -> PathBuf {
+/// Like [`write`], for files holding secrets: missing parent folders are created
+/// `0o700` on Unix (an existing folder keeps its permissions).
+pub fn write_private(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    if let Some(parent) = parent(path) {
+        create_private_dir(parent)?;
+    }
+    write(path, bytes, mode)
+}
+
+fn parent(path: &Path) -> Option<&Path> {
+    path.parent().filter(|p| !p.as_os_str().is_empty())
+}
+
+/// The temporary file written before the rename into `path`: beside it, named after it
+/// and this process.
+pub fn temporary_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(format!(".tmp-{}", std::process::id()));
     PathBuf::from(name)
@@ -79,8 +94,8 @@ mod tests {
     fn replaces_the_file_and_leaves_no_temporary() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/config.toml");
-        super::write(&path, b"a = 1\n", 0o600).unwrap();
-        super::write(&path, b"a = 2\n", 0o600).unwrap();
+        super::write_private(&path, b"a = 1\n", 0o600).unwrap();
+        super::write_private(&path, b"a = 2\n", 0o600).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "a = 2\n");
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
             .unwrap()

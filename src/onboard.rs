@@ -163,7 +163,7 @@ pub fn plan(config: &LoadedConfig, choice: AuthChoiceMatch, key: Option<&ApiKey>
 pub fn apply(plan: &Plan) -> std::io::Result<()> {
     for change in plan.dotenv.iter().chain(std::iter::once(&plan.config)) {
         if change.changed {
-            crate::atomic::write(&change.path, change.after.as_bytes(), change.mode)?;
+            crate::atomic::write_private(&change.path, change.after.as_bytes(), change.mode)?;
         }
     }
     Ok(())

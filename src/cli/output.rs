@@ -63,21 +63,11 @@ pub fn thousands(n: u32) -> String {
 }
 
 /// Writes `text` to `path` through a temporary file in the same folder and a rename, so a
-/// reader never sees a half-written file.
+/// reader never sees a half-written file (keeping the file's permissions if it exists).
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
-    let fail =
-        |e: std::io::Error| Failure::runtime(format!("cannot write {}: {e}", path.display()));
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(fail)?;
-    }
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(format!(".tmp-{}", std::process::id()));
-    let temporary = std::path::PathBuf::from(temporary);
-    let result = std::fs::write(&temporary, text).and_then(|()| std::fs::rename(&temporary, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result.map_err(fail)
+    let mode = provcat::atomic::mode_of(path).unwrap_or(0o644);
+    provcat::atomic::write(path, text.as_bytes(), mode)
+        .map_err(|e| Failure::runtime(format!("cannot write {}: {e}", path.display())))
 }
 
 /// The exit code for a request that failed, shared by `chat` and `video`: 1 network,

@@ -219,7 +219,7 @@ impl Client {
                 "the video is {len} bytes, over the {max_bytes}-byte limit; nothing was written (raise --max-download-mb)"
             )));
         }
-        let temporary = temporary_beside(path);
+        let temporary = crate::atomic::temporary_path(path);
         // Removes the temporary file unless it was renamed into place — also when this
         // future is dropped half-way (Ctrl-C).
         let _guard = RemoveOnDrop(&temporary);
@@ -277,10 +277,4 @@ fn task_path(task_id: &str) -> Result<&str, ClientError> {
             "`{task_id}` is not a task id (letters, digits and dashes)"
         )))
     }
-}
-
-fn temporary_beside(path: &Path) -> std::path::PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(format!(".tmp-{}", std::process::id()));
-    std::path::PathBuf::from(name)
 }
