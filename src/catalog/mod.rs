@@ -175,6 +175,24 @@ impl Provider {
             .find(|e| e.plan == plan && e.region == region)
     }
 
+    /// Where to switch when a plan does not (reliably) serve `model`: the first auth choice
+    /// in `region` (any region when `None`) whose plan is not `other_than` and serves the
+    /// model as available.
+    pub fn auth_choice_serving(
+        &self,
+        model: &Model,
+        region: Option<&str>,
+        other_than: Option<&str>,
+    ) -> Option<&'static AuthChoice> {
+        self.auth_choices.iter().find(|c| {
+            region.is_none_or(|r| c.region == r)
+                && other_than.is_none_or(|p| c.plan != p)
+                && model
+                    .availability_on(c.plan)
+                    .is_some_and(|a| a.status == AvailabilityStatus::Available)
+        })
+    }
+
     /// The models of this provider.
     pub fn models(&self) -> impl Iterator<Item = &'static Model> + use<> {
         let id = self.id;

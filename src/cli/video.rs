@@ -203,15 +203,12 @@ fn target(common: &Common, context: &Context) -> Result<Target, Failure> {
     Ok(target)
 }
 
+/// The auth choice that serves the video model in the target's region (a Standard one).
 fn standard_choice(target: &Target) -> String {
-    let region = target.region.map(|r| r.id);
     target
         .provider
-        .and_then(|p| {
-            p.auth_choices
-                .iter()
-                .find(|c| c.plan == "standard" && (region.is_none() || Some(c.region) == region))
-        })
+        .zip(target.model)
+        .and_then(|(p, m)| p.auth_choice_serving(m, target.region.map(|r| r.id), None))
         .map(|c| format!("`provcat onboard --auth-choice {}`", c.id))
         .unwrap_or_else(|| "see `provcat auth-choices`".to_string())
 }

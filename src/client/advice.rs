@@ -2,7 +2,7 @@
 //! that keys are bound to region and plan, which auth choice to switch to, which catalog
 //! refs are close to an unknown model.
 
-use crate::catalog::{self, AvailabilityStatus};
+use crate::catalog;
 use crate::compiler::suggest;
 use crate::resolve::Target;
 
@@ -87,22 +87,11 @@ pub fn advice(error: &ClientError, target: &Target) -> Option<String> {
 
 /// `provcat onboard --auth-choice …` for the Standard choice in the target's region.
 fn standard_in_region(target: &Target) -> String {
-    let Some(provider) = target.provider else {
-        return "see `provcat auth-choices`".to_string();
-    };
-    let region = target.region.map(|r| r.id);
-    let served = |plan: &str| {
-        target.model.is_none_or(|m| {
-            m.availability_on(plan)
-                .is_some_and(|a| a.status == AvailabilityStatus::Available)
-        })
-    };
-    provider
-        .auth_choices
-        .iter()
-        .find(|c| {
-            Some(c.region) == region && c.plan != target.plan.map_or("", |p| p.id) && served(c.plan)
-        })
+    target
+        .provider
+        .zip(target.model)
+        .zip(target.region)
+        .and_then(|((p, m), r)| p.auth_choice_serving(m, Some(r.id), target.plan.map(|p| p.id)))
         .map(|c| format!("`provcat onboard --auth-choice {}`", c.id))
         .unwrap_or_else(|| "see `provcat auth-choices`".to_string())
 }

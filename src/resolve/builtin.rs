@@ -75,7 +75,7 @@ pub(super) fn resolve(
         None => match custom_url
             .as_deref()
             .and_then(|u| crate::config::parse_base_url(u).ok())
-            .and_then(|u| u.host_str().and_then(capabilities::endpoint_on))
+            .and_then(|u| u.host_str().and_then(catalog::endpoint_for_host))
             .filter(|e| e.provider == provider.id)
         {
             Some(e) => (provider.plan(e.plan), provider.region(e.region), Some(e)),
@@ -196,18 +196,14 @@ pub(super) fn resolve(
 /// The seed's advice when a model is not (reliably) served on `plan`: switch to an auth
 /// choice of a plan that serves it, in the same region.
 fn switch_advice(provider: &Provider, model: &Model, plan: &Plan, region: &Region) -> String {
-    let better = provider.auth_choices.iter().find(|c| {
-        c.plan != plan.id
-            && c.region == region.id
-            && model
-                .availability_on(c.plan)
-                .is_some_and(|a| a.status == AvailabilityStatus::Available)
-    });
-    match better.and_then(|c| provider.plan(c.plan).map(|p| (c, p))) {
-        Some((choice, better_plan)) => format!(
-            "Switch to a {} auth choice in the same region: `provcat onboard --auth-choice {}`.",
-            better_plan.name, choice.id
-        ),
-        None => String::new(),
-    }
+    provider
+        .auth_choice_serving(model, Some(region.id), Some(plan.id))
+        .and_then(|c| provider.plan(c.plan).map(|p| (c, p)))
+        .map(|(choice, better)| {
+            format!(
+                "Switch to a {} auth choice in the same region: `provcat onboard --auth-choice {}`.",
+                better.name, choice.id
+            )
+        })
+        .unwrap_or_default()
 }
