@@ -25,25 +25,8 @@ impl Context {
             .map_err(|r| Failure::report(&r))?;
         let loaded = config::load(location).map_err(|r| Failure::report(&r))?;
         if self.verbose > 0 {
-            eprintln!(
-                "config: {} (from {}, {})",
-                loaded.location.path.display(),
-                loaded.location.origin,
-                if loaded.exists {
-                    "read"
-                } else {
-                    "not found: empty"
-                }
-            );
-            eprintln!(
-                ".env: {} ({})",
-                loaded.dotenv.path.display(),
-                if loaded.dotenv.exists {
-                    format!("{} variable(s)", loaded.dotenv.vars.len())
-                } else {
-                    "not found".to_string()
-                }
-            );
+            eprintln!("config: {}", loaded.describe());
+            eprintln!(".env: {}", loaded.describe_dotenv());
         }
         Ok(loaded)
     }

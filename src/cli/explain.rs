@@ -101,31 +101,8 @@ pub fn read_key_from_stdin() -> Result<ApiKey, Failure> {
 fn render(config: &LoadedConfig, t: &Target) -> String {
     let mut out = String::new();
     let mut line = |key: &str, value: String| out.push_str(&format!("{key:<16} {value}\n"));
-    line(
-        "config",
-        format!(
-            "{} (chosen by {}; {})",
-            config.location.path.display(),
-            config.location.origin,
-            if config.exists {
-                "read"
-            } else {
-                "not found, empty"
-            }
-        ),
-    );
-    line(
-        ".env",
-        format!(
-            "{} ({})",
-            config.dotenv.path.display(),
-            if config.dotenv.exists {
-                "read"
-            } else {
-                "not found"
-            }
-        ),
-    );
+    line("config", config.describe());
+    line(".env", config.describe_dotenv());
     let from = match &t.ref_source {
         RefSource::Argument => "the command line".to_string(),
         RefSource::Config { key } => format!("`{key}` in the config"),

@@ -75,11 +75,6 @@ impl Client {
         Ok(Client { http, options })
     }
 
-    /// The options in use.
-    pub fn options(&self) -> &ClientOptions {
-        &self.options
-    }
-
     /// Sends `request` to `target` and reads the answer into `outcome`, passing text to
     /// `sink` as it arrives. On error, `outcome` holds what arrived before it.
     pub async fn chat(

@@ -130,6 +130,33 @@ impl LoadedConfig {
         self.location.path.display().to_string()
     }
 
+    /// `path (chosen by …; read)`: which file this is and why, for `explain` and `-v`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} (chosen by {}; {})",
+            self.location.path.display(),
+            self.location.origin,
+            if self.exists {
+                "read"
+            } else {
+                "not found, empty"
+            }
+        )
+    }
+
+    /// `path (read)` of the `.env` beside the config.
+    pub fn describe_dotenv(&self) -> String {
+        format!(
+            "{} ({})",
+            self.dotenv.path.display(),
+            if self.dotenv.exists {
+                "read"
+            } else {
+                "not found"
+            }
+        )
+    }
+
     /// A diagnostic located at the value (or, with `key`, the key) at `pointer`.
     pub fn diagnostic_at(&self, diagnostic: Diagnostic, pointer: &str, key: bool) -> Diagnostic {
         let span = if key {

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::catalog::{self, Capabilities, Endpoint};
+use crate::catalog::{self, Capabilities};
 use crate::config::Compat;
 
 /// Where one capability's value came from.
@@ -84,14 +84,9 @@ const GENERIC: Capabilities = Capabilities {
     thinking_flags: false,
 };
 
-/// The catalog endpoint on `host`, if any.
-pub fn endpoint_on(host: &str) -> Option<&'static Endpoint> {
-    catalog::endpoint_for_host(host)
-}
-
 /// The capabilities of `host`, overridden by `compat` (found under config key `prefix`).
 pub fn explain(host: &str, compat: &Compat, prefix: &str) -> ExplainedCapabilities {
-    let (base, source) = match endpoint_on(host) {
+    let (base, source) = match catalog::endpoint_for_host(host) {
         Some(e) => (
             e.capabilities,
             CapabilitySource::Host {

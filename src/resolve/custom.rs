@@ -35,7 +35,7 @@ pub(super) fn resolve(
     let mut key_env = vec![env_var_of(&id)];
     let inherited = crate::config::parse_base_url(&base_url)
         .ok()
-        .and_then(|u| u.host_str().and_then(capabilities::endpoint_on));
+        .and_then(|u| u.host_str().and_then(catalog::endpoint_for_host));
     if let Some(provider) = inherited.and_then(|e| catalog::provider(e.provider)) {
         key_env.extend(provider.auth_env.iter().map(|v| v.to_string()));
     }
@@ -93,7 +93,7 @@ pub(super) fn custom_provider<'c>(
 }
 
 /// The env var a custom provider's key is read from: `my-proxy` → `MY_PROXY_API_KEY`.
-pub fn env_var_of(provider: &str) -> String {
+fn env_var_of(provider: &str) -> String {
     let mut name: String = provider
         .chars()
         .map(|c| {

@@ -258,7 +258,7 @@ fn finish(
     );
     // The native API root: the catalog endpoint's on the same host; else, for a
     // DashScope-style `…/compatible-mode/v1` base URL, the root it hangs from.
-    let from_catalog = match (capabilities::endpoint_on(&host), target.endpoint) {
+    let from_catalog = match (catalog::endpoint_for_host(&host), target.endpoint) {
         (Some(e), _) => e.native_base_url.map(str::to_string),
         (None, Some(e)) if matches!(target.base_url_source, BaseUrlSource::AuthChoice { .. }) => {
             e.native_base_url.map(str::to_string)
