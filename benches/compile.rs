@@ -119,21 +119,7 @@ fn check_reported(files: &[SourceFile], injected: &[synthetic::Injected]) {
     let Err(report) = provcat_compiler::compile(files) else {
         panic!("the broken catalog compiled");
     };
-    let reported: Vec<synthetic::Injected> = report
-        .diagnostics()
-        .into_iter()
-        .map(|d| {
-            let location = report.location(d).unwrap_or_default();
-            let mut parts = location.rsplitn(3, ':');
-            let _col = parts.next();
-            let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
-            synthetic::Injected {
-                path: parts.next().unwrap_or_default().to_string(),
-                line,
-                rule: d.rule.code(),
-            }
-        })
-        .collect();
+    let reported = synthetic::Injected::reported(&report);
     assert_eq!(
         reported, injected,
         "the report differs from the mistakes put in"

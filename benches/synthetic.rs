@@ -288,6 +288,28 @@ pub struct Injected {
     pub rule: &'static str,
 }
 
+impl Injected {
+    /// What `report` says, as the same records, in report order (to compare with what was
+    /// injected).
+    pub fn reported(report: &provcat_compiler::Report) -> Vec<Injected> {
+        report
+            .diagnostics()
+            .into_iter()
+            .map(|d| {
+                let location = report.location(d).unwrap_or_default();
+                let mut parts = location.rsplitn(3, ':');
+                let _col = parts.next();
+                let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
+                Injected {
+                    path: parts.next().unwrap_or_default().to_string(),
+                    line,
+                    rule: d.rule.code(),
+                }
+            })
+            .collect()
+    }
+}
+
 /// The mistakes, as (line of a chat model file, text before, text after, rule). The
 /// first three break the schema, the last a semantic rule (so it can only be found in a
 /// file whose schema is valid).

@@ -11,25 +11,6 @@ use crate::support::{provcat, stderr, stdout};
 #[path = "../../benches/synthetic.rs"]
 mod synthetic;
 
-/// `file:line` and rule of each diagnostic, in report order.
-fn reported(report: &compiler::Report) -> Vec<synthetic::Injected> {
-    report
-        .diagnostics()
-        .into_iter()
-        .map(|d| {
-            let location = report.location(d).unwrap_or_default();
-            let mut parts = location.rsplitn(3, ':');
-            let _col = parts.next();
-            let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
-            synthetic::Injected {
-                path: parts.next().unwrap_or_default().to_string(),
-                line,
-                rule: d.rule.code(),
-            }
-        })
-        .collect()
-}
-
 #[test]
 fn the_generated_catalog_is_clean_and_spread_over_the_providers() {
     let files = synthetic::catalog(1_000, 150);
@@ -57,7 +38,7 @@ fn every_error_of_a_large_catalog_is_reported_in_one_pass() {
 
     let report = compiler::compile(&files).unwrap_err();
     // Exactly the mistakes put in, in file-then-line order (`injected` is sorted).
-    assert_eq!(reported(&report), injected);
+    assert_eq!(synthetic::Injected::reported(&report), injected);
 
     // The command line on the same catalog, written to disk, prints the same text.
     let dir = tempfile::tempdir().unwrap();
