@@ -8,7 +8,7 @@ use std::path::Path;
 use provcat_emulator::{Emulator, Fault};
 use serde_json::Value;
 
-use crate::support::{Run, config_dir, emulator_home, stderr, stdout};
+use crate::support::{Run, assert_stderr_has, config_dir, emulator_home, stderr, stdout};
 
 const KEY: &str = "sk-test0123456789abcdWXYZ";
 const CODING_KEY: &str = "sk-sp-test0123456789WXYZ";
@@ -63,7 +63,7 @@ fn a_plain_stream_prints_the_answer_and_the_usage() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "echo: hello world\n");
-    assert!(stderr(&out).contains("tokens: "), "{}", stderr(&out));
+    assert_stderr_has(&out, "tokens: ");
     let requests = emulator.requests();
     assert_eq!(requests.len(), 1);
     let body = &requests[0].body;
@@ -103,11 +103,7 @@ fn a_thinking_stream_shows_reasoning_on_stderr_and_counts_it() {
         "echo: why\n",
         "reasoning never reaches stdout"
     );
-    assert!(
-        stderr(&out).contains("thinking about: why"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "thinking about: why");
     assert!(stderr(&out).contains("(reasoning "), "{}", stderr(&out));
 
     let hidden = chat(
@@ -213,11 +209,7 @@ fn images_go_as_parts_and_a_text_only_model_refuses_them_before_any_request() {
         ],
     );
     assert_eq!(refused.status.code(), Some(2));
-    assert!(
-        stderr(&refused).contains("not images"),
-        "{}",
-        stderr(&refused)
-    );
+    assert_stderr_has(&refused, "not images");
     assert_eq!(
         emulator.requests().len(),
         1,
@@ -439,11 +431,7 @@ fn rate_limits_are_retried_honouring_retry_after_then_give_up() {
         &["--retries", "2", "-m", "qwen/glm-5", "hi"],
     );
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("after 3 attempt(s)"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "after 3 attempt(s)");
     assert_eq!(
         emulator.requests().len(),
         5,
@@ -509,11 +497,7 @@ fn faults_after_the_first_byte_keep_the_partial_answer_and_are_never_retried() {
     emulator.push_fault(Fault::MalformedFrame { after_chunks: 1 });
     let out = chat(home.path(), KEY, &["-m", "qwen/glm-5", "hi"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("skipped a malformed stream frame"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "skipped a malformed stream frame");
 }
 
 #[test]
@@ -623,12 +607,8 @@ fn ctrl_c_stops_cleanly_and_keeps_the_partial_answer() {
     stdout.read_to_string(&mut rest).unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
-    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("received before the error"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "interrupted");
+    assert_stderr_has(&out, "received before the error");
 }
 
 /// A reader that goes away (`provcat chat … | head -c5`) is not a crash.

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{Run, config_dir, provcat_in, stderr, stdout};
+use crate::support::{Run, assert_stderr_has, config_dir, provcat_in, stderr, stdout};
 
 const KEY: &str = "sk-0123456789abcdefWXYZ";
 const CODING_KEY: &str = "sk-sp-0123456789abcdefWXYZ";
@@ -203,17 +203,9 @@ fn a_key_of_the_wrong_plan_is_warned_about() {
     let home = tempfile::tempdir().unwrap();
     let out = onboard(home.path(), "qwen-standard-api-key-cn", CODING_KEY, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("starts with `sk-sp-`, the shape of a Coding Plan key"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "starts with `sk-sp-`, the shape of a Coding Plan key");
     let out = onboard(home.path(), "qwen-api-key-cn", KEY, &[]);
-    assert!(
-        stderr(&out).contains("does not start with `sk-sp-`"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "does not start with `sk-sp-`");
 }
 
 #[test]
@@ -225,7 +217,7 @@ fn onboard_refuses_to_read_a_key_from_a_non_terminal_without_the_flag() {
         &[],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--api-key-stdin"), "{}", stderr(&out));
+    assert_stderr_has(&out, "--api-key-stdin");
     assert!(!config_dir(home.path()).exists());
 }
 

@@ -34,6 +34,13 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
 }
 
+/// Fails, showing the whole of stderr, unless it contains `text`.
+#[track_caller]
+pub fn assert_stderr_has(output: &Output, text: &str) {
+    let err = stderr(output);
+    assert!(err.contains(text), "no `{text}` in stderr:\n{err}");
+}
+
 /// Copies the tree at `from` into `to`, overwriting files that exist.
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

@@ -8,7 +8,7 @@ use std::path::Path;
 use provcat_emulator::{Emulator, VideoEnd, VideoScript};
 use serde_json::{Value, json};
 
-use crate::support::{Run, emulator_home, stderr, stdout};
+use crate::support::{Run, assert_stderr_has, emulator_home, stderr, stdout};
 
 const KEY: &str = "sk-video0123456789WXYZ";
 
@@ -297,16 +297,8 @@ fn the_coding_plan_is_refused_for_video_with_advice() {
     let coding = home_for(&emulator, "qwen-api-key-cn");
     let out = generate(coding.path(), &["-m", "qwen/wan2.6-t2v", "--prompt", "p"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("not available on the Coding Plan"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(
-        stderr(&out).contains("--auth-choice qwen-standard-api-key-cn`"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "not available on the Coding Plan");
+    assert_stderr_has(&out, "--auth-choice qwen-standard-api-key-cn`");
 
     let standard = home_for(&emulator, "qwen-standard-api-key");
     let out = video(
@@ -315,16 +307,8 @@ fn the_coding_plan_is_refused_for_video_with_advice() {
         &["generate", "--prompt", "p"],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("is a Coding Plan key"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(
-        stderr(&out).contains("--auth-choice qwen-standard-api-key`"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "is a Coding Plan key");
+    assert_stderr_has(&out, "--auth-choice qwen-standard-api-key`");
     assert!(emulator.requests().is_empty());
 }
 
@@ -426,7 +410,7 @@ fn a_task_is_resumed_with_status_wait_and_cancelled_while_pending() {
         Some(0),
         "only PENDING tasks can be cancelled"
     );
-    assert!(stderr(&late).contains("PENDING"), "{}", stderr(&late));
+    assert_stderr_has(&late, "PENDING");
 }
 
 #[test]
@@ -442,10 +426,9 @@ fn failed_and_unknown_tasks_have_their_own_messages_and_exit_codes() {
     });
     let failed = generate(home.path(), &["--prompt", "p"]);
     assert_eq!(failed.status.code(), Some(5), "{}", stderr(&failed));
-    assert!(
-        stderr(&failed).contains("FAILED: InternalError.Algo: the model could not render"),
-        "{}",
-        stderr(&failed)
+    assert_stderr_has(
+        &failed,
+        "FAILED: InternalError.Algo: the model could not render",
     );
 
     let unknown = video(
@@ -460,11 +443,7 @@ fn failed_and_unknown_tasks_have_their_own_messages_and_exit_codes() {
         ],
     );
     assert_eq!(unknown.status.code(), Some(7), "{}", stderr(&unknown));
-    assert!(
-        stderr(&unknown).contains("unknown or expired"),
-        "{}",
-        stderr(&unknown)
-    );
+    assert_stderr_has(&unknown, "unknown or expired");
     let silly = video(home.path(), KEY, &["status", "x", "--poll-interval", "inf"]);
     assert_eq!(silly.status.code(), Some(2), "{}", stderr(&silly));
     let bad = video(home.path(), KEY, &["status", "../../etc"]);
@@ -503,7 +482,7 @@ fn downloads_are_capped_checked_and_renamed_into_place() {
         &["--prompt", "p", "--output", path, "--max-download-mb", "1"],
     );
     assert_eq!(big.status.code(), Some(1), "{}", stderr(&big));
-    assert!(stderr(&big).contains("limit"), "{}", stderr(&big));
+    assert_stderr_has(&big, "limit");
     assert!(
         stderr(&big).contains("still at"),
         "the URL is given: {}",
@@ -521,7 +500,7 @@ fn downloads_are_capped_checked_and_renamed_into_place() {
     });
     let html = generate(home.path(), &["--prompt", "p", "--output", path]);
     assert_eq!(html.status.code(), Some(1), "{}", stderr(&html));
-    assert!(stderr(&html).contains("not a video"), "{}", stderr(&html));
+    assert_stderr_has(&html, "not a video");
     assert!(!target.exists());
 }
 
