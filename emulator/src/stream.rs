@@ -41,31 +41,28 @@ impl Meta {
 
     /// One `data:` frame of a `chat.completion.chunk`.
     fn frame(&self, delta: Value, finish_reason: Option<&str>) -> Vec<u8> {
-        let chunk = json!({
-            "id": self.id,
-            "object": "chat.completion.chunk",
-            "created": self.created,
-            "model": self.model,
-            "system_fingerprint": null,
-            "choices": [{
-                "index": 0,
-                "delta": delta,
-                "finish_reason": finish_reason,
-                "logprobs": null,
-            }],
-            "usage": null,
-        });
-        format!("data: {chunk}\n\n").into_bytes()
+        let choices = json!([{
+            "index": 0,
+            "delta": delta,
+            "finish_reason": finish_reason,
+            "logprobs": null,
+        }]);
+        self.chunk(choices, Value::Null)
     }
 
+    /// The last frame: no choices, the usage.
     fn usage_frame(&self, usage: Value) -> Vec<u8> {
+        self.chunk(json!([]), usage)
+    }
+
+    fn chunk(&self, choices: Value, usage: Value) -> Vec<u8> {
         let chunk = json!({
             "id": self.id,
             "object": "chat.completion.chunk",
             "created": self.created,
             "model": self.model,
             "system_fingerprint": null,
-            "choices": [],
+            "choices": choices,
             "usage": usage,
         });
         format!("data: {chunk}\n\n").into_bytes()
