@@ -8,7 +8,7 @@ use std::path::Path;
 use provcat_emulator::{Emulator, Fault};
 use serde_json::Value;
 
-use crate::support::{Run, assert_stderr_has, config_dir, emulator_home, stderr, stdout};
+use crate::support::{Run, assert_stderr_has, config_dir, emulator_home, json_of, stderr, stdout};
 
 const KEY: &str = "sk-test0123456789abcdWXYZ";
 const CODING_KEY: &str = "sk-sp-test0123456789WXYZ";
@@ -46,10 +46,6 @@ fn chat(home: &Path, key: &str, args: &[&str]) -> std::process::Output {
         stdin: None,
     }
     .output()
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_str(&stdout(out)).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
 }
 
 #[test]

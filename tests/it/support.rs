@@ -34,6 +34,14 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
 }
 
+/// Stdout parsed as JSON (failing with the text when it is not).
+#[track_caller]
+pub fn json_of(output: &Output) -> serde_json::Value {
+    let text = stdout(output);
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{e}: {text}\nstderr: {}", stderr(output)))
+}
+
 /// Fails, showing the whole of stderr, unless it contains `text`.
 #[track_caller]
 pub fn assert_stderr_has(output: &Output, text: &str) {

@@ -8,7 +8,7 @@ use std::path::Path;
 use provcat_emulator::{Emulator, VideoEnd, VideoScript};
 use serde_json::{Value, json};
 
-use crate::support::{Run, assert_stderr_has, emulator_home, stderr, stdout};
+use crate::support::{Run, assert_stderr_has, emulator_home, json_of, stderr, stdout};
 
 const KEY: &str = "sk-video0123456789WXYZ";
 
@@ -27,6 +27,14 @@ fn video(home: &Path, key: &str, args: &[&str]) -> std::process::Output {
         stdin: None,
     }
     .output()
+}
+
+/// The task id a `--json` run printed.
+fn task_id_of(out: &std::process::Output) -> String {
+    json_of(out)["task_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Fast polling for tests.
@@ -162,7 +170,7 @@ fn each_mode_sends_the_body_it_expects_and_aliases_behave_alike() {
         .collect();
     assert_eq!(bodies[0], bodies[1]);
     for out in [a, b] {
-        let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let json = json_of(&out);
         assert_eq!(json["status"], "PENDING");
         assert!(json["task_id"].as_str().is_some_and(|t| !t.is_empty()));
     }
@@ -347,7 +355,7 @@ fn the_lifecycle_prints_the_task_id_first_then_progress_then_the_video() {
     assert_eq!(polls, 5, "2 pending + 2 running + the final poll");
 
     let json = generate(home.path(), &["--prompt", "again", "--json"]);
-    let json: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let json = json_of(&json);
     assert_eq!(json["status"], "SUCCEEDED");
     assert!(json["video_url"].as_str().unwrap().ends_with(".mp4"));
     assert_eq!(json["usage"]["video_count"], 1);
@@ -363,16 +371,10 @@ fn a_task_is_resumed_with_status_wait_and_cancelled_while_pending() {
         ..VideoScript::default()
     });
     let created = generate(home.path(), &["--prompt", "p", "--no-wait", "--json"]);
-    let id = serde_json::from_str::<Value>(&stdout(&created)).unwrap()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = task_id_of(&created);
 
     let status = video(home.path(), KEY, &["status", &id, "--json"]);
-    assert_eq!(
-        serde_json::from_str::<Value>(&stdout(&status)).unwrap()["status"],
-        "PENDING"
-    );
+    assert_eq!(json_of(&status)["status"], "PENDING");
     let cancel = video(home.path(), KEY, &["cancel", &id]);
     assert!(cancel.status.success(), "{}", stderr(&cancel));
     let waited = video(
@@ -393,10 +395,7 @@ fn a_task_is_resumed_with_status_wait_and_cancelled_while_pending() {
         ..VideoScript::default()
     });
     let created = generate(home.path(), &["--prompt", "p", "--no-wait", "--json"]);
-    let id = serde_json::from_str::<Value>(&stdout(&created)).unwrap()["task_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = task_id_of(&created);
     let resumed = video(
         home.path(),
         KEY,
