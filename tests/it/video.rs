@@ -33,7 +33,7 @@ fn video(home: &Path, key: &str, args: &[&str]) -> std::process::Output {
 fn task_id_of(out: &std::process::Output) -> String {
     json_of(out)["task_id"]
         .as_str()
-        .unwrap_or_default()
+        .expect("a task id in the JSON")
         .to_string()
 }
 
