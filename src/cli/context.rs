@@ -1,9 +1,11 @@
 //! What every command may need besides its own arguments: the global flags, the process
-//! environment (read once), and the user's config, loaded on demand.
+//! environment (read once), the user's config, loaded on demand, and a key piped on stdin.
 
+use std::io::Read;
 use std::path::PathBuf;
 
 use provcat::config::{self, Env, LoadedConfig};
+use provcat::secret::ApiKey;
 
 use super::Failure;
 
@@ -42,4 +44,19 @@ impl Context {
             }
         }
     }
+}
+
+/// Reads a key from stdin (one line, or everything piped).
+pub fn read_key_from_stdin() -> Result<ApiKey, Failure> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::runtime(format!("cannot read the key from stdin: {e}")))?;
+    let key = ApiKey::new(&text);
+    if key.is_empty() {
+        return Err(Failure::input(
+            "--api-key-stdin was given but stdin was empty",
+        ));
+    }
+    Ok(key)
 }

@@ -1,16 +1,14 @@
 //! `provcat explain [REF]`: the whole resolution trace, from config files to key source.
 
-use std::io::Read;
 use std::process::ExitCode;
 
 use clap::Args;
 use provcat::catalog::RefVia;
 use provcat::config::{ConfigLocation, LoadedConfig};
 use provcat::resolve::{self, BaseUrlSource, Capability, RefSource, Request, Target};
-use provcat::secret::ApiKey;
 use serde::Serialize;
 
-use super::context::Context;
+use super::context::{Context, read_key_from_stdin};
 use super::output::{print_json, print_stdout};
 use super::{Failure, Outcome};
 
@@ -81,21 +79,6 @@ pub fn run(args: ExplainArgs, context: &Context) -> Outcome {
     }
     print_stdout(&render(&config, &target))?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Reads a key from stdin (one line, or everything piped).
-pub fn read_key_from_stdin() -> Result<ApiKey, Failure> {
-    let mut text = String::new();
-    std::io::stdin()
-        .read_to_string(&mut text)
-        .map_err(|e| Failure::runtime(format!("cannot read the key from stdin: {e}")))?;
-    let key = ApiKey::new(&text);
-    if key.is_empty() {
-        return Err(Failure::input(
-            "--api-key-stdin was given but stdin was empty",
-        ));
-    }
-    Ok(key)
 }
 
 fn render(config: &LoadedConfig, t: &Target) -> String {

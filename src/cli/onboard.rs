@@ -9,8 +9,7 @@ use provcat::onboard::{self, Plan};
 use provcat::secret::{ApiKey, redact};
 use serde::Serialize;
 
-use super::context::Context;
-use super::explain::read_key_from_stdin;
+use super::context::{Context, read_key_from_stdin};
 use super::output::{print_json, print_stdout};
 use super::{Failure, Outcome};
 
