@@ -85,7 +85,6 @@ fn provider(p: usize, first_model: usize) -> String {
 id = "{id}"
 name = "Provider {p} (benchmark)"
 namespace_aliases = ["legacy-{id}"]
-api = "openai-completions"
 auth_env = ["{env}_API_KEY", "LEGACY_{env}_API_KEY"]
 default_model = "{default}"
 
@@ -116,32 +115,54 @@ name = "Global (Intl)"
 [[endpoints]]
 plan = "standard"
 region = "cn"
+
+[[endpoints.surfaces]]
+kind = "chat"
+dialect = "openai-completions"
 base_url = "https://{id}.example.com/v1"
-native_base_url = "https://{id}.example.com"
-surfaces = ["chat", "video"]
-capabilities = {{ streaming_usage = true, developer_role = false, thinking_flags = true }}
+capabilities = {{ streaming_usage = true, developer_role = false, thinking_format = "enable-thinking", thinking_needs_stream = true }}
+
+[[endpoints.surfaces]]
+kind = "video"
+dialect = "dashscope-video"
+base_url = "https://{id}.example.com"
+polls_per_second = 20
 
 [[endpoints]]
 plan = "standard"
 region = "global"
+
+[[endpoints.surfaces]]
+kind = "chat"
+dialect = "openai-completions"
 base_url = "https://{id}-intl.example.com/v1"
-native_base_url = "https://{id}-intl.example.com"
-surfaces = ["chat", "video"]
-capabilities = {{ streaming_usage = true, developer_role = false, thinking_flags = true }}
+capabilities = {{ streaming_usage = true, developer_role = false, thinking_format = "enable-thinking", thinking_needs_stream = true }}
+
+[[endpoints.surfaces]]
+kind = "video"
+dialect = "dashscope-video"
+base_url = "https://{id}-intl.example.com"
+polls_per_second = 20
 
 [[endpoints]]
 plan = "coding"
 region = "cn"
+
+[[endpoints.surfaces]]
+kind = "chat"
+dialect = "openai-completions"
 base_url = "https://coding.{id}.example.com/v1"
-surfaces = ["chat"]
-capabilities = {{ streaming_usage = true, developer_role = true, thinking_flags = false }}
+capabilities = {{ streaming_usage = true }}
 
 [[endpoints]]
 plan = "coding"
 region = "global"
+
+[[endpoints.surfaces]]
+kind = "chat"
+dialect = "openai-completions"
 base_url = "https://coding-intl.{id}.example.com/v1"
-surfaces = ["chat"]
-capabilities = {{ streaming_usage = true, developer_role = true, thinking_flags = false }}
+capabilities = {{ streaming_usage = true }}
 "#
     );
     for (choice, plan, region) in [

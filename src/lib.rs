@@ -9,6 +9,7 @@
 //! - [`client`]: chat requests to a resolved target (SSE streaming, retries, errors).
 //! - [`video`]: Wan video requests checked against the catalog's media rules.
 //! - [`secret`]: API keys that cannot be printed.
+//! - [`warning`]: things that work but deserve a word, typed.
 //! - [`provcat_compiler`] (re-exported as [`compiler`]): the compiler behind `build.rs`
 //!   and `provcat catalog check`.
 
@@ -20,5 +21,6 @@ pub mod onboard;
 pub mod resolve;
 pub mod secret;
 pub mod video;
+pub mod warning;
 
 pub use provcat_compiler as compiler;

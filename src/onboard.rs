@@ -67,7 +67,10 @@ pub fn plan(config: &LoadedConfig, choice: AuthChoiceMatch, key: Option<&ApiKey>
         ));
     }
     if let (Some(key), Some(plan)) = (key, provider.plan(choice.choice.plan)) {
-        warnings.extend(key_shape_warning(plan, key));
+        warnings.extend(
+            key_shape_warning(provider, plan, Some(choice.choice.region), key)
+                .map(|w| w.to_string()),
+        );
     }
     let entry_key = config
         .provider_entry(

@@ -66,14 +66,22 @@ pub fn validate(model: &Model, request: &VideoRequest) -> Result<(), Invalid> {
         .chain(request.references.iter())
         .map(String::as_str)
         .collect();
+    let rules = &spec.media;
     for url in &media {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
+        let remote = url.starts_with("https://") || url.starts_with("http://");
+        if rules.remote_urls_only && !remote {
             return fail(format!(
-                "`{url}` is not a remote http(s) URL. Wan reference modes require remote http(s) URLs for images and videos: local files are rejected before upload because the DashScope video endpoint does not accept local-buffer reference assets. Upload the file somewhere reachable (object storage, a web server) and pass its URL"
+                "`{url}` is not a remote http(s) URL. {} requires remote http(s) URLs for images and videos: local files are rejected before upload because its endpoint does not accept local-buffer reference assets. Upload the file somewhere reachable (object storage, a web server) and pass its URL",
+                model.canonical_ref
+            ));
+        }
+        if !remote && !url.starts_with("data:") {
+            return fail(format!(
+                "`{url}` is not a URL; {} takes media as http(s) or data: URLs",
+                model.canonical_ref
             ));
         }
     }
-    let rules = &spec.media;
     match rules.field {
         MediaField::None if !media.is_empty() => {
             return fail(format!(
@@ -112,13 +120,19 @@ pub fn validate(model: &Model, request: &VideoRequest) -> Result<(), Invalid> {
                 .iter()
                 .filter(|u| is_video_url(u))
                 .count() as u32;
-            if let Some(max) = rules.max_videos
-                && videos > max
-            {
-                return fail(format!(
-                    "{} takes at most {max} video references; {videos} given",
-                    model.canonical_ref
-                ));
+            let images = n - videos;
+            for (what, count, max) in [
+                ("video", videos, rules.max_videos),
+                ("image", images, rules.max_images),
+            ] {
+                if let Some(max) = max
+                    && count > max
+                {
+                    return fail(format!(
+                        "{} takes at most {max} {what} references; {count} given",
+                        model.canonical_ref
+                    ));
+                }
             }
         }
         MediaField::None => {}

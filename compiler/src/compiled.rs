@@ -4,12 +4,14 @@
 //! they compile a catalog folder in-process. All vectors are sorted, so the output is
 //! deterministic.
 
-use crate::source::{ModelFile, ProviderFile};
-use crate::vocab::RefVia;
+use crate::source::{CatalogFile, ModelFile, ProviderFile};
+use crate::vocab::{Dialect, RefVia};
 
 /// A catalog that passed every check.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
+    /// The catalog's own settings (`catalog.toml`; empty when the folder has none).
+    pub settings: CatalogFile,
     /// Providers, sorted by id.
     pub providers: Vec<ProviderFile>,
     /// Models, sorted by canonical ref.
@@ -18,7 +20,7 @@ pub struct Catalog {
     pub refs: Vec<RefEntry>,
     /// Every auth choice id, canonical and legacy, sorted by key.
     pub auth_choice_ids: Vec<AuthChoiceEntry>,
-    /// Every endpoint host, sorted by host.
+    /// Every (host, dialect) of an endpoint surface, sorted.
     pub hosts: Vec<HostEntry>,
 }
 
@@ -31,6 +33,13 @@ pub struct Model {
     pub canonical_ref: String,
     /// The model as written in its file.
     pub source: ModelFile,
+}
+
+impl Model {
+    /// The id sent on the wire: `wire_id` when set, else the model id.
+    pub fn wire_id(&self) -> &str {
+        self.source.wire_id.as_deref().unwrap_or(&self.source.id)
+    }
 }
 
 /// One key of the ref table.
@@ -57,15 +66,19 @@ pub struct AuthChoiceEntry {
     pub legacy: bool,
 }
 
-/// One host of the host table: capabilities belong to hosts.
+/// One entry of the host table: capabilities belong to a host's surface of one dialect.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostEntry {
     /// Host name, lower case, without port.
     pub host: String,
+    /// The dialect of the surface on that host.
+    pub dialect: Dialect,
     /// Index into [`Catalog::providers`].
     pub provider: usize,
     /// Index into that provider's `endpoints`.
     pub endpoint: usize,
+    /// Index into that endpoint's `surfaces`.
+    pub surface: usize,
 }
 
 impl Catalog {

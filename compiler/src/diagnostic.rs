@@ -108,6 +108,20 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// What to do about it.
     pub help: Option<String>,
+    /// Other places that take part in the problem ("first defined here"), shown after the
+    /// primary span.
+    pub related: Vec<Related>,
+}
+
+/// A secondary place of a diagnostic: the other side of a duplicate or a clash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// The file, as displayed.
+    pub file: String,
+    /// Byte span in the file.
+    pub span: Option<Range<usize>>,
+    /// What this place is ("first defined here").
+    pub label: String,
 }
 
 impl Diagnostic {
@@ -120,6 +134,7 @@ impl Diagnostic {
             span: None,
             label: None,
             help: None,
+            related: Vec::new(),
         }
     }
 
@@ -139,6 +154,21 @@ impl Diagnostic {
     /// Sets the help line.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a secondary place, labelled `label` (e.g. "first defined here").
+    pub fn related(
+        mut self,
+        file: &str,
+        span: Option<Range<usize>>,
+        label: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            file: file.to_string(),
+            span,
+            label: label.into(),
+        });
         self
     }
 
@@ -293,19 +323,50 @@ impl Report {
         match (&d.file, &d.span) {
             (Some(file), Some(span)) if self.sources.contains_key(file) => {
                 let text = &self.sources[file];
-                let span = clamp(text, span.clone());
-                let mut annotation = AnnotationKind::Primary.span(span);
+                let mut annotation = AnnotationKind::Primary.span(clamp(text, span.clone()));
                 if let Some(label) = &d.label {
                     annotation = annotation.label(label.as_str());
                 }
-                group = group.element(
-                    Snippet::source(&**text)
-                        .path(file.as_str())
-                        .annotation(annotation),
-                );
+                let mut snippet = Snippet::source(&**text)
+                    .path(file.as_str())
+                    .annotation(annotation);
+                // Related places in the same file share its snippet.
+                for r in d.related.iter().filter(|r| &r.file == file) {
+                    if let Some(span) = &r.span {
+                        snippet = snippet.annotation(
+                            AnnotationKind::Context
+                                .span(clamp(text, span.clone()))
+                                .label(r.label.as_str()),
+                        );
+                    }
+                }
+                group = group.element(snippet);
             }
             (Some(file), _) => group = group.element(Origin::path(file.as_str())),
             _ => {}
+        }
+        for r in &d.related {
+            let same_snippet = d.span.is_some()
+                && d.file.as_ref() == Some(&r.file)
+                && self.sources.contains_key(&r.file)
+                && r.span.is_some();
+            if same_snippet {
+                continue;
+            }
+            match (&r.span, self.sources.get(&r.file)) {
+                (Some(span), Some(text)) => {
+                    group = group.element(
+                        Snippet::source(&**text).path(r.file.as_str()).annotation(
+                            AnnotationKind::Context
+                                .span(clamp(text, span.clone()))
+                                .label(r.label.as_str()),
+                        ),
+                    );
+                }
+                _ => {
+                    group = group.element(Level::NOTE.message(format!("{}: {}", r.label, r.file)));
+                }
+            }
         }
         if let Some(help) = &d.help {
             group = group.element(Level::HELP.message(help.as_str()));

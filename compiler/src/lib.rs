@@ -63,6 +63,7 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
     let mut providers = Vec::new();
     let mut models = Vec::new();
     let mut unchecked = Unchecked::default();
+    let mut settings = None;
     let mut seen = std::collections::HashSet::new();
     for file in files {
         // Diagnostics name files by path, so a path given twice (possible through
@@ -83,12 +84,24 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
                 report.push(
                     Diagnostic::new(Rule::Layout, "unexpected file in the catalog")
                         .at(&file.path, None)
-                        .help("a catalog holds `<provider>/provider.toml` and `<provider>/models/<model-id>.toml`; move or remove this file"),
+                        .help("a catalog holds `catalog.toml`, `<provider>/provider.toml` and `<provider>/models/<model-id>.toml`; move or remove this file"),
                 );
                 continue;
             }
         };
         match (placement, parsed) {
+            (Placement::Catalog, Some((value, index))) => {
+                if let Some(value) = typed(&value, file, report) {
+                    settings = Some(Parsed {
+                        file: file.path.clone(),
+                        folder: String::new(),
+                        stem: "catalog".into(),
+                        index,
+                        value,
+                    });
+                }
+            }
+            (Placement::Catalog, None) => {}
             (Placement::Provider { folder }, Some((value, index))) => {
                 match typed(&value, file, report) {
                     Some(value) => providers.push(Parsed {
@@ -120,7 +133,7 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
             (Placement::Unexpected, _) => {}
         }
     }
-    check::check(providers, models, &unchecked, report)
+    check::check(settings, providers, models, &unchecked, report)
 }
 
 /// Parses a file and validates it against its schema; problems go to `report`.
@@ -169,4 +182,107 @@ fn typed<T: serde::de::DeserializeOwned>(
             )
         })
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROVIDER: &str = r#"id = "router"
+name = "Router"
+auth_env = ["ROUTER_API_KEY"]
+default_model = "router/vendor/model-a"
+
+[links]
+api_keys = "https://router.example/keys"
+docs = "https://router.example/docs"
+
+[[plans]]
+id = "paygo"
+name = "Pay as you go"
+billing = "pay-as-you-go"
+
+[[regions]]
+id = "global"
+name = "Global"
+
+[[endpoints]]
+plan = "paygo"
+region = "global"
+
+[[endpoints.surfaces]]
+kind = "chat"
+dialect = "openai-completions"
+base_url = "https://router.example/api/v1"
+
+[[endpoints.surfaces]]
+kind = "chat"
+dialect = "anthropic-messages"
+base_url = "https://router.example/api"
+
+[[auth_choices]]
+id = "router-api-key"
+plan = "paygo"
+region = "global"
+"#;
+
+    fn model(id: &str, extra: &str) -> String {
+        format!(
+            "id = \"{id}\"\nname = \"M\"\nkind = \"chat\"\ninput = [\"text\"]\ncontext_window = 1000\nmax_output_tokens = 100\n{extra}\n[availability.paygo]\nstatus = \"available\"\n"
+        )
+    }
+
+    #[test]
+    fn ids_with_slashes_and_colons_wire_ids_and_dialects_compile() {
+        let files = [
+            SourceFile::new(
+                "c",
+                "catalog.toml",
+                "default_chat_model = \"router/vendor/model-a\"\n",
+            ),
+            SourceFile::new("c", "router/provider.toml", PROVIDER),
+            SourceFile::new(
+                "c",
+                "router/models/vendor/model-a.toml",
+                model("vendor/model-a", ""),
+            ),
+            SourceFile::new(
+                "c",
+                "router/models/vendor/model-b:free.toml",
+                model(
+                    "vendor/model-b:free",
+                    "wire_id = \"vendor/model-b-free\"\ndialects = [\"anthropic-messages\"]",
+                ),
+            ),
+        ];
+        let catalog = match compile(&files) {
+            Ok(c) => c,
+            Err(report) => panic!("{}", report.render(false)),
+        };
+        let refs: Vec<&str> = catalog.refs.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(
+            refs,
+            ["router/vendor/model-a", "router/vendor/model-b:free"]
+        );
+        assert_eq!(catalog.models[1].wire_id(), "vendor/model-b-free");
+        assert_eq!(
+            catalog.settings.default_chat_model.as_deref(),
+            Some("router/vendor/model-a")
+        );
+        // Both dialects of the host are in the host table.
+        assert_eq!(catalog.hosts.len(), 2);
+        let generated = codegen::generate(&catalog);
+        assert!(
+            generated.contains("wire_id: \"vendor/model-b-free\""),
+            "{generated}"
+        );
+        assert!(
+            generated.contains("dialects: &[Dialect::AnthropicMessages]"),
+            "{generated}"
+        );
+        assert!(
+            generated.contains("default_chat_model: Some(\"router/vendor/model-a\")"),
+            "{generated}"
+        );
+    }
 }

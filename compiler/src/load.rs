@@ -36,16 +36,19 @@ impl SourceFile {
 /// What a file is, judged by where it sits in the catalog folder.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Placement {
+    /// `catalog.toml` at the top.
+    Catalog,
     /// `<provider>/provider.toml`
     Provider {
         /// The folder name, which must equal the provider id.
         folder: String,
     },
-    /// `<provider>/models/<stem>.toml`
+    /// `<provider>/models/<stem>.toml`, where `<stem>` may span sub-folders
+    /// (`openrouter/models/anthropic/claude-sonnet-4.5.toml`).
     Model {
         /// The provider folder.
         folder: String,
-        /// The file name without `.toml`, which must equal the model id.
+        /// The path under `models/` without `.toml`, which must equal the model id.
         stem: String,
     },
     /// Anything else.
@@ -57,16 +60,26 @@ impl Placement {
     pub fn of(relative: &str) -> Placement {
         let parts: Vec<&str> = relative.split('/').collect();
         match parts.as_slice() {
+            ["catalog.toml"] => Placement::Catalog,
             [folder, "provider.toml"] => Placement::Provider {
                 folder: folder.to_string(),
             },
-            [folder, "models", file] => match file.strip_suffix(".toml") {
-                Some(stem) if !stem.is_empty() => Placement::Model {
-                    folder: folder.to_string(),
-                    stem: stem.to_string(),
-                },
-                _ => Placement::Unexpected,
-            },
+            [folder, "models", path @ ..] if !path.is_empty() => {
+                let joined = path.join("/");
+                match joined.strip_suffix(".toml") {
+                    Some(stem)
+                        if !stem.is_empty()
+                            && !stem.ends_with('/')
+                            && path.iter().all(|p| !p.is_empty()) =>
+                    {
+                        Placement::Model {
+                            folder: folder.to_string(),
+                            stem: stem.to_string(),
+                        }
+                    }
+                    _ => Placement::Unexpected,
+                }
+            }
             _ => Placement::Unexpected,
         }
     }
@@ -74,6 +87,7 @@ impl Placement {
     /// The kind of file, when it is one.
     pub fn kind(&self) -> Option<FileKind> {
         match self {
+            Placement::Catalog => Some(FileKind::Catalog),
             Placement::Provider { .. } => Some(FileKind::Provider),
             Placement::Model { .. } => Some(FileKind::Model),
             Placement::Unexpected => None,
@@ -153,10 +167,17 @@ mod tests {
             }
         );
         assert_eq!(Placement::of("provider.toml"), Placement::Unexpected);
+        assert_eq!(Placement::of("catalog.toml"), Placement::Catalog);
         assert_eq!(
-            Placement::of("qwen/models/deep/x.toml"),
-            Placement::Unexpected
+            Placement::of("openrouter/models/anthropic/claude-sonnet-4.5.toml"),
+            Placement::Model {
+                folder: "openrouter".into(),
+                stem: "anthropic/claude-sonnet-4.5".into()
+            }
         );
+        assert_eq!(Placement::of("qwen/models/deep/"), Placement::Unexpected);
+        assert_eq!(Placement::of("qwen/models/.toml"), Placement::Unexpected);
+        assert_eq!(Placement::of("qwen/models/a/.toml"), Placement::Unexpected);
     }
 
     #[test]

@@ -13,13 +13,15 @@ use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::source::{ModelFile, ProviderFile};
+use crate::source::{CatalogFile, ModelFile, ProviderFile};
 use crate::suggest;
 use crate::tree::{SpanIndex, push_token};
 
-/// The two kinds of catalog file.
+/// The kinds of catalog file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FileKind {
+    /// `catalog.toml`
+    Catalog,
     /// `<provider>/provider.toml`
     Provider,
     /// `<provider>/models/<id>.toml`
@@ -30,6 +32,7 @@ impl FileKind {
     /// The schema's path under `schemas/`, as committed.
     pub const fn schema_path(self) -> &'static str {
         match self {
+            FileKind::Catalog => "catalog/catalog.schema.json",
             FileKind::Provider => "catalog/provider.schema.json",
             FileKind::Model => "catalog/model.schema.json",
         }
@@ -41,6 +44,7 @@ impl FileKind {
             .with(|s| s.inline_subschemas = true)
             .into_generator();
         let schema = match self {
+            FileKind::Catalog => generator.into_root_schema_for::<CatalogFile>(),
             FileKind::Provider => generator.into_root_schema_for::<ProviderFile>(),
             FileKind::Model => generator.into_root_schema_for::<ModelFile>(),
         };
@@ -58,11 +62,14 @@ impl FileKind {
     }
 
     fn validator(self) -> Option<&'static Validator> {
+        static CATALOG: LazyLock<Option<Validator>> =
+            LazyLock::new(|| jsonschema::draft7::new(&FileKind::Catalog.schema()).ok());
         static PROVIDER: LazyLock<Option<Validator>> =
             LazyLock::new(|| jsonschema::draft7::new(&FileKind::Provider.schema()).ok());
         static MODEL: LazyLock<Option<Validator>> =
             LazyLock::new(|| jsonschema::draft7::new(&FileKind::Model.schema()).ok());
         match self {
+            FileKind::Catalog => CATALOG.as_ref(),
             FileKind::Provider => PROVIDER.as_ref(),
             FileKind::Model => MODEL.as_ref(),
         }
@@ -72,7 +79,7 @@ impl FileKind {
 /// Every committed schema: its path under `schemas/` and its text (pretty JSON plus a
 /// trailing newline).
 pub fn committed_schemas() -> Vec<(&'static str, String)> {
-    [FileKind::Provider, FileKind::Model]
+    [FileKind::Catalog, FileKind::Provider, FileKind::Model]
         .into_iter()
         .map(|kind| (kind.schema_path(), to_pretty(&kind.schema())))
         .collect()

@@ -11,9 +11,25 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::vocab::{
-    ApiKind, AvailabilityStatus, Billing, LifecycleStatus, MediaField, Modality, ModelKind,
-    Surface, VideoMode,
+    AvailabilityStatus, Billing, Capabilities, Dialect, ErrorKind, LifecycleStatus, MediaField,
+    Modality, ModelKind, Surface, VideoMode,
 };
+
+/// The catalog file, `catalog/catalog.toml`: settings of the whole catalog. Optional in a
+/// catalog folder (an overlay may have none).
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "provcat catalog")]
+pub struct CatalogFile {
+    /// The chat model used when neither the request nor the config names one and the config
+    /// has no provider with a default of its own (`qwen/qwen3.5-plus`).
+    #[serde(default)]
+    pub default_chat_model: Option<String>,
+    /// The video model used when neither the request nor the config names one
+    /// (`qwen/wan2.6-t2v`).
+    #[serde(default)]
+    pub default_video_model: Option<String>,
+}
 
 /// A provider file, `catalog/<provider>/provider.toml`: the provider with its plans,
 /// regions, endpoints and auth choices. Models live beside it, one file each, in
@@ -33,13 +49,16 @@ pub struct ProviderFile {
     #[serde(default)]
     #[schemars(inner(regex(pattern = r"^[a-z][a-z0-9-]*$")))]
     pub namespace_aliases: Vec<String>,
-    /// The wire protocol for chat.
-    pub api: ApiKind,
     /// Environment variables that may hold the API key, in the order they are tried.
     #[schemars(length(min = 1), inner(regex(pattern = r"^[A-Z][A-Z0-9_]*$")))]
     pub auth_env: Vec<String>,
-    /// The model ref used when the user names none, e.g. `qwen/qwen3.5-plus`.
+    /// The chat model ref used when the user names none but configures this provider,
+    /// e.g. `qwen/qwen3.5-plus`.
     pub default_model: String,
+    /// The video model ref used when the user names none but configures this provider
+    /// (providers that serve video).
+    #[serde(default)]
+    pub default_video_model: Option<String>,
     /// Where users manage keys and read documentation.
     pub links: Links,
     /// Billing plans; each needs its own API key.
@@ -58,6 +77,28 @@ pub struct ProviderFile {
     /// mean: `"qwen/old-id" = "qwen/new-id"`. Each target must be a canonical ref.
     #[serde(default)]
     pub ref_aliases: BTreeMap<String, String>,
+    /// How this provider's own error codes and messages are classified, beyond what each
+    /// dialect knows; the first matching rule wins.
+    #[serde(default)]
+    pub errors: Vec<ErrorRule>,
+}
+
+/// A rule classifying a provider error by its code or its message.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorRule {
+    /// The error code, exactly as the provider sends it (`Arrearage`,
+    /// `Throttling.RateQuota`).
+    #[serde(default)]
+    #[schemars(length(min = 1))]
+    pub code: Option<String>,
+    /// Text the message contains, compared case-insensitively ("only available for coding
+    /// agents"). With `code`, both must match.
+    #[serde(default)]
+    #[schemars(length(min = 1))]
+    pub message_contains: Option<String>,
+    /// What the error means.
+    pub kind: ErrorKind,
 }
 
 /// Links shown to users.
@@ -70,6 +111,11 @@ pub struct Links {
     /// The provider's documentation.
     #[schemars(regex(pattern = r"^https://"))]
     pub docs: String,
+    /// The web console where usage, quota, billing and tasks are checked (defaults to
+    /// `api_keys` in messages).
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^https://"))]
+    pub console: Option<String>,
 }
 
 /// A billing plan.
@@ -84,10 +130,11 @@ pub struct Plan {
     pub name: String,
     /// How the plan is billed.
     pub billing: Billing,
-    /// The prefix this plan's API keys start with (`sk-`, `sk-sp-`). Where one prefix
-    /// extends another, the longest match identifies the plan.
+    /// The prefix this plan's API keys start with (`sk-`, `sk-sp-`), when its keys have
+    /// one. Where one prefix extends another, the longest match identifies the plan.
+    #[serde(default)]
     #[schemars(length(min = 1))]
-    pub key_prefix: String,
+    pub key_prefix: Option<String>,
 }
 
 /// A region.
@@ -102,7 +149,7 @@ pub struct Region {
     pub name: String,
 }
 
-/// Where one (plan, region) pair is served.
+/// Where one (plan, region) pair is served: one or more API surfaces.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Endpoint {
@@ -110,30 +157,31 @@ pub struct Endpoint {
     pub plan: String,
     /// The region this endpoint serves (a region id of this provider).
     pub region: String,
-    /// Base URL of the OpenAI-compatible API; must be `https://`.
-    pub base_url: String,
-    /// Base URL of the provider's native API (video tasks), when the endpoint serves it;
-    /// must be `https://`.
-    #[serde(default)]
-    pub native_base_url: Option<String>,
-    /// The API surfaces this endpoint serves.
+    /// The API surfaces, each with its dialect and base URL. For chat, the first surface
+    /// whose dialect a model can use is the one requests go to.
     #[schemars(length(min = 1))]
-    pub surfaces: Vec<Surface>,
-    /// What the host supports. Capabilities belong to the host, so a custom provider
-    /// pointing at the same host inherits them.
-    pub capabilities: Capabilities,
+    pub surfaces: Vec<SurfaceSpec>,
 }
 
-/// Capabilities of an endpoint's host.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+/// One API surface of an endpoint.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Capabilities {
-    /// Streams report token usage when asked with `stream_options.include_usage`.
-    pub streaming_usage: bool,
-    /// The `developer` message role is accepted (when false it is sent as `system`).
-    pub developer_role: bool,
-    /// The DashScope thinking controls (`enable_thinking`, `thinking_budget`) are accepted.
-    pub thinking_flags: bool,
+pub struct SurfaceSpec {
+    /// What the surface serves.
+    pub kind: Surface,
+    /// The wire dialect it speaks (it must serve `kind`).
+    pub dialect: Dialect,
+    /// Base URL as the provider documents it; must be `https://`. The dialect appends its
+    /// paths (`/chat/completions`, `/v1/messages`, `/api/v1/tasks/…`).
+    pub base_url: String,
+    /// What the host supports on this surface (chat surfaces). Capabilities belong to the
+    /// host and dialect, so a custom provider pointing at the same host inherits them.
+    #[serde(default)]
+    pub capabilities: Option<Capabilities>,
+    /// The most task polls per second the host allows (video surfaces).
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub polls_per_second: Option<u32>,
 }
 
 /// An onboarding choice: picks a plan and a region, and so an endpoint.
@@ -153,15 +201,21 @@ pub struct AuthChoice {
     pub legacy_aliases: Vec<String>,
 }
 
-/// A model file, `catalog/<provider>/models/<id>.toml`: one model.
+/// A model file, `catalog/<provider>/models/<id>.toml`: one model. An id with `/` lives in
+/// sub-folders (`openrouter/models/anthropic/claude-sonnet-4.5.toml`).
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "provcat model")]
 pub struct ModelFile {
-    /// Model id as the provider's API spells it (`qwen3.5-plus`). Must equal the file
-    /// name without `.toml`; the canonical ref is `<provider>/<id>`.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"))]
+    /// Model id (`qwen3.5-plus`, `anthropic/claude-sonnet-4.5`, `deepseek/deepseek-r1:free`):
+    /// its path under `models/` without `.toml`. The canonical ref is `<provider>/<id>`.
+    /// Unless `wire_id` says otherwise, it is also the id sent on the wire.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._:-]*(/[A-Za-z0-9][A-Za-z0-9._:-]*)*$"))]
     pub id: String,
+    /// The id sent on the wire, when it differs from `id`.
+    #[serde(default)]
+    #[schemars(length(min = 1))]
+    pub wire_id: Option<String>,
     /// Display name.
     #[schemars(length(min = 1))]
     pub name: String,
@@ -196,6 +250,10 @@ pub struct ModelFile {
     /// Where the model is in its life.
     #[serde(default)]
     pub lifecycle: Lifecycle,
+    /// The chat dialects the model can be called with, when not every chat surface of its
+    /// provider serves it (e.g. only through Anthropic Messages).
+    #[serde(default)]
+    pub dialects: Vec<Dialect>,
     /// Per plan (keyed by plan id): whether the plan serves this model. Every plan of the
     /// provider must be listed.
     pub availability: BTreeMap<String, Availability>,

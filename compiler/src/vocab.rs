@@ -1,4 +1,5 @@
-//! The closed vocabularies of the catalog: the enums a catalog file may use.
+//! The closed vocabularies of the catalog — the enums a catalog file may use — and the
+//! capability set of a chat surface.
 //!
 //! They are shared by the source model (deserialized from TOML, described in the
 //! JSON Schemas) and by the runtime tables of the `provcat` crate, so a value has one
@@ -39,10 +40,103 @@ macro_rules! vocabulary {
 }
 
 vocabulary! {
-    /// The wire protocol a provider speaks for chat.
-    ApiKind {
-        /// OpenAI-compatible `POST {base_url}/chat/completions`.
+    /// A wire dialect: how requests and answers of one API surface are shaped. Each has one
+    /// module in the runtime that owns everything about it.
+    Dialect {
+        /// OpenAI-compatible chat completions: `POST {base_url}/chat/completions`, Bearer
+        /// auth, SSE `data:` frames ending with `[DONE]`.
         OpenAiCompletions = "openai-completions",
+        /// Anthropic Messages: `POST {base_url}/v1/messages`, `x-api-key` auth, named SSE
+        /// events ending with `message_stop`.
+        AnthropicMessages = "anthropic-messages",
+        /// DashScope's asynchronous video tasks: create under
+        /// `{base_url}/api/v1/services/aigc/video-generation/video-synthesis`, poll
+        /// `{base_url}/api/v1/tasks/{id}`.
+        DashscopeVideo = "dashscope-video",
+    }
+}
+
+impl Dialect {
+    /// The surface this dialect serves.
+    pub const fn surface(self) -> Surface {
+        match self {
+            Dialect::OpenAiCompletions | Dialect::AnthropicMessages => Surface::Chat,
+            Dialect::DashscopeVideo => Surface::Video,
+        }
+    }
+
+    /// The dialects that serve `surface`, in declaration order.
+    pub fn serving(surface: Surface) -> impl Iterator<Item = Dialect> {
+        Dialect::ALL
+            .iter()
+            .copied()
+            .filter(move |d| d.surface() == surface)
+    }
+}
+
+vocabulary! {
+    /// How a chat surface switches a model's thinking (reasoning) on and off.
+    ThinkingFormat {
+        /// No switch: the model thinks or not as it was built.
+        None = "none",
+        /// Top-level `enable_thinking: true|false`, with an optional `thinking_budget`.
+        EnableThinking = "enable-thinking",
+        /// `thinking: {"type": "enabled" | "disabled"}`.
+        ThinkingType = "thinking-type",
+        /// `reasoning_effort: "<level>"`.
+        ReasoningEffort = "reasoning-effort",
+        /// `reasoning: {"effort": "<level>"}` or `{"max_tokens": N}`.
+        ReasoningObject = "reasoning-object",
+    }
+}
+
+vocabulary! {
+    /// The request field that caps the output tokens.
+    MaxTokensField {
+        /// `max_tokens`.
+        MaxTokens = "max_tokens",
+        /// `max_completion_tokens` (required by reasoning models on some hosts).
+        MaxCompletionTokens = "max_completion_tokens",
+    }
+}
+
+vocabulary! {
+    /// What kind of refusal a provider's error is, whatever its wire shape. Dialects map
+    /// their own codes and statuses to these; providers map their extra codes and
+    /// messages with `[[errors]]` rules.
+    ErrorKind {
+        /// The key was refused (bad, wrong region, or wrong plan for this host).
+        BadKey = "bad-key",
+        /// The plan does not (yet) serve this model.
+        NotOnPlan = "not-on-plan",
+        /// The model does not exist (or the key cannot see it).
+        UnknownModel = "unknown-model",
+        /// Too many requests for now; retrying later helps.
+        RateLimit = "rate-limit",
+        /// The service is overloaded for now; retrying later helps.
+        Overloaded = "overloaded",
+        /// The quota is used up; retrying does not help.
+        Quota = "quota",
+        /// The account cannot pay (arrears, no credit); retrying does not help.
+        Billing = "billing",
+        /// Content moderation refused the input or the output.
+        Moderation = "moderation",
+        /// The plan refuses this kind of use (e.g. only coding tools may use it).
+        PlanRestricted = "plan-restricted",
+        /// Another problem with the request.
+        BadRequest = "bad-request",
+        /// The server failed; retrying may help.
+        Server = "server",
+    }
+}
+
+impl ErrorKind {
+    /// Whether waiting and sending the same request again can succeed.
+    pub const fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::RateLimit | ErrorKind::Overloaded | ErrorKind::Server
+        )
     }
 }
 
@@ -59,9 +153,9 @@ vocabulary! {
 vocabulary! {
     /// An API surface an endpoint serves.
     Surface {
-        /// OpenAI-compatible chat completions under `base_url`.
+        /// Chat: a conversation in, an answer (streamed or not) out.
         Chat = "chat",
-        /// The provider's native asynchronous video-generation API under `native_base_url`.
+        /// Video generation through asynchronous tasks.
         Video = "video",
     }
 }
@@ -152,4 +246,59 @@ vocabulary! {
         /// A ref alias declared by the model or the provider (`alibaba/wan2.6-t2v`).
         Alias = "alias",
     }
+}
+
+/// Capabilities of a chat surface's host. Each defaults to what a generic OpenAI-compatible
+/// host does.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Capabilities {
+    /// Streams report token usage when asked with `stream_options.include_usage`
+    /// (default false).
+    #[serde(default)]
+    pub streaming_usage: bool,
+    /// The `developer` message role is accepted; when false it is sent as `system`
+    /// (default true).
+    #[serde(default = "yes")]
+    pub developer_role: bool,
+    /// How thinking is switched on and off (default `none`).
+    #[serde(default = "no_thinking_format")]
+    pub thinking_format: ThinkingFormat,
+    /// Thinking may only be switched on in streams: a non-streaming call to a model that
+    /// thinks by default must switch it off (default false).
+    #[serde(default)]
+    pub thinking_needs_stream: bool,
+    /// The field that caps output tokens (default `max_tokens`).
+    #[serde(default = "max_tokens_field")]
+    pub max_tokens_field: MaxTokensField,
+}
+
+impl Capabilities {
+    /// What a host the catalog knows nothing about is assumed to support: the OpenAI wire
+    /// protocol as OpenAI documents it, and nothing provider-specific.
+    pub const GENERIC: Capabilities = Capabilities {
+        streaming_usage: false,
+        developer_role: true,
+        thinking_format: ThinkingFormat::None,
+        thinking_needs_stream: false,
+        max_tokens_field: MaxTokensField::MaxTokens,
+    };
+}
+
+impl Default for Capabilities {
+    fn default() -> Self {
+        Capabilities::GENERIC
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn no_thinking_format() -> ThinkingFormat {
+    ThinkingFormat::None
+}
+
+fn max_tokens_field() -> MaxTokensField {
+    MaxTokensField::MaxTokens
 }

@@ -17,6 +17,11 @@ mod tables {
     include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 }
 
+/// The catalog's own settings (default models).
+pub fn settings() -> &'static Settings {
+    &tables::SETTINGS
+}
+
 /// Every provider, sorted by id.
 pub fn providers() -> &'static [Provider] {
     tables::PROVIDERS
@@ -145,16 +150,71 @@ pub fn lookup_auth_choice(id: &str) -> Result<AuthChoiceMatch, LookupError> {
     }
 }
 
-/// The catalog endpoint served by `host` (case-insensitive), whose capabilities a custom
-/// provider pointing at the same host inherits.
+/// A surface found by host: the endpoint it belongs to and the surface itself.
+#[derive(Clone, Copy, Debug)]
+pub struct HostMatch {
+    /// The endpoint.
+    pub endpoint: &'static Endpoint,
+    /// Its surface on the host.
+    pub surface: &'static SurfaceEntry,
+}
+
+/// The catalog surface of `dialect` served by `host` (case-insensitive), whose
+/// capabilities a custom provider pointing at the same host inherits.
+pub fn surface_for_host(host: &str, dialect: Dialect) -> Option<HostMatch> {
+    let host = host.to_ascii_lowercase();
+    let hosts = tables::HOSTS;
+    let i = hosts
+        .binary_search_by(|e| (e.host, e.dialect).cmp(&(host.as_str(), dialect)))
+        .ok()?;
+    let entry = &hosts[i];
+    let endpoint = tables::PROVIDERS[entry.provider]
+        .endpoints
+        .get(entry.endpoint)?;
+    Some(HostMatch {
+        endpoint,
+        surface: endpoint.surfaces.get(entry.surface)?,
+    })
+}
+
+/// The first catalog surface of any dialect served by `host` (case-insensitive): which
+/// provider, plan and region the host belongs to.
 pub fn endpoint_for_host(host: &str) -> Option<&'static Endpoint> {
     let host = host.to_ascii_lowercase();
     let hosts = tables::HOSTS;
-    let i = hosts.binary_search_by(|e| e.host.cmp(host.as_str())).ok()?;
-    let entry = &hosts[i];
+    let start = hosts.partition_point(|e| e.host < host.as_str());
+    let entry = hosts.get(start).filter(|e| e.host == host)?;
     tables::PROVIDERS[entry.provider]
         .endpoints
         .get(entry.endpoint)
+}
+
+impl Endpoint {
+    /// The first surface of `kind`.
+    pub fn surface(&self, kind: Surface) -> Option<&'static SurfaceEntry> {
+        self.surfaces.iter().find(|s| s.kind == kind)
+    }
+
+    /// The chat surface a model is called through: the first whose dialect the model can
+    /// use (`dialects` empty: any).
+    pub fn chat_surface(&self, dialects: &[Dialect]) -> Option<&'static SurfaceEntry> {
+        self.surfaces.iter().find(|s| {
+            s.kind == Surface::Chat && (dialects.is_empty() || dialects.contains(&s.dialect))
+        })
+    }
+
+    /// The URL that stands for the endpoint: its first chat surface's, else its first
+    /// surface's.
+    pub fn base_url(&self) -> &'static str {
+        self.surface(Surface::Chat)
+            .or(self.surfaces.first())
+            .map_or("", |s| s.base_url)
+    }
+
+    /// Whether the endpoint serves `kind` at all.
+    pub fn serves(&self, kind: Surface) -> bool {
+        self.surface(kind).is_some()
+    }
 }
 
 impl Provider {

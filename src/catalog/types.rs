@@ -4,9 +4,18 @@
 use serde::Serialize;
 
 pub use provcat_compiler::vocab::{
-    ApiKind, AvailabilityStatus, Billing, LifecycleStatus, MediaField, Modality, ModelKind, RefVia,
-    Surface, VideoMode,
+    AvailabilityStatus, Billing, Capabilities, Dialect, ErrorKind, LifecycleStatus, MaxTokensField,
+    MediaField, Modality, ModelKind, RefVia, Surface, ThinkingFormat, VideoMode,
 };
+
+/// The catalog's own settings.
+#[derive(Debug, Serialize)]
+pub struct Settings {
+    /// The chat model used when nothing else names one.
+    pub default_chat_model: Option<&'static str>,
+    /// The video model used when nothing else names one.
+    pub default_video_model: Option<&'static str>,
+}
 
 /// A provider: its plans, regions, endpoints and auth choices.
 #[derive(Debug, Serialize)]
@@ -17,12 +26,12 @@ pub struct Provider {
     pub name: &'static str,
     /// Other namespaces that mean this provider (`modelstudio`).
     pub namespace_aliases: &'static [&'static str],
-    /// Chat wire protocol.
-    pub api: ApiKind,
     /// Env vars that may hold the key, in the order they are tried.
     pub auth_env: &'static [&'static str],
-    /// Default model ref.
+    /// Default chat model ref.
     pub default_model: &'static str,
+    /// Default video model ref, for providers that serve video.
+    pub default_video_model: Option<&'static str>,
     /// Key management and docs links.
     pub links: Links,
     /// Billing plans.
@@ -33,6 +42,19 @@ pub struct Provider {
     pub endpoints: &'static [Endpoint],
     /// Onboarding choices.
     pub auth_choices: &'static [AuthChoice],
+    /// How this provider's own error codes and messages are classified.
+    pub errors: &'static [ErrorRule],
+}
+
+/// A rule classifying a provider error by code and/or message.
+#[derive(Debug, Serialize)]
+pub struct ErrorRule {
+    /// The code, exactly.
+    pub code: Option<&'static str>,
+    /// Text the message contains (case-insensitive).
+    pub message_contains: Option<&'static str>,
+    /// What the error means.
+    pub kind: ErrorKind,
 }
 
 /// Links shown to users.
@@ -42,6 +64,8 @@ pub struct Links {
     pub api_keys: &'static str,
     /// Documentation.
     pub docs: &'static str,
+    /// The web console (usage, billing, tasks).
+    pub console: Option<&'static str>,
 }
 
 /// A billing plan.
@@ -53,8 +77,8 @@ pub struct Plan {
     pub name: &'static str,
     /// How it is billed.
     pub billing: Billing,
-    /// The prefix its keys start with.
-    pub key_prefix: &'static str,
+    /// The prefix its keys start with, if they have one.
+    pub key_prefix: Option<&'static str>,
 }
 
 /// A region.
@@ -66,7 +90,7 @@ pub struct Region {
     pub name: &'static str,
 }
 
-/// Where one (plan, region) pair is served.
+/// Where one (plan, region) pair is served: its API surfaces.
 #[derive(Debug, Serialize)]
 pub struct Endpoint {
     /// Provider id.
@@ -75,25 +99,23 @@ pub struct Endpoint {
     pub plan: &'static str,
     /// Region id.
     pub region: &'static str,
-    /// OpenAI-compatible base URL.
-    pub base_url: &'static str,
-    /// Native API base URL (video tasks), when served.
-    pub native_base_url: Option<&'static str>,
-    /// Surfaces served.
-    pub surfaces: &'static [Surface],
-    /// What the host supports.
-    pub capabilities: Capabilities,
+    /// Surfaces served, in catalog order.
+    pub surfaces: &'static [SurfaceEntry],
 }
 
-/// Capabilities of an endpoint's host.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Capabilities {
-    /// Streams report usage with `stream_options.include_usage`.
-    pub streaming_usage: bool,
-    /// The `developer` role is accepted.
-    pub developer_role: bool,
-    /// `enable_thinking` / `thinking_budget` are accepted.
-    pub thinking_flags: bool,
+/// One API surface of an endpoint.
+#[derive(Debug, Serialize)]
+pub struct SurfaceEntry {
+    /// What it serves.
+    pub kind: Surface,
+    /// The wire dialect.
+    pub dialect: Dialect,
+    /// Base URL as the provider documents it.
+    pub base_url: &'static str,
+    /// What the host supports (chat surfaces; the generic default elsewhere).
+    pub capabilities: Capabilities,
+    /// The most task polls per second (video surfaces).
+    pub polls_per_second: Option<u32>,
 }
 
 /// An onboarding choice.
@@ -116,8 +138,10 @@ pub struct AuthChoice {
 pub struct Model {
     /// Provider id.
     pub provider: &'static str,
-    /// Model id as the API spells it.
+    /// Model id: the part of the ref after the provider.
     pub id: &'static str,
+    /// The id sent on the wire.
+    pub wire_id: &'static str,
     /// `<provider>/<id>`.
     #[serde(rename = "ref")]
     pub canonical_ref: &'static str,
@@ -143,6 +167,8 @@ pub struct Model {
     pub aliases: &'static [&'static str],
     /// Lifecycle.
     pub lifecycle: Lifecycle,
+    /// The chat dialects it can be called with (empty: any).
+    pub dialects: &'static [Dialect],
     /// Per-plan availability, sorted by plan id.
     pub availability: &'static [PlanAvailability],
     /// Video details (video models).
@@ -228,8 +254,12 @@ pub struct AuthChoiceEntry {
 pub struct HostEntry {
     /// Host name, lower case.
     pub host: &'static str,
+    /// The surface's dialect.
+    pub dialect: Dialect,
     /// Index into `PROVIDERS`.
     pub provider: usize,
     /// Index into the provider's `endpoints`.
     pub endpoint: usize,
+    /// Index into the endpoint's `surfaces`.
+    pub surface: usize,
 }

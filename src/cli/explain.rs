@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 use provcat::catalog::RefVia;
 use provcat::config::{ConfigLocation, LoadedConfig};
-use provcat::resolve::{self, BaseUrlSource, Capability, RefSource, Request, Target};
+use provcat::resolve::{self, BaseUrlSource, CapabilitySource, RefSource, Request, Target};
 use serde::Serialize;
 
 use super::context::{Context, read_key_from_stdin};
@@ -89,7 +89,10 @@ fn render(config: &LoadedConfig, t: &Target) -> String {
     let from = match &t.ref_source {
         RefSource::Argument => "the command line".to_string(),
         RefSource::Config { key } => format!("`{key}` in the config"),
-        RefSource::BuiltinDefault => "the built-in default".to_string(),
+        RefSource::ProviderDefault { provider } => {
+            format!("the default of provider `{provider}`, which the config sets up")
+        }
+        RefSource::BuiltinDefault => "the catalog's default".to_string(),
     };
     line("ref", format!("{} (from {from})", t.typed_ref));
     match (&t.alias, t.via) {
@@ -106,15 +109,33 @@ fn render(config: &LoadedConfig, t: &Target) -> String {
         }
         _ => line("canonical ref", t.canonical_ref.clone()),
     }
-    let provider = match t.provider {
-        Some(p) => format!("{} ({})", p.id, p.name),
-        None => format!("{} (custom provider)", t.provider_id),
+    let provider = match (t.custom, t.provider) {
+        (false, Some(p)) => format!("{} ({})", p.id, p.name),
+        (true, Some(p)) => format!(
+            "{} (custom provider on a host of `{}`, whose key variables and model facts it uses)",
+            t.provider_id, p.id
+        ),
+        (_, None) => format!("{} (custom provider)", t.provider_id),
     };
     line("provider", provider);
     if let Some(entry) = &t.config_entry {
         line("config entry", format!("models.providers.{entry}"));
     }
-    line("model", format!("{} ({})", t.model_id, t.kind));
+    let wire = if t.wire_id != t.model_id {
+        format!("; sent as `{}`", t.wire_id)
+    } else {
+        String::new()
+    };
+    line("model", format!("{} ({}{wire})", t.model_id, t.kind));
+    if t.custom {
+        line(
+            "model facts",
+            match t.facts_from {
+                Some(r) => format!("those of {r} (the same id on the catalog host)"),
+                None => "none: the catalog does not know this model".to_string(),
+            },
+        );
+    }
     if let Some(auth) = &t.auth {
         let legacy = auth
             .legacy_id
@@ -131,21 +152,52 @@ fn render(config: &LoadedConfig, t: &Target) -> String {
     }
     let url_from = match &t.base_url_source {
         BaseUrlSource::AuthChoice { id } => format!("the endpoint of auth choice {id}"),
+        BaseUrlSource::Host { host } => format!("the catalog endpoint on {host}"),
         BaseUrlSource::Config { key } => format!("`{key}` in the config"),
+        BaseUrlSource::Derived { key } => {
+            format!("`{key}` in the config, as the catalog relates the chat and video URLs")
+        }
     };
+    line("dialect", t.dialect.to_string());
     line("base URL", format!("{} (from {url_from})", t.base_url));
-    if let Some(native) = &t.native_base_url {
-        line("native API", native.clone());
+    if let Some(rate) = t.polls_per_second {
+        line("task polls", format!("at most {rate} per second"));
     }
-    let mut capability = |name: &str, c: &Capability| {
-        line(
-            name,
-            format!("{:<4} {}", if c.value { "yes" } else { "no" }, c.source),
-        );
+    let c = &t.capabilities;
+    let mut capability = |name: &str, value: String, source: &CapabilitySource| {
+        line(name, format!("{value:<16} {source}"));
     };
-    capability("streaming usage", &t.capabilities.streaming_usage);
-    capability("developer role", &t.capabilities.developer_role);
-    capability("thinking flags", &t.capabilities.thinking_flags);
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+    capability(
+        "streaming usage",
+        yes_no(c.streaming_usage.value),
+        &c.streaming_usage.source,
+    );
+    capability(
+        "developer role",
+        yes_no(c.developer_role.value),
+        &c.developer_role.source,
+    );
+    capability(
+        "thinking",
+        c.thinking_format.value.to_string(),
+        &c.thinking_format.source,
+    );
+    capability(
+        "thinking stream",
+        if c.thinking_needs_stream.value {
+            "streams only"
+        } else {
+            "any"
+        }
+        .to_string(),
+        &c.thinking_needs_stream.source,
+    );
+    capability(
+        "max tokens",
+        c.max_tokens_field.value.to_string(),
+        &c.max_tokens_field.source,
+    );
     if !t.headers.is_empty() {
         line(
             "headers",

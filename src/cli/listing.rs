@@ -37,7 +37,7 @@ pub fn auth_choices(flag: JsonFlag) -> Outcome {
                 plan_name: p.plan(c.plan).map_or(c.plan, |x| x.name),
                 region: c.region,
                 region_name: p.region(c.region).map_or(c.region, |x| x.name),
-                base_url: p.endpoint(c.plan, c.region).map(|e| e.base_url),
+                base_url: p.endpoint(c.plan, c.region).map(|e| e.base_url()),
                 legacy_aliases: c.legacy_aliases,
             })
         })
@@ -74,35 +74,41 @@ pub fn endpoints(flag: JsonFlag) -> Outcome {
         "PLAN",
         "REGION",
         "BASE URL",
-        "SURFACES",
+        "SURFACE",
         "CAPABILITIES",
     ]);
     for e in rows {
-        let c = &e.capabilities;
-        let caps: Vec<&str> = [
-            (c.streaming_usage, "streaming-usage"),
-            (c.developer_role, "developer-role"),
-            (c.thinking_flags, "thinking-flags"),
-        ]
-        .into_iter()
-        .filter_map(|(on, name)| on.then_some(name))
-        .collect();
-        let surfaces: Vec<String> = e
-            .surfaces
-            .iter()
-            .map(|s| match (s, e.native_base_url) {
-                (catalog::Surface::Video, Some(native)) => format!("video ({native})"),
-                (s, _) => s.to_string(),
-            })
-            .collect();
-        t.add_row([
-            e.provider.to_string(),
-            e.plan.to_string(),
-            e.region.to_string(),
-            e.base_url.to_string(),
-            surfaces.join(", "),
-            caps.join(", "),
-        ]);
+        for s in e.surfaces {
+            let c = &s.capabilities;
+            let caps: Vec<String> = match s.kind {
+                catalog::Surface::Chat => [
+                    c.streaming_usage.then(|| "streaming-usage".to_string()),
+                    c.developer_role.then(|| "developer-role".to_string()),
+                    (c.thinking_format != catalog::ThinkingFormat::None)
+                        .then(|| format!("thinking: {}", c.thinking_format)),
+                    c.thinking_needs_stream
+                        .then(|| "thinking-in-streams-only".to_string()),
+                    (c.max_tokens_field != catalog::MaxTokensField::MaxTokens)
+                        .then(|| c.max_tokens_field.to_string()),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+                catalog::Surface::Video => s
+                    .polls_per_second
+                    .map(|r| format!("{r} polls/s"))
+                    .into_iter()
+                    .collect(),
+            };
+            t.add_row([
+                e.provider.to_string(),
+                e.plan.to_string(),
+                e.region.to_string(),
+                s.base_url.to_string(),
+                format!("{} ({})", s.kind, s.dialect),
+                caps.join(", "),
+            ]);
+        }
     }
     print_table(&t)
 }

@@ -123,7 +123,7 @@ fn report(plan: &Plan, choice: &catalog::AuthChoiceMatch, dry_run: bool) -> Stri
         out.push_str(&format!("plan, region     {}, {}\n", p.name, r.name));
     }
     if let Some(e) = endpoint {
-        out.push_str(&format!("endpoint         {}\n", e.base_url));
+        out.push_str(&format!("endpoint         {}\n", e.base_url()));
     }
     let verb = |changed: bool| match (changed, dry_run) {
         (false, _) => "unchanged",

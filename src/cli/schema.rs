@@ -23,6 +23,8 @@ pub struct SchemaArgs {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum SchemaName {
+    /// `catalog/catalog.toml`
+    Catalog,
     /// `catalog/<provider>/provider.toml`
     Provider,
     /// `catalog/<provider>/models/<id>.toml`
@@ -51,12 +53,13 @@ pub fn run(args: SchemaArgs) -> Outcome {
         return Ok(ExitCode::SUCCESS);
     }
     let value = match args.name {
+        Some(SchemaName::Catalog) => FileKind::Catalog.schema(),
         Some(SchemaName::Provider) => FileKind::Provider.schema(),
         Some(SchemaName::Model) => FileKind::Model.schema(),
         Some(SchemaName::Config) => config::config_schema(),
         None => {
             return Err(Failure::input(
-                "name a schema (`provider`, `model` or `config`) or pass --write",
+                "name a schema (`catalog`, `provider`, `model` or `config`) or pass --write",
             ));
         }
     };

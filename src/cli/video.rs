@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use provcat::catalog::ModelKind;
+use provcat::catalog::{AvailabilityStatus, ModelKind};
 use provcat::client::{Client, ClientError, ClientOptions, TaskStatus, advice::advice};
 use provcat::resolve::{self, Request, Target};
 use provcat::video::{self, VideoRequest};
@@ -48,7 +48,7 @@ pub struct Common {
     /// Print JSON (`{task_id, status, video_url, usage}`) instead of text.
     #[arg(long)]
     json: bool,
-    /// Seconds between polls (at least 0.05: the API allows 20 requests per second).
+    /// Seconds between polls (never faster than the endpoint's documented poll rate).
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     poll_interval: f64,
     /// Give up waiting after this many seconds (the task keeps running).
@@ -136,12 +136,17 @@ struct TaskJson<'a> {
     error: Option<String>,
 }
 
-/// `--poll-interval`, at least [`MIN_POLL`], at most an hour.
-fn poll_interval(secs: f64) -> Result<Duration, Failure> {
+/// `--poll-interval`, at most an hour, and never faster than `polls_per_second` (the
+/// endpoint's documented rate; [`MIN_POLL`] when the catalog states none).
+fn poll_interval(secs: f64, polls_per_second: Option<u32>) -> Result<Duration, Failure> {
+    let floor = polls_per_second
+        .filter(|r| *r > 0)
+        .map_or(MIN_POLL, |r| Duration::from_secs(1) / r);
     match Duration::try_from_secs_f64(secs) {
-        Ok(d) if d <= Duration::from_secs(3600) => Ok(d.max(MIN_POLL)),
+        Ok(d) if d <= Duration::from_secs(3600) => Ok(d.max(floor)),
         _ => Err(Failure::input(format!(
-            "--poll-interval {secs}: give a number of seconds from 0.05 to 3600"
+            "--poll-interval {secs}: give a number of seconds from {} to 3600",
+            floor.as_secs_f64()
         ))),
     }
 }
@@ -153,6 +158,7 @@ pub fn run(command: VideoCommand, context: &Context) -> Outcome {
         VideoCommand::Cancel(a) => &a.common,
     };
     let target = target(common, context)?;
+    let poll = poll_interval(common.poll_interval, target.polls_per_second)?;
     let client =
         Client::new(ClientOptions::default()).map_err(|e| Failure::runtime(e.to_string()))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -164,7 +170,7 @@ pub fn run(command: VideoCommand, context: &Context) -> Outcome {
         target,
         runtime,
         json: common.json,
-        poll: poll_interval(common.poll_interval)?,
+        poll,
         timeout: Duration::from_secs(common.timeout),
     };
     match command {
@@ -174,8 +180,8 @@ pub fn run(command: VideoCommand, context: &Context) -> Outcome {
     }
 }
 
-/// Resolves the video model and refuses what cannot make video: a Coding Plan auth choice
-/// (resolution already says the plan does not serve it) or a Coding Plan key.
+/// Resolves the video model and refuses what cannot make video: an auth choice whose plan
+/// does not serve it (resolution already says so) or a key of such a plan (by its prefix).
 fn target(common: &Common, context: &Context) -> Result<Target, Failure> {
     let config = context.load_config()?;
     let request = Request {
@@ -185,32 +191,58 @@ fn target(common: &Common, context: &Context) -> Result<Target, Failure> {
     };
     let target =
         resolve::resolve(&request, &config, &context.env).map_err(|r| Failure::report(&r))?;
-    if let Some(found) = &target.key.found
-        && found.key.starts_with("sk-sp-")
+    if let (Some(found), Some(provider), Some(model)) =
+        (&target.key.found, target.provider, target.model)
+        && let Some(key_plan) = resolve::plan_of_key(provider, &found.key)
+        && model
+            .availability_on(key_plan.id)
+            .is_some_and(|a| a.status == AvailabilityStatus::Unavailable)
     {
         return Err(Failure::input(format!(
-            "the key {} from {} is a Coding Plan key (`sk-sp-`); video generation needs a Standard (pay-as-you-go) key. Onboard a Standard auth choice of the same region: {}",
+            "the key {} from {} is a {} key (`{}`), and that plan does not serve {}. Onboard an auth choice of a plan that does, in the same region: {}",
             found.key.masked(),
             found.source,
-            standard_choice(&target)
+            key_plan.name,
+            key_plan.key_prefix.unwrap_or_default(),
+            model.canonical_ref,
+            serving_choice(&target)
         )));
     }
     if !common.json {
-        for w in target.warnings.iter().filter(|w| !w.contains("shape")) {
+        for w in target
+            .warnings
+            .iter()
+            .filter(|w| !matches!(w, provcat::warning::Warning::KeyShape(_)))
+        {
             eprintln!("warning: {w}");
         }
     }
     Ok(target)
 }
 
-/// The auth choice that serves the video model in the target's region (a Standard one).
-fn standard_choice(target: &Target) -> String {
+/// The auth choice that serves the video model in the target's region.
+fn serving_choice(target: &Target) -> String {
     target
         .provider
         .zip(target.model)
         .and_then(|(p, m)| p.auth_choice_serving(m, target.region.map(|r| r.id), None))
         .map(|c| format!("`provcat onboard --auth-choice {}`", c.id))
         .unwrap_or_else(|| "see `provcat auth-choices`".to_string())
+}
+
+/// The provider's console, where tasks and billing show ("the provider's console" when the
+/// catalog has no link).
+fn console(target: &Target) -> String {
+    target
+        .provider
+        .map(|p| {
+            format!(
+                "{}'s console ({})",
+                p.name,
+                p.links.console.unwrap_or(p.links.api_keys)
+            )
+        })
+        .unwrap_or_else(|| "the provider's console".to_string())
 }
 
 struct Session {
@@ -259,7 +291,8 @@ impl Session {
                         | ClientError::Protocol(_)
                 ) {
                     eprintln!(
-                        "note: the connection failed after the request was sent, so the task may have been created (and billed); check the Model Studio console before trying again"
+                        "note: the connection failed after the request was sent, so the task may have been created (and billed); check {} before trying again",
+                        console(&self.target)
                     );
                 }
                 return self.fail(&e, None);

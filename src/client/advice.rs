@@ -35,13 +35,31 @@ pub fn advice(error: &ClientError, target: &Target) -> Option<String> {
                 "{key_text} was refused by {}. Keys are bound to a region and a plan: a key for another region or plan is refused.",
                 target.base_url
             );
-            if let (Some(k), Some(plan)) = (key, target.plan) {
-                let coding_key = k.key.starts_with("sk-sp-");
-                let coding_plan = plan.key_prefix.starts_with("sk-sp-");
-                if coding_key && !coding_plan {
-                    text.push_str(&format!(" `sk-sp-` keys are Coding Plan keys: onboard a Coding Plan auth choice ({}), or use a Standard key here.", choices_of(target, "coding")));
-                } else if !coding_key && coding_plan {
-                    text.push_str(&format!(" This is a Coding Plan host, which takes `sk-sp-` keys: onboard a Standard auth choice ({}) for this key, or use your Coding Plan key.", choices_of(target, "standard")));
+            if let (Some(k), Some(plan), Some(provider)) = (key, target.plan, target.provider)
+                && !target.custom
+                && let Some(key_plan) = crate::resolve::plan_of_key(provider, &k.key)
+                && key_plan.id != plan.id
+            {
+                let longer = key_plan.key_prefix.map_or(0, str::len)
+                    > plan.key_prefix.map_or(0, str::len);
+                if longer {
+                    text.push_str(&format!(
+                        " `{}` keys are {} keys: onboard a {} auth choice ({}), or use a {} key here.",
+                        key_plan.key_prefix.unwrap_or_default(),
+                        key_plan.name,
+                        key_plan.name,
+                        choices_of(target, key_plan.id),
+                        plan.name
+                    ));
+                } else {
+                    text.push_str(&format!(
+                        " This is a {} host, which takes `{}` keys: onboard a {} auth choice ({}) for this key, or use your {} key.",
+                        plan.name,
+                        plan.key_prefix.unwrap_or_default(),
+                        key_plan.name,
+                        choices_of(target, key_plan.id),
+                        plan.name
+                    ));
                 }
             }
             text

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use crate::catalog::{self, Modality};
+use crate::catalog::{Modality, ThinkingFormat};
 use crate::resolve::Target;
 
 use super::ClientError;
@@ -99,23 +99,20 @@ pub fn body(target: &Target, request: &ChatRequest) -> Result<Value, ClientError
                 .join(", ")
         )));
     }
-    // A custom provider on a DashScope host serves the same models under the same ids:
-    // the catalog still knows which of them think by default.
-    let thinks_by_default = target
-        .model
-        .or_else(|| catalog::models().iter().find(|m| m.id == target.model_id))
-        .is_some_and(|m| m.thinking_by_default);
+    // A custom provider on a catalog host borrows that provider's model facts.
+    let thinks_by_default = target.model.is_some_and(|m| m.thinking_by_default);
+    let switch = caps.thinking_format == ThinkingFormat::EnableThinking;
     if request.thinking {
-        if !request.stream {
+        if !request.stream && caps.thinking_needs_stream {
             return Err(ClientError::Invalid(
                 "thinking is only available when streaming; drop --no-stream or --thinking"
                     .to_string(),
             ));
         }
-        if !caps.thinking_flags {
+        if !switch {
             return Err(ClientError::Invalid(format!(
-                "{} does not accept thinking flags ({})",
-                target.base_url, target.capabilities.thinking_flags.source
+                "{} has no thinking switch ({})",
+                target.base_url, target.capabilities.thinking_format.source
             )));
         }
         if target.model.is_some_and(|m| !m.reasoning) {
@@ -138,22 +135,22 @@ pub fn body(target: &Target, request: &ChatRequest) -> Result<Value, ClientError
         })
         .collect();
     let mut body = json!({
-        "model": target.model_id,
+        "model": target.wire_id,
         "messages": messages,
         "stream": request.stream,
     });
     if request.stream && caps.streaming_usage {
         body["stream_options"] = json!({ "include_usage": true });
     }
-    if caps.thinking_flags {
+    if switch {
         if request.thinking {
             body["enable_thinking"] = json!(true);
-        } else if !request.stream && thinks_by_default {
+        } else if !request.stream && thinks_by_default && caps.thinking_needs_stream {
             body["enable_thinking"] = json!(false);
         }
     }
     if let Some(max) = request.max_tokens {
-        body["max_tokens"] = json!(max);
+        body[caps.max_tokens_field.as_str()] = json!(max);
     }
     Ok(body)
 }

@@ -60,16 +60,13 @@ impl TaskStatus {
 
 impl Client {
     fn native(&self, target: &Target) -> Result<String, ClientError> {
-        target
-            .native_base_url
-            .as_ref()
-            .map(|u| u.trim_end_matches('/').to_string())
-            .ok_or_else(|| {
-                ClientError::Invalid(format!(
-                    "{} does not serve DashScope's native video API; video needs a Standard (pay-as-you-go) endpoint",
-                    target.base_url
-                ))
-            })
+        if target.dialect != crate::catalog::Dialect::DashscopeVideo {
+            return Err(ClientError::Invalid(format!(
+                "{} speaks `{}`, not the video task API",
+                target.base_url, target.dialect
+            )));
+        }
+        Ok(target.base_url.trim_end_matches('/').to_string())
     }
 
     fn key<'t>(&self, target: &'t Target) -> Result<&'t crate::secret::ApiKey, ClientError> {

@@ -6,6 +6,7 @@ use crate::compiler::tree::push_token;
 use crate::compiler::{Diagnostic, Rule, suggest};
 
 use super::LoadedConfig;
+use crate::warning::Warning;
 
 /// Problems found in `config` (warnings go to `config.warnings`).
 pub(super) fn check(config: &mut LoadedConfig) -> Vec<Diagnostic> {
@@ -31,10 +32,10 @@ pub(super) fn check(config: &mut LoadedConfig) -> Vec<Diagnostic> {
         match catalog::provider(id) {
             Some(provider) => {
                 if provider.id != *id {
-                    warnings.push(format!(
-                        "`models.providers.{id}` uses the legacy provider id `{id}`; the canonical id is `{}`",
-                        provider.id
-                    ));
+                    warnings.push(Warning::LegacyProviderId {
+                        id: id.clone(),
+                        canonical: provider.id.to_string(),
+                    });
                 }
                 if let Some(choice) = &entry.auth_choice {
                     let at = push_token(&pointer, "authChoice");
@@ -56,10 +57,10 @@ pub(super) fn check(config: &mut LoadedConfig) -> Vec<Diagnostic> {
                         ),
                         Ok(found) => {
                             if let Some(legacy) = found.legacy_alias {
-                                warnings.push(format!(
-                                    "auth choice `{legacy}` is a legacy id; the canonical id is `{}`",
-                                    found.choice.id
-                                ));
+                                warnings.push(Warning::LegacyAuthChoice {
+                                    legacy: legacy.to_string(),
+                                    canonical: found.choice.id.to_string(),
+                                });
                             }
                         }
                         Err(e) => problems.push(

@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::schema::{auth_choice_schema, model_ref_schema, video_ref_schema};
-use crate::catalog::ApiKind;
+use crate::catalog::{Dialect, MaxTokensField, ThinkingFormat};
 
 /// The provcat config file (`~/.config/provcat/config.toml`).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
@@ -102,9 +102,12 @@ pub struct ProviderConfig {
     /// file beside this config, which `provcat onboard` writes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    /// The wire protocol of a custom provider.
+    /// The wire dialect of a custom provider: `openai-completions` (the default) or
+    /// `anthropic-messages`. Write `baseUrl` the way the provider documents it: the dialect
+    /// appends `/chat/completions` or `/v1/messages`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api: Option<ApiKind>,
+    #[schemars(schema_with = "super::schema::chat_dialect_schema")]
+    pub api: Option<Dialect>,
     /// Explicit capability overrides; they win over what the endpoint's host supports.
     #[serde(default, skip_serializing_if = "Compat::is_empty")]
     pub compat: Compat,
@@ -123,9 +126,22 @@ pub struct Compat {
     /// Whether the `developer` message role is accepted (else it is sent as `system`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_developer_role: Option<bool>,
-    /// Whether `enable_thinking` / `thinking_budget` are accepted.
+    /// Deprecated: `true` means `thinkingFormat = "enable-thinking"`, `false` means
+    /// `"none"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_thinking_flags: Option<bool>,
+    /// How thinking is switched on and off: `none`, `enable-thinking` (top-level
+    /// `enable_thinking`), `thinking-type` (`thinking: {type}`), `reasoning-effort`
+    /// (`reasoning_effort`) or `reasoning-object` (`reasoning: {effort}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thinking_format: Option<ThinkingFormat>,
+    /// Whether thinking may only be on in streams (a non-streaming call to a model that
+    /// thinks by default then switches it off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thinking_needs_stream: Option<bool>,
+    /// The field that caps output tokens: `max_tokens` or `max_completion_tokens`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_tokens_field: Option<MaxTokensField>,
 }
 
 impl Agents {

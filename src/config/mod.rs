@@ -32,6 +32,7 @@ pub use schema::{SCHEMA_PATH, config_schema};
 use crate::compiler::tree::SpanIndex;
 use crate::compiler::{Diagnostic, Report, Rule, schema as catalog_schema};
 use crate::secret::redact;
+use crate::warning::Warning;
 
 /// How the config file was chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -121,7 +122,7 @@ pub struct LoadedConfig {
     /// The `.env` beside it.
     pub dotenv: DotEnv,
     /// Things that work but deserve a word (legacy ids).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 impl LoadedConfig {

@@ -14,7 +14,7 @@ use schemars::{Schema, SchemaGenerator, json_schema};
 use serde_json::Value;
 
 use super::ConfigFile;
-use crate::catalog::{self, ModelKind, RefVia};
+use crate::catalog::{self, Dialect, ModelKind, RefVia, Surface};
 
 /// The schema's path under `schemas/`, as committed.
 pub const SCHEMA_PATH: &str = "config.schema.json";
@@ -99,4 +99,16 @@ fn refs_of(kind: ModelKind) -> Vec<&'static str> {
         .collect();
     refs.sort_unstable();
     refs
+}
+
+/// A custom provider's dialect: the chat dialects only.
+pub(super) fn chat_dialect_schema(_: &mut SchemaGenerator) -> Schema {
+    let chat: Vec<&str> = Dialect::serving(Surface::Chat)
+        .map(Dialect::as_str)
+        .collect();
+    json_schema!({
+        "description": "The wire dialect of a custom provider: `openai-completions` (the default) or `anthropic-messages`. Write `baseUrl` the way the provider documents it: the dialect appends `/chat/completions` or `/v1/messages`.",
+        "type": "string",
+        "enum": chat
+    })
 }

@@ -1,24 +1,33 @@
-//! Capabilities of a target and why each has its value: the catalog endpoint serving the
-//! base URL's host, else a generic OpenAI-compatible host; explicit `compat` settings in
-//! the config win over both.
+//! Capabilities of a target and why each has its value: the catalog surface of the same
+//! dialect on the base URL's host; else, for a built-in provider whose `baseUrl` names a
+//! host the catalog does not know (a proxy), its auth choice's surface; else a generic
+//! host of the dialect. Explicit `compat` settings in the config win over all three.
 
 use serde::Serialize;
 
-use crate::catalog::{self, Capabilities};
+use crate::catalog::{self, Capabilities, Dialect, MaxTokensField, SurfaceEntry, ThinkingFormat};
 use crate::config::Compat;
 
 /// Where one capability's value came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "from", rename_all = "kebab-case")]
 pub enum CapabilitySource {
-    /// The catalog endpoint on the same host.
+    /// The catalog surface on the same host.
     Host {
         /// The host.
         host: String,
         /// `provider plan/region` of the endpoint.
         endpoint: String,
     },
-    /// Nothing known about the host: the generic OpenAI-compatible default.
+    /// The host is not in the catalog; the built-in provider's auth choice selects the
+    /// surface whose capabilities are kept (a proxy in front of the provider).
+    AuthChoice {
+        /// The host.
+        host: String,
+        /// The auth choice.
+        id: String,
+    },
+    /// Nothing known about the host: the generic default of the dialect.
     Generic {
         /// The host.
         host: String,
@@ -36,9 +45,13 @@ impl std::fmt::Display for CapabilitySource {
             CapabilitySource::Host { host, endpoint } => {
                 write!(f, "host {host} is the catalog endpoint {endpoint}")
             }
+            CapabilitySource::AuthChoice { host, id } => write!(
+                f,
+                "host {host} is not in the catalog: kept the capabilities of auth choice `{id}`'s endpoint"
+            ),
             CapabilitySource::Generic { host } => write!(
                 f,
-                "host {host} is not in the catalog: generic OpenAI-compatible default"
+                "host {host} is not in the catalog: generic default of the dialect"
             ),
             CapabilitySource::Config { key } => write!(f, "`{key}` in the config"),
         }
@@ -47,9 +60,9 @@ impl std::fmt::Display for CapabilitySource {
 
 /// One capability: its value and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Capability {
+pub struct Capability<T> {
     /// The value.
-    pub value: bool,
+    pub value: T,
     /// Why.
     pub source: CapabilitySource,
 }
@@ -58,11 +71,15 @@ pub struct Capability {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ExplainedCapabilities {
     /// Streams report usage with `stream_options.include_usage`.
-    pub streaming_usage: Capability,
+    pub streaming_usage: Capability<bool>,
     /// The `developer` role is accepted.
-    pub developer_role: Capability,
-    /// `enable_thinking` / `thinking_budget` are accepted.
-    pub thinking_flags: Capability,
+    pub developer_role: Capability<bool>,
+    /// How thinking is switched.
+    pub thinking_format: Capability<ThinkingFormat>,
+    /// Thinking may only be on in streams.
+    pub thinking_needs_stream: Capability<bool>,
+    /// The field capping output tokens.
+    pub max_tokens_field: Capability<MaxTokensField>,
 }
 
 impl ExplainedCapabilities {
@@ -71,63 +88,117 @@ impl ExplainedCapabilities {
         Capabilities {
             streaming_usage: self.streaming_usage.value,
             developer_role: self.developer_role.value,
-            thinking_flags: self.thinking_flags.value,
+            thinking_format: self.thinking_format.value,
+            thinking_needs_stream: self.thinking_needs_stream.value,
+            max_tokens_field: self.max_tokens_field.value,
         }
     }
 }
 
-/// What a host not in the catalog is assumed to support: the OpenAI wire protocol as
-/// OpenAI documents it, and nothing provider-specific.
-const GENERIC: Capabilities = Capabilities {
-    streaming_usage: false,
-    developer_role: true,
-    thinking_flags: false,
-};
+/// The surface a built-in provider's auth choice selects, for a `baseUrl` on a host the
+/// catalog does not know.
+#[derive(Clone, Copy, Debug)]
+pub struct Fallback<'a> {
+    /// The auth choice id.
+    pub auth_choice: &'a str,
+    /// Its surface.
+    pub surface: &'static SurfaceEntry,
+}
 
-/// The capabilities of `host`, overridden by `compat` (found under config key `prefix`).
-pub fn explain(host: &str, compat: &Compat, prefix: &str) -> ExplainedCapabilities {
-    let (base, source) = match catalog::endpoint_for_host(host) {
-        Some(e) => (
-            e.capabilities,
+/// The capabilities of `dialect` on `host`, overridden by `compat` (found under config key
+/// `prefix`); `fallback` applies when the host is not in the catalog.
+pub fn explain(
+    host: &str,
+    dialect: Dialect,
+    fallback: Option<Fallback<'_>>,
+    compat: &Compat,
+    prefix: &str,
+) -> ExplainedCapabilities {
+    let (base, source) = match (catalog::surface_for_host(host, dialect), fallback) {
+        (Some(found), _) => (
+            found.surface.capabilities,
             CapabilitySource::Host {
                 host: host.to_string(),
-                endpoint: format!("{} {}/{}", e.provider, e.plan, e.region),
+                endpoint: format!(
+                    "{} {}/{}",
+                    found.endpoint.provider, found.endpoint.plan, found.endpoint.region
+                ),
             },
         ),
-        None => (
-            GENERIC,
+        (None, Some(f)) => (
+            f.surface.capabilities,
+            CapabilitySource::AuthChoice {
+                host: host.to_string(),
+                id: f.auth_choice.to_string(),
+            },
+        ),
+        (None, None) => (
+            Capabilities::GENERIC,
             CapabilitySource::Generic {
                 host: host.to_string(),
             },
         ),
     };
-    let pick = |value: bool, explicit: Option<bool>, key: &str| match explicit {
-        Some(v) => Capability {
-            value: v,
-            source: CapabilitySource::Config {
-                key: format!("{prefix}.compat.{key}"),
+    fn pick<T: Copy>(
+        value: T,
+        explicit: Option<T>,
+        key: &str,
+        prefix: &str,
+        source: &CapabilitySource,
+    ) -> Capability<T> {
+        match explicit {
+            Some(v) => Capability {
+                value: v,
+                source: CapabilitySource::Config {
+                    key: format!("{prefix}.compat.{key}"),
+                },
             },
-        },
-        None => Capability {
-            value,
-            source: source.clone(),
-        },
+            None => Capability {
+                value,
+                source: source.clone(),
+            },
+        }
+    }
+    // The deprecated boolean means the `enable_thinking` switch (or none); the explicit
+    // format wins over it.
+    let (format, format_key) = match (compat.thinking_format, compat.supports_thinking_flags) {
+        (Some(f), _) => (Some(f), "thinkingFormat"),
+        (None, Some(true)) => (
+            Some(ThinkingFormat::EnableThinking),
+            "supportsThinkingFlags",
+        ),
+        (None, Some(false)) => (Some(ThinkingFormat::None), "supportsThinkingFlags"),
+        (None, None) => (None, "thinkingFormat"),
     };
     ExplainedCapabilities {
         streaming_usage: pick(
             base.streaming_usage,
             compat.supports_usage_in_streaming,
             "supportsUsageInStreaming",
+            prefix,
+            &source,
         ),
         developer_role: pick(
             base.developer_role,
             compat.supports_developer_role,
             "supportsDeveloperRole",
+            prefix,
+            &source,
         ),
-        thinking_flags: pick(
-            base.thinking_flags,
-            compat.supports_thinking_flags,
-            "supportsThinkingFlags",
+        thinking_format: pick(base.thinking_format, format, format_key, prefix, &source),
+        thinking_needs_stream: pick(
+            base.thinking_needs_stream,
+            compat.thinking_needs_stream,
+            "thinkingNeedsStream",
+            prefix,
+            &source,
+        ),
+        max_tokens_field: pick(
+            base.max_tokens_field,
+            compat.max_tokens_field,
+            "maxTokensField",
+            prefix,
+            &source,
         ),
     }
 }

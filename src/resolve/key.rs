@@ -11,9 +11,10 @@
 
 use serde::Serialize;
 
-use crate::catalog::Plan;
+use crate::catalog::{Plan, Provider};
 use crate::config::{Env, LoadedConfig};
 use crate::secret::{ApiKey, FoundKey, KeySource};
+use crate::warning::{KeyShape, Warning};
 
 /// The outcome of a key lookup: the key, if any, and every place that was looked at, in
 /// order (for `explain` and for "no key" errors).
@@ -92,26 +93,44 @@ pub fn find_key(
     KeyLookup { found, searched }
 }
 
-/// A warning when `key` does not have the shape `plan`'s keys have: an `sk-sp-` key is a
-/// Coding Plan key, and a Coding Plan needs one.
-pub fn key_shape_warning(plan: &Plan, key: &ApiKey) -> Option<String> {
-    let coding_key = key.starts_with("sk-sp-");
-    let plan_wants_coding = plan.key_prefix.starts_with("sk-sp-");
-    if coding_key && !plan_wants_coding {
-        Some(format!(
-            "the key {} starts with `sk-sp-`, the shape of a Coding Plan key, but the {} expects `{}…` keys; keys are bound to their plan and region",
-            key.masked(),
-            plan.name,
-            plan.key_prefix
-        ))
-    } else if !key.starts_with(plan.key_prefix) {
-        Some(format!(
-            "the key {} does not start with `{}`, the shape of {} keys; keys are bound to their plan and region",
-            key.masked(),
-            plan.key_prefix,
-            plan.name
-        ))
-    } else {
-        None
+/// The plan whose keys `key` looks like: the plan with the longest key prefix that the
+/// key starts with (`sk-sp-…` is a Coding Plan key even though it also starts with `sk-`).
+pub fn plan_of_key(provider: &Provider, key: &ApiKey) -> Option<&'static Plan> {
+    provider
+        .plans
+        .iter()
+        .filter(|p| p.key_prefix.is_some_and(|prefix| key.starts_with(prefix)))
+        .max_by_key(|p| p.key_prefix.map_or(0, str::len))
+}
+
+/// A warning when `key` does not have the shape of `plan`'s keys, naming the plan it looks
+/// like and that plan's auth choice in `region`.
+pub fn key_shape_warning(
+    provider: &Provider,
+    plan: &Plan,
+    region: Option<&str>,
+    key: &ApiKey,
+) -> Option<Warning> {
+    let key_plan = plan_of_key(provider, key);
+    if key_plan.is_some_and(|k| k.id == plan.id) {
+        return None;
     }
+    if key_plan.is_none() && plan.key_prefix.is_none() {
+        return None;
+    }
+    let switch_to = key_plan.and_then(|k| {
+        provider
+            .auth_choices
+            .iter()
+            .find(|c| c.plan == k.id && region.is_none_or(|r| c.region == r))
+            .map(|c| c.id.to_string())
+    });
+    Some(Warning::KeyShape(KeyShape {
+        masked: key.masked(),
+        plan: plan.name.to_string(),
+        expected_prefix: plan.key_prefix.map(str::to_string),
+        key_plan: key_plan.map(|k| k.name.to_string()),
+        key_prefix: key_plan.and_then(|k| k.key_prefix).map(str::to_string),
+        switch_to,
+    }))
 }

@@ -142,16 +142,25 @@ fn endpoints_json() {
         .iter()
         .find(|e| e["plan"] == "standard" && e["region"] == "global")
         .unwrap();
+    let surfaces = intl["surfaces"].as_array().unwrap();
+    let kinds: Vec<(&str, &str)> = surfaces
+        .iter()
+        .map(|s| (s["kind"].as_str().unwrap(), s["dialect"].as_str().unwrap()))
+        .collect();
     assert_eq!(
-        intl["base_url"],
+        kinds,
+        [("chat", "openai-completions"), ("video", "dashscope-video")]
+    );
+    assert_eq!(
+        surfaces[0]["base_url"],
         "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
     );
     assert_eq!(
-        intl["native_base_url"],
+        surfaces[1]["base_url"],
         "https://dashscope-intl.aliyuncs.com"
     );
-    assert_eq!(intl["surfaces"], serde_json::json!(["chat", "video"]));
-    assert_eq!(intl["capabilities"]["streaming_usage"], true);
+    assert_eq!(surfaces[1]["polls_per_second"], 20);
+    assert_eq!(surfaces[0]["capabilities"]["streaming_usage"], true);
 }
 
 #[test]

@@ -203,9 +203,19 @@ fn a_key_of_the_wrong_plan_is_warned_about() {
     let home = tempfile::tempdir().unwrap();
     let out = onboard(home.path(), "qwen-standard-api-key-cn", CODING_KEY, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_stderr_has(&out, "starts with `sk-sp-`, the shape of a Coding Plan key");
+    assert_stderr_has(
+        &out,
+        "starts with `sk-sp-`, the shape of Coding Plan (subscription) keys",
+    );
+    assert_stderr_has(
+        &out,
+        "onboard `provcat onboard --auth-choice qwen-api-key-cn`",
+    );
     let out = onboard(home.path(), "qwen-api-key-cn", KEY, &[]);
-    assert_stderr_has(&out, "does not start with `sk-sp-`");
+    assert_stderr_has(
+        &out,
+        "starts with `sk-`, the shape of Standard (pay-as-you-go) keys, but the Coding Plan (subscription) expects `sk-sp-…` keys",
+    );
 }
 
 #[test]
@@ -336,9 +346,15 @@ compat = { supportsUsageInStreaming = false, supportsDeveloperRole = true }
         "host"
     );
     assert_eq!(native["capabilities"]["developer_role"]["value"], false);
+    assert_eq!(native["facts_from"], Value::Null, "no such catalog model");
+    let known = explain_json(
+        home.path(),
+        &["proxy/qwen3.5-plus"],
+        &[("PROXY_API_KEY", KEY)],
+    );
     assert_eq!(
-        native["native_base_url"],
-        "https://dashscope-intl.aliyuncs.com"
+        known["facts_from"], "qwen/qwen3.5-plus",
+        "the same id on the catalog provider's host borrows its facts"
     );
     assert_eq!(native["key"]["found"]["source"]["var"], "PROXY_API_KEY");
 
@@ -348,7 +364,7 @@ compat = { supportsUsageInStreaming = false, supportsDeveloperRole = true }
         generic["capabilities"]["streaming_usage"]["source"]["from"],
         "generic"
     );
-    assert_eq!(generic["native_base_url"], Value::Null);
+    assert_eq!(generic["facts_from"], Value::Null);
 
     let forced = explain_json(home.path(), &["forced/m"], &[]);
     assert_eq!(forced["capabilities"]["streaming_usage"]["value"], false);
@@ -358,7 +374,7 @@ compat = { supportsUsageInStreaming = false, supportsDeveloperRole = true }
     );
     assert_eq!(forced["capabilities"]["developer_role"]["value"], true);
     assert_eq!(
-        forced["capabilities"]["thinking_flags"]["source"]["from"], "host",
+        forced["capabilities"]["thinking_format"]["source"]["from"], "host",
         "unset compat keys keep the host's value"
     );
 }
@@ -385,8 +401,13 @@ fn a_custom_base_url_overrides_the_auth_choice_endpoint() {
         "the plan still comes from the auth choice"
     );
     assert_eq!(
-        target["capabilities"]["streaming_usage"]["source"]["from"],
-        "generic"
+        target["capabilities"]["streaming_usage"]["source"]["from"], "auth-choice",
+        "a proxy the catalog does not know keeps the auth choice's capabilities"
+    );
+    assert_eq!(target["capabilities"]["streaming_usage"]["value"], true);
+    assert_eq!(
+        target["capabilities"]["thinking_format"]["value"],
+        "enable-thinking"
     );
 }
 

@@ -40,10 +40,15 @@ fn lookup_tables_are_sorted_and_cover_every_alias() {
             .windows(2)
             .all(|w| w[0].key < w[1].key)
     );
-    assert!(catalog.hosts.windows(2).all(|w| w[0].host < w[1].host));
+    assert!(
+        catalog
+            .hosts
+            .windows(2)
+            .all(|w| (&w[0].host, w[0].dialect) < (&w[1].host, w[1].dialect))
+    );
     // 14 canonical refs, 14 `modelstudio/…` refs, 5 `alibaba/…` refs.
     assert_eq!(catalog.refs.len(), 33);
     assert_eq!(catalog.auth_choice_ids.len(), 8);
-    // 4 compatible-mode hosts; the native hosts are the standard ones again.
-    assert_eq!(catalog.hosts.len(), 4);
+    // 4 chat hosts; the video task API is on the two standard ones again.
+    assert_eq!(catalog.hosts.len(), 6);
 }

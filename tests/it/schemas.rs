@@ -34,7 +34,9 @@ fn catalog_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 }
 
 fn kind_of(path: &Path) -> FileKind {
-    if path.file_name().is_some_and(|n| n == "provider.toml") {
+    if path.file_name().is_some_and(|n| n == "catalog.toml") {
+        FileKind::Catalog
+    } else if path.file_name().is_some_and(|n| n == "provider.toml") {
         FileKind::Provider
     } else {
         FileKind::Model

@@ -2,8 +2,8 @@
 //! tables compiled into the binary.
 
 use provcat::catalog::{
-    self, ApiKind, AvailabilityStatus, Billing, LookupError, MediaField, Modality, ModelKind,
-    RefVia, Surface, VideoMode,
+    self, AvailabilityStatus, Billing, Dialect, LookupError, MediaField, Modality, ModelKind,
+    RefVia, Surface, ThinkingFormat, VideoMode,
 };
 
 fn qwen() -> &'static catalog::Provider {
@@ -15,7 +15,13 @@ fn provider_qwen_with_legacy_alias_modelstudio() {
     let p = qwen();
     assert_eq!(p.id, "qwen");
     assert_eq!(p.namespace_aliases, ["modelstudio"]);
-    assert_eq!(p.api, ApiKind::OpenAiCompletions);
+    // API: OpenAI-compatible, on every endpoint.
+    for e in p.endpoints {
+        assert_eq!(
+            e.surface(Surface::Chat).unwrap().dialect,
+            Dialect::OpenAiCompletions
+        );
+    }
     assert!(std::ptr::eq(catalog::provider("modelstudio").unwrap(), p));
     assert_eq!(p.default_model, "qwen/qwen3.5-plus");
     assert_eq!(p.links.api_keys, "https://home.qwencloud.com/api-keys");
@@ -35,10 +41,10 @@ fn plans_and_regions() {
     let p = qwen();
     let standard = p.plan("standard").unwrap();
     assert_eq!(standard.billing, Billing::PayAsYouGo);
-    assert_eq!(standard.key_prefix, "sk-");
+    assert_eq!(standard.key_prefix, Some("sk-"));
     let coding = p.plan("coding").unwrap();
     assert_eq!(coding.billing, Billing::Subscription);
-    assert_eq!(coding.key_prefix, "sk-sp-");
+    assert_eq!(coding.key_prefix, Some("sk-sp-"));
     let regions: Vec<&str> = p.regions.iter().map(|r| r.id).collect();
     assert_eq!(regions, ["cn", "global"]);
 }
@@ -82,7 +88,7 @@ fn every_auth_choice_selects_its_endpoint() {
                 (plan, region),
                 "{typed}"
             );
-            assert_eq!(found.endpoint().unwrap().base_url, url, "{typed}");
+            assert_eq!(found.endpoint().unwrap().base_url(), url, "{typed}");
             let expected_legacy = (typed != id).then_some(typed);
             assert_eq!(found.legacy_alias, expected_legacy, "{typed}");
         }
@@ -95,11 +101,23 @@ fn native_hosts_support_streaming_usage_and_only_standard_serves_video() {
     let endpoints: Vec<_> = catalog::endpoints().collect();
     assert_eq!(endpoints.len(), 4);
     for e in &endpoints {
-        assert!(e.capabilities.streaming_usage, "{}", e.base_url);
-        assert!(!e.capabilities.developer_role, "{}", e.base_url);
-        let serves_video = e.surfaces.contains(&Surface::Video);
-        assert_eq!(serves_video, e.plan == "standard", "{}", e.base_url);
-        assert_eq!(e.native_base_url.is_some(), serves_video, "{}", e.base_url);
+        let chat = e.surface(Surface::Chat).unwrap();
+        assert!(chat.capabilities.streaming_usage, "{}", chat.base_url);
+        assert!(!chat.capabilities.developer_role, "{}", chat.base_url);
+        assert_eq!(
+            chat.capabilities.thinking_format,
+            ThinkingFormat::EnableThinking
+        );
+        let serves_video = e.serves(Surface::Video);
+        assert_eq!(serves_video, e.plan == "standard", "{}", chat.base_url);
+        if let Some(video) = e.surface(Surface::Video) {
+            assert_eq!(video.dialect, Dialect::DashscopeVideo);
+            assert_eq!(
+                chat.base_url,
+                format!("{}/compatible-mode/v1", video.base_url),
+                "the native host serves the compatible mode"
+            );
+        }
     }
     for host in [
         "coding.dashscope.aliyuncs.com",
@@ -107,8 +125,9 @@ fn native_hosts_support_streaming_usage_and_only_standard_serves_video() {
         "dashscope.aliyuncs.com",
         "DashScope-Intl.aliyuncs.com",
     ] {
-        let e = catalog::endpoint_for_host(host).unwrap_or_else(|| panic!("{host}"));
-        assert!(e.capabilities.streaming_usage);
+        let found = catalog::surface_for_host(host, Dialect::OpenAiCompletions)
+            .unwrap_or_else(|| panic!("{host}"));
+        assert!(found.surface.capabilities.streaming_usage);
     }
     assert!(catalog::endpoint_for_host("api.openai.com").is_none());
 }

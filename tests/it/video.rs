@@ -315,7 +315,7 @@ fn the_coding_plan_is_refused_for_video_with_advice() {
         &["generate", "--prompt", "p"],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert_stderr_has(&out, "is a Coding Plan key");
+    assert_stderr_has(&out, "is a Coding Plan (subscription) key (`sk-sp-`)");
     assert_stderr_has(&out, "--auth-choice qwen-standard-api-key`");
     assert!(emulator.requests().is_empty());
 }

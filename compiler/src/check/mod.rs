@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use crate::compiled::{Catalog, Model};
 use crate::diagnostic::{Diagnostic, Report, Rule};
-use crate::source::{ModelFile, ProviderFile};
+use crate::source::{CatalogFile, ModelFile, ProviderFile};
 use crate::tree::SpanIndex;
 
 /// A file that passed its schema: the typed value, where it came from, and its spans.
@@ -61,6 +61,7 @@ pub struct Unchecked {
 
 /// Runs every check and builds the catalog's tables. Problems go to `report`.
 pub fn check(
+    settings: Option<Parsed<CatalogFile>>,
     mut providers: Vec<Parsed<ProviderFile>>,
     mut models: Vec<Parsed<ModelFile>>,
     unchecked: &Unchecked,
@@ -79,6 +80,10 @@ pub fn check(
     models::check_all(&providers, &models, unchecked, report);
 
     let mut catalog = Catalog {
+        settings: settings
+            .as_ref()
+            .map(|s| s.value.clone())
+            .unwrap_or_default(),
         providers: providers.iter().map(|p| p.value.clone()).collect(),
         models: models
             .iter()
@@ -102,24 +107,25 @@ pub fn check(
     let models: Vec<&Parsed<ModelFile>> = order.iter().map(|&i| &models[i]).collect();
 
     catalog.refs = refs::ref_table(&providers, &models, &catalog, unchecked, report);
-    refs::check_default_models(&providers, &catalog, unchecked, report);
+    refs::check_default_models(settings.as_ref(), &providers, &catalog, unchecked, report);
     refs::check_replacements(&models, &catalog, unchecked, report);
     catalog.auth_choice_ids = providers::auth_choice_table(&providers);
     catalog.hosts = providers::host_table(&providers, report);
     catalog
 }
 
-/// Reports every value that occurs more than once in `items` (by `key`), at its later places.
+/// Reports every value that occurs more than once in `items` (by `key`), at its later
+/// places, each pointing back at the first place as a related span.
 fn report_duplicates<'a, T: 'a>(
     items: impl IntoIterator<Item = (&'a str, &'a Parsed<T>, String)>,
     what: &str,
     report: &mut Report,
 ) {
-    let mut seen: std::collections::HashMap<&str, (String, usize)> = Default::default();
+    let mut seen: std::collections::HashMap<&str, (String, Option<Range<usize>>)> =
+        Default::default();
     for (key, parsed, pointer) in items {
         match seen.get(key) {
-            Some((first_file, first_offset)) => {
-                let line = report.line_of(first_file, *first_offset);
+            Some((first_file, first_span)) => {
                 report.push(
                     parsed
                         .error(
@@ -128,15 +134,14 @@ fn report_duplicates<'a, T: 'a>(
                             format!("duplicate {what} `{key}`"),
                         )
                         .label(format!("`{key}` is already used"))
+                        .related(first_file, first_span.clone(), "first defined here")
                         .help(format!(
-                            "it was first defined in {first_file}{}; {what}s must be unique",
-                            line.map(|l| format!(":{l}")).unwrap_or_default()
+                            "{what}s must be unique; rename or remove one of the two"
                         )),
                 );
             }
             None => {
-                let offset = parsed.span(&pointer).map_or(0, |s| s.start);
-                seen.insert(key, (parsed.file.clone(), offset));
+                seen.insert(key, (parsed.file.clone(), parsed.span(&pointer)));
             }
         }
     }

@@ -21,11 +21,11 @@ pub fn check_all(
                     Rule::Layout,
                     "/id",
                     format!(
-                        "model id `{}` does not match its file name `{}.toml`",
+                        "model id `{}` does not match its file `models/{}.toml`",
                         m.value.id, m.stem
                     ),
                 )
-                .label("must equal the file name without `.toml`")
+                .label("must equal the path under `models/` without `.toml`")
                 .help(format!(
                     "rename the file to `{}.toml` or set `id = \"{}\"`",
                     m.value.id, m.stem
@@ -50,14 +50,54 @@ pub fn check_all(
         }
     }
     for p in providers {
+        let own: Vec<&Parsed<ModelFile>> = models.iter().filter(|m| m.folder == p.folder).collect();
         report_duplicates(
-            models
-                .iter()
-                .filter(|m| m.folder == p.folder)
-                .map(|m| (m.value.id.as_str(), m, "/id".to_string())),
+            own.iter()
+                .map(|m| (m.value.id.as_str(), *m, "/id".to_string())),
             "model id",
             report,
         );
+        check_wire_ids(&own, report);
+    }
+}
+
+/// Two models of one provider must not send the same id on the wire (models sharing an id
+/// are already reported as duplicates).
+fn check_wire_ids(models: &[&Parsed<ModelFile>], report: &mut Report) {
+    let mut first: std::collections::HashMap<&str, &Parsed<ModelFile>> = Default::default();
+    for m in models {
+        let v = &m.value;
+        let wire = v.wire_id.as_deref().unwrap_or(&v.id);
+        let pointer = |m: &Parsed<ModelFile>| {
+            if m.value.wire_id.is_some() {
+                "/wire_id"
+            } else {
+                "/id"
+            }
+        };
+        match first.get(wire) {
+            Some(other) if other.value.id != v.id => report.push(
+                m.error(
+                    Rule::DuplicateId,
+                    pointer(m),
+                    format!(
+                        "wire id `{wire}` is also sent for `{}/{}`",
+                        other.folder, other.value.id
+                    ),
+                )
+                .label("two models would send the same `model`")
+                .related(
+                    &other.file,
+                    other.span(pointer(other)),
+                    "first defined here",
+                )
+                .help("give each model its own `wire_id`, or remove the duplicate model"),
+            ),
+            Some(_) => {}
+            None => {
+                first.insert(wire, m);
+            }
+        }
     }
 }
 
@@ -99,6 +139,18 @@ fn check_one(provider: &ProviderFile, m: &Parsed<ModelFile>, report: &mut Report
                     format!("alias `{alias}` is not a `<namespace>/<id>` ref"),
                 )
                 .help(format!("write it as a ref, e.g. `{}/{alias}`", provider.id)),
+            );
+        }
+    }
+    for (i, dialect) in v.dialects.iter().enumerate() {
+        if dialect.surface() != Surface::Chat || v.kind != ModelKind::Chat {
+            report.push(
+                m.error(
+                    Rule::KindFields,
+                    &format!("/dialects/{i}"),
+                    format!("`{dialect}` is not a chat dialect, or this is not a chat model"),
+                )
+                .help("`dialects` lists the chat dialects a chat model can be called with (`openai-completions`, `anthropic-messages`)"),
             );
         }
     }
@@ -208,21 +260,31 @@ fn check_availability(provider: &ProviderFile, m: &Parsed<ModelFile>, report: &m
                 .help("add `reason = \"…\"` telling users why and what to use instead"),
             );
         }
-        let serves = provider
-            .endpoints
-            .iter()
-            .any(|e| e.plan == *plan && e.surfaces.contains(&surface));
+        let serves = provider.endpoints.iter().any(|e| {
+            e.plan == *plan
+                && e.surfaces.iter().any(|s| {
+                    s.kind == surface && (v.dialects.is_empty() || v.dialects.contains(&s.dialect))
+                })
+        });
         if availability.status != AvailabilityStatus::Unavailable
             && !serves
             && super::providers::endpoints_sound(provider)
         {
+            let needs = if v.dialects.is_empty() {
+                format!("`{surface}`")
+            } else {
+                format!(
+                    "`{surface}` in {}",
+                    quote(&v.dialects.iter().map(|d| d.as_str()).collect::<Vec<_>>())
+                )
+            };
             report.push(
                 m.error(
                     Rule::PlanCannotServe,
                     &format!("{pointer}/status"),
-                    format!("plan `{plan}` has no endpoint serving `{surface}`, so it cannot serve this model"),
+                    format!("plan `{plan}` has no endpoint serving {needs}, so it cannot serve this model"),
                 )
-                .help("mark it `unavailable` with a reason, or add the surface to the plan's endpoints"),
+                .help("mark it `unavailable` with a reason, or add such a surface to the plan's endpoints"),
             );
         }
     }

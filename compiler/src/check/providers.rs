@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashSet};
 use super::{Parsed, https_host, report_duplicates};
 use crate::compiled::{AuthChoiceEntry, HostEntry};
 use crate::diagnostic::{Report, Rule};
-use crate::source::ProviderFile;
+use crate::source::{Endpoint, ProviderFile};
 use crate::suggest;
-use crate::vocab::Surface;
+use crate::vocab::{Dialect, Surface};
 
 /// Checks every provider on its own and against the others.
 pub fn check_all(providers: &[Parsed<ProviderFile>], report: &mut Report) {
@@ -136,24 +136,31 @@ fn check_one(p: &Parsed<ProviderFile>, report: &mut Report) {
                 p.error(
                     Rule::DuplicateId,
                     &base,
-                    format!("a second endpoint for plan `{}` in region `{}`", e.plan, e.region),
+                    format!(
+                        "a second endpoint for plan `{}` in region `{}`",
+                        e.plan, e.region
+                    ),
                 )
-                .help(format!("endpoint {first} already serves this pair; each (plan, region) has one endpoint")),
+                .related(
+                    &p.file,
+                    p.span(&format!("/endpoints/{first}")),
+                    "first defined here",
+                )
+                .help("each (plan, region) pair has one endpoint; merge the two"),
             );
         }
-        insecure(p, &format!("{base}/base_url"), &e.base_url, report);
-        if let Some(native) = &e.native_base_url {
-            insecure(p, &format!("{base}/native_base_url"), native, report);
-        }
-        if e.surfaces.contains(&Surface::Video) && e.native_base_url.is_none() {
+        check_surfaces(p, i, e, report);
+    }
+    for (i, rule) in v.errors.iter().enumerate() {
+        if rule.code.is_none() && rule.message_contains.is_none() {
             report.push(
                 p.error(
-                    Rule::InvalidValue,
-                    &format!("{base}/surfaces"),
-                    "endpoint serves `video` but has no `native_base_url`",
+                    Rule::MissingKey,
+                    &format!("/errors/{i}"),
+                    "an error rule needs `code`, `message_contains` or both",
                 )
-                .label("the video surface is served from the native API")
-                .help("add `native_base_url = \"https://…\"` or remove `video` from `surfaces`"),
+                .label("this rule would match every error")
+                .help("say which errors it classifies: `code = \"…\"` and/or `message_contains = \"…\"`"),
             );
         }
     }
@@ -183,6 +190,76 @@ fn check_one(p: &Parsed<ProviderFile>, report: &mut Report) {
                     ),
                 )
                 .help("add an `[[endpoints]]` entry for this plan and region, or change the auth choice"),
+            );
+        }
+    }
+}
+
+/// Checks the surfaces of endpoint `i`: https base URLs, a dialect that serves the
+/// surface's kind, kind-specific fields, and no (kind, dialect) twice.
+fn check_surfaces(p: &Parsed<ProviderFile>, i: usize, e: &Endpoint, report: &mut Report) {
+    let mut seen: BTreeMap<(Surface, Dialect), usize> = BTreeMap::new();
+    for (j, surface) in e.surfaces.iter().enumerate() {
+        let base = format!("/endpoints/{i}/surfaces/{j}");
+        insecure(p, &format!("{base}/base_url"), &surface.base_url, report);
+        if surface.dialect.surface() != surface.kind {
+            let fitting: Vec<String> = Dialect::serving(surface.kind)
+                .map(|d| format!("`{d}`"))
+                .collect();
+            report.push(
+                p.error(
+                    Rule::InvalidValue,
+                    &format!("{base}/dialect"),
+                    format!(
+                        "dialect `{}` does not serve `{}`",
+                        surface.dialect, surface.kind
+                    ),
+                )
+                .label(format!("a {} dialect", surface.dialect.surface()))
+                .help(format!(
+                    "a `{}` surface speaks {}",
+                    surface.kind,
+                    fitting.join(" or ")
+                )),
+            );
+        }
+        let misplaced = match surface.kind {
+            Surface::Chat => surface
+                .polls_per_second
+                .is_some()
+                .then_some(("polls_per_second", "video")),
+            Surface::Video => surface
+                .capabilities
+                .is_some()
+                .then_some(("capabilities", "chat")),
+        };
+        if let Some((key, applies_to)) = misplaced {
+            report.push(
+                p.key_error(
+                    Rule::KindFields,
+                    &format!("{base}/{key}"),
+                    format!("`{key}` does not apply to a `{}` surface", surface.kind),
+                )
+                .label(format!("only for `{applies_to}` surfaces"))
+                .help(format!("remove `{key}`")),
+            );
+        }
+        if let Some(first) = seen.insert((surface.kind, surface.dialect), j) {
+            report.push(
+                p.error(
+                    Rule::DuplicateId,
+                    &base,
+                    format!(
+                        "a second `{}` surface speaking `{}` in this endpoint",
+                        surface.kind, surface.dialect
+                    ),
+                )
+                .related(
+                    &p.file,
+                    p.span(&format!("/endpoints/{i}/surfaces/{first}")),
+                    "first defined here",
+                )
+                .help("each endpoint has at most one surface per kind and dialect"),
             );
         }
     }
@@ -275,32 +352,45 @@ pub fn auth_choice_table(providers: &[Parsed<ProviderFile>]) -> Vec<AuthChoiceEn
     table
 }
 
-/// Every endpoint host, sorted; reports hosts shared by endpoints with different capabilities.
+/// Every (host, dialect) of an endpoint surface, sorted; reports a host whose surfaces of
+/// one dialect declare different capabilities.
 pub fn host_table(providers: &[Parsed<ProviderFile>], report: &mut Report) -> Vec<HostEntry> {
-    let mut by_host: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut by_host: BTreeMap<(String, Dialect), (usize, usize, usize)> = BTreeMap::new();
     for (pi, p) in providers.iter().enumerate() {
         for (ei, e) in p.value.endpoints.iter().enumerate() {
-            let urls = std::iter::once(&e.base_url).chain(e.native_base_url.as_ref());
-            for host in urls.filter_map(|u| https_host(u)) {
-                match by_host.get(&host) {
-                    Some(&(fp, fe)) => {
-                        let first = &providers[fp].value.endpoints[fe];
-                        if first.capabilities != e.capabilities {
+            for (si, surface) in e.surfaces.iter().enumerate() {
+                // A surface of the wrong kind is reported already.
+                if surface.dialect.surface() != surface.kind {
+                    continue;
+                }
+                let Some(host) = https_host(&surface.base_url) else {
+                    continue;
+                };
+                match by_host.get(&(host.clone(), surface.dialect)) {
+                    Some(&(fp, fe, fs)) => {
+                        let first = &providers[fp];
+                        let first_surface = &first.value.endpoints[fe].surfaces[fs];
+                        if first_surface.capabilities.unwrap_or_default()
+                            != surface.capabilities.unwrap_or_default()
+                        {
+                            let first_pointer =
+                                format!("/endpoints/{fe}/surfaces/{fs}/capabilities");
                             report.push(
                                 p.error(
                                     Rule::HostConflict,
-                                    &format!("/endpoints/{ei}/capabilities"),
-                                    format!("host `{host}` has different capabilities in another endpoint"),
+                                    &format!("/endpoints/{ei}/surfaces/{si}/capabilities"),
+                                    format!(
+                                        "host `{host}` has different `{}` capabilities in another endpoint",
+                                        surface.dialect
+                                    ),
                                 )
-                                .help(format!(
-                                    "capabilities belong to the host; make them equal to those in {} (endpoint {}/{})",
-                                    providers[fp].file, first.plan, first.region
-                                )),
+                                .related(&first.file, first.span(&first_pointer), "first defined here")
+                                .help("capabilities belong to the host and dialect; make both surfaces declare the same `capabilities`"),
                             );
                         }
                     }
                     None => {
-                        by_host.insert(host, (pi, ei));
+                        by_host.insert((host, surface.dialect), (pi, ei, si));
                     }
                 }
             }
@@ -308,10 +398,14 @@ pub fn host_table(providers: &[Parsed<ProviderFile>], report: &mut Report) -> Ve
     }
     by_host
         .into_iter()
-        .map(|(host, (provider, endpoint))| HostEntry {
-            host,
-            provider,
-            endpoint,
-        })
+        .map(
+            |((host, dialect), (provider, endpoint, surface))| HostEntry {
+                host,
+                dialect,
+                provider,
+                endpoint,
+                surface,
+            },
+        )
         .collect()
 }

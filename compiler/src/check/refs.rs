@@ -1,12 +1,13 @@
 //! The ref table (canonical refs, namespace aliases, ref aliases) and the checks that
 //! need it: shadowing, alias chains and cycles, default models and replacements.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use super::{Parsed, Unchecked};
 use crate::compiled::{Catalog, RefEntry};
 use crate::diagnostic::{Report, Rule};
-use crate::source::{ModelFile, ProviderFile};
+use crate::source::{CatalogFile, ModelFile, ProviderFile};
 use crate::suggest;
 use crate::tree::push_token;
 use crate::vocab::{ModelKind, RefVia};
@@ -20,9 +21,18 @@ pub fn ref_table(
     report: &mut Report,
 ) -> Vec<RefEntry> {
     let mut table: BTreeMap<String, (usize, RefVia)> = BTreeMap::new();
+    // Where each declared key was defined, for "first defined here" spans.
+    let mut defined: HashMap<String, (String, Option<Range<usize>>)> = HashMap::new();
     for (i, m) in catalog.models.iter().enumerate() {
         table.insert(m.canonical_ref.clone(), (i, RefVia::Canonical));
+        defined.insert(
+            m.canonical_ref.clone(),
+            (models[i].file.clone(), models[i].span("/id")),
+        );
     }
+    let first_defined = |key: &str, defined: &HashMap<String, (String, Option<Range<usize>>)>| {
+        defined.get(key).cloned()
+    };
     let canonical = |key: &str, table: &BTreeMap<String, (usize, RefVia)>| {
         table
             .get(key)
@@ -53,13 +63,24 @@ pub fn ref_table(
                     .help("every `<provider-id>/<id>` ref already resolves under the namespace alias; remove this alias"),
                 );
             } else if let Some(existing) = canonical(alias, &table) {
-                report.push(
-                    m.error(Rule::AliasShadows, &format!("/aliases/{j}"), format!("alias `{alias}` already means `{existing}`"))
-                        .label("shadows an existing ref")
-                        .help("an alias must not be a canonical ref or another alias; remove or rename it"),
-                );
+                let mut d = m
+                    .error(
+                        Rule::AliasShadows,
+                        &format!("/aliases/{j}"),
+                        format!("alias `{alias}` already means `{existing}`"),
+                    )
+                    .label("shadows an existing ref")
+                    .help("an alias must not be a canonical ref or another alias; remove or rename one of the two");
+                if let Some((file, span)) = first_defined(alias, &defined) {
+                    d = d.related(&file, span, "first defined here");
+                }
+                report.push(d);
             } else {
                 table.insert(alias.clone(), (i, RefVia::Alias));
+                defined.insert(
+                    alias.clone(),
+                    (m.file.clone(), m.span(&format!("/aliases/{j}"))),
+                );
             }
         }
     }
@@ -68,15 +89,18 @@ pub fn ref_table(
         for (alias, target) in &p.value.ref_aliases {
             let pointer = push_token("/ref_aliases", alias);
             if let Some(existing) = canonical(alias, &table) {
-                report.push(
-                    p.key_error(
+                let mut d = p
+                    .key_error(
                         Rule::AliasShadows,
                         &pointer,
                         format!("ref alias `{alias}` already means `{existing}`"),
                     )
                     .label("shadows an existing ref")
-                    .help("remove this entry; the ref already resolves"),
-                );
+                    .help("remove this entry; the ref already resolves");
+                if let Some((file, span)) = first_defined(alias, &defined) {
+                    d = d.related(&file, span, "first defined here");
+                }
+                report.push(d);
                 continue;
             }
             match follow(target, &p.value.ref_aliases) {
@@ -97,6 +121,7 @@ pub fn ref_table(
                 Followed::Direct => match table.get(target) {
                     Some(&(i, RefVia::Canonical)) => {
                         table.insert(alias.clone(), (i, RefVia::Alias));
+                        defined.insert(alias.clone(), (p.file.clone(), p.index.key_span(&pointer)));
                     }
                     Some(&(i, _)) => {
                         let end = catalog.models[i].canonical_ref.as_str();
@@ -139,10 +164,20 @@ pub fn ref_table(
     }
     for (key, i, via, p) in expanded {
         if let Some(existing) = canonical(&key, &table) {
-            report.push(
-                p.error(Rule::AliasShadows, "/namespace_aliases", format!("`{key}` would mean both `{}` and `{existing}`", catalog.models[i].canonical_ref))
-                    .help("a namespace alias must not collide with refs that already exist; rename the alias or the model alias"),
-            );
+            let mut d = p
+                .error(
+                    Rule::AliasShadows,
+                    "/namespace_aliases",
+                    format!(
+                        "`{key}` would mean both `{}` and `{existing}`",
+                        catalog.models[i].canonical_ref
+                    ),
+                )
+                .help("a namespace alias must not collide with refs that already exist; rename the alias or the model alias");
+            if let Some((file, span)) = first_defined(&key, &defined) {
+                d = d.related(&file, span, "first defined here");
+            }
+            report.push(d);
         } else {
             table.insert(key, (i, via));
         }
@@ -220,59 +255,132 @@ fn unknown_ref<T>(
     .help(help)
 }
 
-/// Every provider's default model must be one of its own chat models, by canonical ref.
+/// Every default model must be a canonical ref of a model of the right kind: a provider's
+/// defaults one of its own models, the catalog's any provider's.
 pub fn check_default_models(
+    settings: Option<&Parsed<CatalogFile>>,
     providers: &[Parsed<ProviderFile>],
     catalog: &Catalog,
     unchecked: &Unchecked,
     report: &mut Report,
 ) {
     for p in providers {
-        let target = &p.value.default_model;
-        if unchecked.models.contains(target) {
-            continue;
-        }
-        let found = catalog.refs.iter().find(|e| e.key == *target);
-        let problem = match found.map(|e| (e, &catalog.models[e.model])) {
-            None => {
-                let refs = catalog
-                    .models
-                    .iter()
-                    .filter(|m| m.provider == p.value.id)
-                    .map(|m| m.canonical_ref.as_str());
-                let help = suggest::did_you_mean(&suggest::closest(target, refs));
-                Some((
-                    format!("default model `{target}` is not a model of this catalog"),
-                    help,
-                ))
-            }
-            Some((e, m)) if e.via != RefVia::Canonical => Some((
-                format!("default model `{target}` is an alias"),
-                Some(format!("use the canonical ref `{}`", m.canonical_ref)),
-            )),
-            Some((_, m)) if m.provider != p.folder => Some((
-                format!(
-                    "default model `{target}` belongs to provider `{}`",
-                    m.provider
-                ),
-                None,
-            )),
-            Some((_, m)) if m.source.kind != ModelKind::Chat => Some((
-                format!(
-                    "default model `{target}` is a {} model, not a chat model",
-                    m.source.kind
-                ),
-                None,
-            )),
-            Some(_) => None,
-        };
-        if let Some((message, help)) = problem {
-            report.push(
-                p.error(Rule::UnknownDefaultModel, "/default_model", message)
-                    .label("must be a chat model of this provider")
-                    .maybe_help(help),
+        let own = Some(p.value.id.as_str());
+        check_default(
+            p,
+            "/default_model",
+            &p.value.default_model,
+            ModelKind::Chat,
+            own,
+            catalog,
+            unchecked,
+            report,
+        );
+        if let Some(video) = &p.value.default_video_model {
+            check_default(
+                p,
+                "/default_video_model",
+                video,
+                ModelKind::Video,
+                own,
+                catalog,
+                unchecked,
+                report,
             );
         }
+    }
+    if let Some(s) = settings {
+        if let Some(chat) = &s.value.default_chat_model {
+            check_default(
+                s,
+                "/default_chat_model",
+                chat,
+                ModelKind::Chat,
+                None,
+                catalog,
+                unchecked,
+                report,
+            );
+        }
+        if let Some(video) = &s.value.default_video_model {
+            check_default(
+                s,
+                "/default_video_model",
+                video,
+                ModelKind::Video,
+                None,
+                catalog,
+                unchecked,
+                report,
+            );
+        }
+    }
+}
+
+/// Checks one default: `target` (at `pointer` of `p`) must be the canonical ref of a `kind`
+/// model, of provider `own` when given.
+#[allow(clippy::too_many_arguments)]
+fn check_default<T>(
+    p: &Parsed<T>,
+    pointer: &str,
+    target: &str,
+    kind: ModelKind,
+    own: Option<&str>,
+    catalog: &Catalog,
+    unchecked: &Unchecked,
+    report: &mut Report,
+) {
+    if unchecked.models.contains(target) {
+        return;
+    }
+    let found = catalog
+        .refs
+        .binary_search_by(|e| e.key.as_str().cmp(target))
+        .ok()
+        .map(|i| &catalog.refs[i]);
+    let problem = match found.map(|e| (e, &catalog.models[e.model])) {
+        None => {
+            let refs = catalog
+                .models
+                .iter()
+                .filter(|m| own.is_none_or(|o| m.provider == o) && m.source.kind == kind)
+                .map(|m| m.canonical_ref.as_str());
+            let help = suggest::did_you_mean(&suggest::closest(target, refs));
+            Some((
+                format!("default model `{target}` is not a model of this catalog"),
+                help,
+            ))
+        }
+        Some((e, m)) if e.via != RefVia::Canonical => Some((
+            format!("default model `{target}` is an alias"),
+            Some(format!("use the canonical ref `{}`", m.canonical_ref)),
+        )),
+        Some((_, m)) if own.is_some_and(|o| m.provider != o) => Some((
+            format!(
+                "default model `{target}` belongs to provider `{}`",
+                m.provider
+            ),
+            None,
+        )),
+        Some((_, m)) if m.source.kind != kind => Some((
+            format!(
+                "default model `{target}` is a {} model, not a {kind} model",
+                m.source.kind
+            ),
+            None,
+        )),
+        Some(_) => None,
+    };
+    if let Some((message, help)) = problem {
+        let label = match own {
+            Some(_) => format!("must be a {kind} model of this provider"),
+            None => format!("must be a {kind} model of the catalog"),
+        };
+        report.push(
+            p.error(Rule::UnknownDefaultModel, pointer, message)
+                .label(label)
+                .maybe_help(help),
+        );
     }
 }
 
@@ -284,7 +392,13 @@ pub fn check_replacements(
     report: &mut Report,
 ) {
     let replacement_of = |i: usize| catalog.models[i].source.lifecycle.replacement.as_deref();
-    let index_of = |r: &str| catalog.models.iter().position(|m| m.canonical_ref == r);
+    // Models are sorted by canonical ref.
+    let index_of = |r: &str| {
+        catalog
+            .models
+            .binary_search_by(|m| m.canonical_ref.as_str().cmp(r))
+            .ok()
+    };
     for (i, m) in models.iter().enumerate() {
         let Some(target) = replacement_of(i) else {
             continue;

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::compiled::{Catalog, Model};
 use crate::docs::{HEADER_MARKER, REGENERATE, words};
-use crate::source::ProviderFile;
-use crate::vocab::{AvailabilityStatus, LifecycleStatus, ModelKind, RefVia, Surface};
+use crate::source::{Endpoint, ProviderFile, SurfaceSpec};
+use crate::vocab::{AvailabilityStatus, Dialect, LifecycleStatus, ModelKind, RefVia, Surface};
 
 /// Everything the provider page template reads.
 #[derive(Debug, Serialize)]
@@ -18,8 +18,8 @@ pub struct ProviderView {
     id: String,
     name: String,
     namespace_aliases: Vec<String>,
-    api: &'static str,
-    api_label: &'static str,
+    /// The chat dialects the provider's endpoints speak, in catalog order, in words.
+    api: String,
     /// The first env var tried, then the others in order.
     auth_env_first: String,
     auth_env_rest: Vec<String>,
@@ -28,6 +28,8 @@ pub struct ProviderView {
     docs_url: String,
     plans: Vec<PlanView>,
     endpoints: Vec<EndpointRow>,
+    /// Chat surfaces beyond each endpoint's first, in another dialect.
+    extra_surfaces: Vec<ExtraSurface>,
     legacy_choices: Vec<LegacyChoice>,
     /// Base URLs whose host reports usage in streams.
     streaming_usage_urls: Vec<String>,
@@ -40,10 +42,18 @@ pub struct ProviderView {
 }
 
 #[derive(Debug, Serialize)]
+struct ExtraSurface {
+    plan: String,
+    region: String,
+    api_label: &'static str,
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
 struct PlanView {
     name: String,
     billing: &'static str,
-    key_prefix: String,
+    key_prefix: Option<String>,
     surfaces: String,
     /// `(region name, base URL)` of this plan's endpoints.
     endpoints: Vec<RegionUrl>,
@@ -125,8 +135,19 @@ impl ProviderView {
             id: p.id.clone(),
             name: p.name.clone(),
             namespace_aliases: p.namespace_aliases.clone(),
-            api: p.api.as_str(),
-            api_label: words::api_label(p.api),
+            api: {
+                let mut dialects: Vec<Dialect> = Vec::new();
+                for s in p.endpoints.iter().flat_map(chat_surfaces) {
+                    if !dialects.contains(&s.dialect) {
+                        dialects.push(s.dialect);
+                    }
+                }
+                dialects
+                    .into_iter()
+                    .map(|d| format!("{} (`{d}`)", words::api_label(d)))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            },
             auth_env_first: auth_env.next().unwrap_or_default(),
             auth_env_rest: auth_env.collect(),
             default_model: p.default_model.clone(),
@@ -134,6 +155,18 @@ impl ProviderView {
             docs_url: p.links.docs.clone(),
             plans: plans(p, &models),
             endpoints: endpoint_rows(p),
+            extra_surfaces: p
+                .endpoints
+                .iter()
+                .flat_map(|e| {
+                    chat_surfaces(e).skip(1).map(move |s| ExtraSurface {
+                        plan: plan_name(p, &e.plan),
+                        region: region_name(p, &e.region),
+                        api_label: words::api_label(s.dialect),
+                        url: s.base_url.clone(),
+                    })
+                })
+                .collect(),
             legacy_choices: p
                 .auth_choices
                 .iter()
@@ -147,8 +180,9 @@ impl ProviderView {
             streaming_usage_urls: p
                 .endpoints
                 .iter()
-                .filter(|e| e.capabilities.streaming_usage)
-                .map(|e| e.base_url.clone())
+                .flat_map(chat_surfaces)
+                .filter(|s| s.capabilities.unwrap_or_default().streaming_usage)
+                .map(|s| s.base_url.clone())
                 .collect(),
             chat_models: models
                 .iter()
@@ -166,13 +200,15 @@ impl ProviderView {
             video_hosts: p
                 .endpoints
                 .iter()
-                .filter(|e| e.surfaces.contains(&Surface::Video))
-                .filter_map(|e| {
-                    Some(VideoHost {
-                        plan: plan_name(p, &e.plan),
-                        region: region_name(p, &e.region),
-                        url: e.native_base_url.clone()?,
-                    })
+                .flat_map(|e| {
+                    e.surfaces
+                        .iter()
+                        .filter(|s| s.kind == Surface::Video)
+                        .map(move |s| VideoHost {
+                            plan: plan_name(p, &e.plan),
+                            region: region_name(p, &e.region),
+                            url: s.base_url.clone(),
+                        })
                 })
                 .collect(),
             any_remote_only: models.iter().any(|m| {
@@ -183,6 +219,20 @@ impl ProviderView {
             }),
         })
     }
+}
+
+/// An endpoint's chat surfaces, in catalog order.
+fn chat_surfaces(e: &Endpoint) -> impl Iterator<Item = &SurfaceSpec> {
+    e.surfaces.iter().filter(|s| s.kind == Surface::Chat)
+}
+
+/// The URL that stands for an endpoint: its first chat surface's, else its first surface's.
+fn main_url(e: &Endpoint) -> String {
+    chat_surfaces(e)
+        .next()
+        .or(e.surfaces.first())
+        .map(|s| s.base_url.clone())
+        .unwrap_or_default()
 }
 
 /// The provider's models: the default model first, then by canonical ref.
@@ -216,8 +266,10 @@ fn plans(p: &ProviderFile, models: &[&Model]) -> Vec<PlanView> {
         .iter()
         .map(|plan| {
             let endpoints: Vec<_> = p.endpoints.iter().filter(|e| e.plan == plan.id).collect();
-            let mut surfaces: Vec<Surface> =
-                endpoints.iter().flat_map(|e| e.surfaces.clone()).collect();
+            let mut surfaces: Vec<Surface> = endpoints
+                .iter()
+                .flat_map(|e| e.surfaces.iter().map(|s| s.kind))
+                .collect();
             surfaces.sort();
             surfaces.dedup();
             PlanView {
@@ -229,7 +281,7 @@ fn plans(p: &ProviderFile, models: &[&Model]) -> Vec<PlanView> {
                     .iter()
                     .map(|e| RegionUrl {
                         region: region_name(p, &e.region),
-                        url: e.base_url.clone(),
+                        url: main_url(e),
                     })
                     .collect(),
                 choices: p
@@ -294,7 +346,7 @@ fn endpoint_rows(p: &ProviderFile) -> Vec<EndpointRow> {
                     .iter()
                     .flat_map(|c| c.legacy_aliases.iter().cloned())
                     .collect(),
-                base_url: e.base_url.clone(),
+                base_url: main_url(e),
             }
         })
         .collect()

@@ -2,7 +2,7 @@
 //! vocabulary in words, media rules as a phrase, table cells made safe for Markdown.
 
 use crate::source::MediaRules;
-use crate::vocab::{ApiKind, AvailabilityStatus, LifecycleStatus, MediaField, Surface, VideoMode};
+use crate::vocab::{AvailabilityStatus, Dialect, LifecycleStatus, MediaField, Surface, VideoMode};
 
 /// `1000000` as `1,000,000`.
 pub fn thousands(n: u32) -> String {
@@ -33,10 +33,12 @@ pub fn cell(text: &str) -> String {
         .replace('|', "\\|")
 }
 
-/// The wire protocol in words.
-pub fn api_label(api: ApiKind) -> &'static str {
-    match api {
-        ApiKind::OpenAiCompletions => "OpenAI-compatible chat completions",
+/// A wire dialect in words.
+pub fn api_label(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::OpenAiCompletions => "OpenAI-compatible chat completions",
+        Dialect::AnthropicMessages => "Anthropic Messages",
+        Dialect::DashscopeVideo => "DashScope video tasks",
     }
 }
 
