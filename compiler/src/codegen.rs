@@ -83,6 +83,19 @@ pub fn generate(catalog: &Catalog) -> String {
     out
 }
 
+/// Rust source defining `SOURCES`: every catalog file as `(relative path, text)`, sorted by
+/// path, so run-time overlays can be compiled together with the built-in catalog.
+pub fn sources(files: &[crate::SourceFile]) -> String {
+    let mut out = String::new();
+    out.push_str(HEADER);
+    out.push_str("\n\n/// Every built-in catalog file: (path relative to `catalog/`, text).\npub static SOURCES: &[(&str, &str)] = &[\n");
+    for f in files {
+        let _ = writeln!(out, "    ({:?}, {:?}),", f.relative, &*f.text);
+    }
+    out.push_str("];\n");
+    out
+}
+
 fn provider(out: &mut String, p: &ProviderFile) {
     let _ = writeln!(out, "    Provider {{");
     let _ = writeln!(out, "        id: {:?},", p.id);

@@ -5,6 +5,7 @@
 //! binary-searched in sorted slices. Misses return a [`LookupError`] that carries the
 //! closest known names.
 
+pub mod overlay;
 mod types;
 
 pub use types::*;
@@ -12,24 +13,74 @@ pub use types::*;
 use provcat_compiler::suggest;
 
 #[allow(clippy::all)]
-mod tables {
+mod builtin {
     use super::types::*;
     include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 }
 
+mod sources {
+    include!(concat!(env!("OUT_DIR"), "/catalog_sources.rs"));
+}
+
+/// The built-in catalog's files, as (path relative to `catalog/`, text).
+pub fn builtin_sources() -> &'static [(&'static str, &'static str)] {
+    sources::SOURCES
+}
+
+/// The lookup tables of one catalog: all sorted slices, all `'static`.
+#[derive(Debug)]
+pub struct Tables {
+    /// The catalog's own settings.
+    pub settings: &'static Settings,
+    /// Providers, sorted by id.
+    pub providers: &'static [Provider],
+    /// Models, sorted by canonical ref.
+    pub models: &'static [Model],
+    /// Every ref that names a model, sorted by key.
+    pub refs: &'static [RefEntry],
+    /// Every auth choice id, sorted by key.
+    pub auth_choice_ids: &'static [AuthChoiceEntry],
+    /// Every (host, dialect) of a surface, sorted.
+    pub hosts: &'static [HostEntry],
+}
+
+/// The catalog compiled into the binary.
+pub static BUILTIN: Tables = Tables {
+    settings: &builtin::SETTINGS,
+    providers: builtin::PROVIDERS,
+    models: builtin::MODELS,
+    refs: builtin::REFS,
+    auth_choice_ids: builtin::AUTH_CHOICE_IDS,
+    hosts: builtin::HOSTS,
+};
+
+static INSTALLED: std::sync::OnceLock<&'static Tables> = std::sync::OnceLock::new();
+
+/// Makes `tables` the catalog every lookup uses from now on (the built-in catalog merged
+/// with run-time overlays, say). Only the first call takes effect; it returns `false` when
+/// a catalog was installed already.
+pub fn install(tables: &'static Tables) -> bool {
+    INSTALLED.set(tables).is_ok()
+}
+
+/// The catalog in use: the installed one, else the built-in one.
+pub fn tables() -> &'static Tables {
+    INSTALLED.get().copied().unwrap_or(&BUILTIN)
+}
+
 /// The catalog's own settings (default models).
 pub fn settings() -> &'static Settings {
-    &tables::SETTINGS
+    tables().settings
 }
 
 /// Every provider, sorted by id.
 pub fn providers() -> &'static [Provider] {
-    tables::PROVIDERS
+    tables().providers
 }
 
 /// Every model, sorted by canonical ref.
 pub fn models() -> &'static [Model] {
-    tables::MODELS
+    tables().models
 }
 
 /// Every endpoint of every provider.
@@ -106,7 +157,8 @@ pub fn lookup_model(reference: &str) -> Result<ModelMatch, LookupError> {
         let legacy = reference
             .split_once('/')
             .is_some_and(|(ns, _)| provider(ns).is_some_and(|p| p.id != ns));
-        let candidates = tables::REFS
+        let candidates = tables()
+            .refs
             .iter()
             .filter(|e| legacy || e.via != RefVia::NamespaceAlias)
             .map(|e| e.key);
@@ -120,11 +172,12 @@ pub fn lookup_model(reference: &str) -> Result<ModelMatch, LookupError> {
 /// Like [`lookup_model`], without building suggestions on a miss (for callers that have
 /// other places to look, such as custom providers).
 pub fn find_model(reference: &str) -> Option<ModelMatch> {
-    let refs = tables::REFS;
+    let tables = tables();
+    let refs = tables.refs;
     let i = refs.binary_search_by(|e| e.key.cmp(reference)).ok()?;
     let entry = &refs[i];
     Some(ModelMatch {
-        model: &tables::MODELS[entry.model],
+        model: &tables.models[entry.model],
         via: entry.via,
         alias: (entry.via != RefVia::Canonical).then_some(entry.key),
     })
@@ -132,11 +185,12 @@ pub fn find_model(reference: &str) -> Option<ModelMatch> {
 
 /// Looks an auth choice up by canonical id or legacy alias.
 pub fn lookup_auth_choice(id: &str) -> Result<AuthChoiceMatch, LookupError> {
-    let ids = tables::AUTH_CHOICE_IDS;
+    let tables = tables();
+    let ids = tables.auth_choice_ids;
     match ids.binary_search_by(|e| e.key.cmp(id)) {
         Ok(i) => {
             let entry = &ids[i];
-            let provider = &tables::PROVIDERS[entry.provider];
+            let provider = &tables.providers[entry.provider];
             Ok(AuthChoiceMatch {
                 provider,
                 choice: &provider.auth_choices[entry.choice],
@@ -163,12 +217,13 @@ pub struct HostMatch {
 /// capabilities a custom provider pointing at the same host inherits.
 pub fn surface_for_host(host: &str, dialect: Dialect) -> Option<HostMatch> {
     let host = host.to_ascii_lowercase();
-    let hosts = tables::HOSTS;
+    let tables = tables();
+    let hosts = tables.hosts;
     let i = hosts
         .binary_search_by(|e| (e.host, e.dialect).cmp(&(host.as_str(), dialect)))
         .ok()?;
     let entry = &hosts[i];
-    let endpoint = tables::PROVIDERS[entry.provider]
+    let endpoint = tables.providers[entry.provider]
         .endpoints
         .get(entry.endpoint)?;
     Some(HostMatch {
@@ -181,10 +236,11 @@ pub fn surface_for_host(host: &str, dialect: Dialect) -> Option<HostMatch> {
 /// provider, plan and region the host belongs to.
 pub fn endpoint_for_host(host: &str) -> Option<&'static Endpoint> {
     let host = host.to_ascii_lowercase();
-    let hosts = tables::HOSTS;
+    let tables = tables();
+    let hosts = tables.hosts;
     let start = hosts.partition_point(|e| e.host < host.as_str());
     let entry = hosts.get(start).filter(|e| e.host == host)?;
-    tables::PROVIDERS[entry.provider]
+    tables.providers[entry.provider]
         .endpoints
         .get(entry.endpoint)
 }

@@ -41,6 +41,10 @@ struct Cli {
     /// Say more on stderr: which config and .env files were read.
     #[arg(short, long, global = true, action = ArgAction::Count)]
     verbose: u8,
+    /// A catalog folder to load on top of the built-in catalog (repeatable): its providers
+    /// and models are compiled with the built-in ones, under the same checks.
+    #[arg(long = "catalog", global = true, value_name = "DIR")]
+    catalogs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,6 +123,26 @@ pub type Outcome = Result<ExitCode, Failure>;
 /// Parses the command line, runs the command and returns its exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    if !cli.catalogs.is_empty() {
+        let dirs: Vec<&std::path::Path> = cli.catalogs.iter().map(PathBuf::as_path).collect();
+        match provcat::catalog::overlay::load(&dirs) {
+            Ok(tables) => {
+                provcat::catalog::install(tables);
+                if cli.verbose > 0 {
+                    for dir in &dirs {
+                        eprintln!(
+                            "catalog: {} (loaded over the built-in catalog)",
+                            dir.display()
+                        );
+                    }
+                }
+            }
+            Err(report) => {
+                eprint!("{}", report.render_diagnostics(false));
+                return ExitCode::from(2);
+            }
+        }
+    }
     let context = Context {
         config_flag: cli.config,
         verbose: cli.verbose,

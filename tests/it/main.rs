@@ -16,4 +16,5 @@ mod scale;
 mod schemas;
 mod seed_facts;
 mod support;
+mod twin;
 mod video;

@@ -1,0 +1,258 @@
+//! Catalog overlays: folders of catalog TOML loaded at start-up, compiled together with the
+//! built-in catalog's sources (kept in the binary) by the same compiler and checks, and
+//! turned into [`Tables`] of the same shape as the generated ones.
+//!
+//! The tables are built once per process and leaked, so every lookup keeps returning
+//! `&'static` values whether the catalog was generated or loaded. Without overlays nothing
+//! here runs: the built-in tables are used as they are.
+
+use std::path::Path;
+
+use provcat_compiler::compiled::Catalog;
+use provcat_compiler::source::{Endpoint as SourceEndpoint, ModelFile, ProviderFile};
+use provcat_compiler::{Report, SourceFile};
+
+use super::types::*;
+use super::{Tables, builtin_sources};
+
+/// The display root of built-in files in diagnostics.
+pub const BUILTIN_ROOT: &str = "<built-in catalog>";
+
+/// Compiles the built-in catalog with the catalog folders `dirs` laid over it.
+pub fn load(dirs: &[&Path]) -> Result<&'static Tables, Report> {
+    let mut report = Report::default();
+    let mut files: Vec<SourceFile> = builtin_sources()
+        .iter()
+        .map(|(relative, text)| SourceFile::new(BUILTIN_ROOT, relative, *text))
+        .collect();
+    for dir in dirs {
+        files.extend(provcat_compiler::load::load_dir(dir, &mut report));
+    }
+    if !report.is_empty() {
+        return Err(report);
+    }
+    let catalog = provcat_compiler::compile(&files)?;
+    Ok(leak(tables(&catalog)))
+}
+
+fn leak<T>(value: T) -> &'static T {
+    Box::leak(Box::new(value))
+}
+
+fn text(s: &str) -> &'static str {
+    Box::leak(s.to_owned().into_boxed_str())
+}
+
+fn opt(s: Option<&String>) -> Option<&'static str> {
+    s.map(|s| text(s))
+}
+
+fn texts(items: &[String]) -> &'static [&'static str] {
+    items.iter().map(|s| text(s)).collect::<Vec<_>>().leak()
+}
+
+/// The tables of a compiled catalog, with every string and slice leaked.
+pub fn tables(catalog: &Catalog) -> Tables {
+    let mut aliases: Vec<Vec<&'static str>> = vec![Vec::new(); catalog.models.len()];
+    for e in catalog.refs.iter().filter(|e| e.via != RefVia::Canonical) {
+        aliases[e.model].push(text(&e.key));
+    }
+    Tables {
+        settings: leak(Settings {
+            default_chat_model: opt(catalog.settings.default_chat_model.as_ref()),
+            default_video_model: opt(catalog.settings.default_video_model.as_ref()),
+        }),
+        providers: catalog
+            .providers
+            .iter()
+            .map(provider)
+            .collect::<Vec<_>>()
+            .leak(),
+        models: catalog
+            .models
+            .iter()
+            .zip(aliases)
+            .map(|(m, aliases)| model(&m.provider, &m.canonical_ref, &m.source, aliases))
+            .collect::<Vec<_>>()
+            .leak(),
+        refs: catalog
+            .refs
+            .iter()
+            .map(|e| RefEntry {
+                key: text(&e.key),
+                model: e.model,
+                via: e.via,
+            })
+            .collect::<Vec<_>>()
+            .leak(),
+        auth_choice_ids: catalog
+            .auth_choice_ids
+            .iter()
+            .map(|e| AuthChoiceEntry {
+                key: text(&e.key),
+                provider: e.provider,
+                choice: e.choice,
+                legacy: e.legacy,
+            })
+            .collect::<Vec<_>>()
+            .leak(),
+        hosts: catalog
+            .hosts
+            .iter()
+            .map(|e| HostEntry {
+                host: text(&e.host),
+                dialect: e.dialect,
+                provider: e.provider,
+                endpoint: e.endpoint,
+                surface: e.surface,
+            })
+            .collect::<Vec<_>>()
+            .leak(),
+    }
+}
+
+fn provider(p: &ProviderFile) -> Provider {
+    let id = text(&p.id);
+    Provider {
+        id,
+        name: text(&p.name),
+        namespace_aliases: texts(&p.namespace_aliases),
+        auth_env: texts(&p.auth_env),
+        default_model: text(&p.default_model),
+        default_video_model: opt(p.default_video_model.as_ref()),
+        links: Links {
+            api_keys: text(&p.links.api_keys),
+            docs: text(&p.links.docs),
+            console: opt(p.links.console.as_ref()),
+        },
+        plans: p
+            .plans
+            .iter()
+            .map(|plan| Plan {
+                id: text(&plan.id),
+                name: text(&plan.name),
+                billing: plan.billing,
+                key_prefix: opt(plan.key_prefix.as_ref()),
+            })
+            .collect::<Vec<_>>()
+            .leak(),
+        regions: p
+            .regions
+            .iter()
+            .map(|r| Region {
+                id: text(&r.id),
+                name: text(&r.name),
+            })
+            .collect::<Vec<_>>()
+            .leak(),
+        endpoints: p
+            .endpoints
+            .iter()
+            .map(|e| endpoint(id, e))
+            .collect::<Vec<_>>()
+            .leak(),
+        auth_choices: p
+            .auth_choices
+            .iter()
+            .map(|c| AuthChoice {
+                id: text(&c.id),
+                provider: id,
+                plan: text(&c.plan),
+                region: text(&c.region),
+                legacy_aliases: texts(&c.legacy_aliases),
+            })
+            .collect::<Vec<_>>()
+            .leak(),
+        errors: p
+            .errors
+            .iter()
+            .map(|r| ErrorRule {
+                code: opt(r.code.as_ref()),
+                message_contains: opt(r.message_contains.as_ref()),
+                kind: r.kind,
+            })
+            .collect::<Vec<_>>()
+            .leak(),
+    }
+}
+
+fn endpoint(provider: &'static str, e: &SourceEndpoint) -> Endpoint {
+    Endpoint {
+        provider,
+        plan: text(&e.plan),
+        region: text(&e.region),
+        surfaces: e
+            .surfaces
+            .iter()
+            .map(|s| SurfaceEntry {
+                kind: s.kind,
+                dialect: s.dialect,
+                base_url: text(&s.base_url),
+                capabilities: s.capabilities.unwrap_or_default(),
+                polls_per_second: s.polls_per_second,
+            })
+            .collect::<Vec<_>>()
+            .leak(),
+    }
+}
+
+fn model(provider: &str, canonical_ref: &str, m: &ModelFile, aliases: Vec<&'static str>) -> Model {
+    Model {
+        provider: text(provider),
+        id: text(&m.id),
+        wire_id: text(m.wire_id.as_deref().unwrap_or(&m.id)),
+        canonical_ref: text(canonical_ref),
+        name: text(&m.name),
+        kind: m.kind,
+        family: opt(m.family.as_ref()),
+        input: m.input.clone().leak(),
+        context_window: m.context_window,
+        max_output_tokens: m.max_output_tokens,
+        reasoning: m.reasoning,
+        thinking_by_default: m.thinking_by_default,
+        notes: opt(m.notes.as_ref()),
+        aliases: aliases.leak(),
+        lifecycle: Lifecycle {
+            status: m.lifecycle.status,
+            replacement: opt(m.lifecycle.replacement.as_ref()),
+        },
+        dialects: m.dialects.clone().leak(),
+        availability: m
+            .availability
+            .iter()
+            .map(|(plan, a)| PlanAvailability {
+                plan: text(plan),
+                status: a.status,
+                reason: opt(a.reason.as_ref()),
+            })
+            .collect::<Vec<_>>()
+            .leak(),
+        video: m.video.as_ref().map(|v| VideoSpec {
+            mode: v.mode,
+            media: MediaRules {
+                field: v.media.field,
+                min_items: v.media.min_items,
+                max_items: v.media.max_items,
+                max_images: v.media.max_images,
+                max_videos: v.media.max_videos,
+                remote_urls_only: v.media.remote_urls_only,
+            },
+            resolutions: texts(&v.resolutions),
+            ratios: texts(&v.ratios),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in catalog, compiled at run time from its embedded sources, gives the same
+    /// tables as the generated code: the conversion loses nothing.
+    #[test]
+    fn loading_the_builtin_sources_reproduces_the_generated_tables() {
+        let loaded = load(&[]).unwrap_or_else(|r| panic!("{}", r.render(false)));
+        let builtin = &super::super::BUILTIN;
+        assert_eq!(format!("{:?}", loaded), format!("{:?}", builtin));
+    }
+}
