@@ -136,7 +136,7 @@ pub(super) fn check(config: &mut LoadedConfig) -> Vec<Diagnostic> {
             problems.push(config.diagnostic_at(
                 Diagnostic::new(Rule::InvalidValue, format!("`{url}` is not a usable base URL"))
                     .label(why)
-                    .help("write an absolute http(s) URL, such as `https://dashscope-intl.aliyuncs.com/compatible-mode/v1`"),
+                    .help("write an absolute http(s) URL, such as `https://api.example.com/v1` (`provcat endpoints` lists the catalog's)"),
                 &push_token(&pointer, "baseUrl"),
                 false,
             ));

@@ -47,6 +47,11 @@ pub(super) fn validator() -> Option<&'static (Validator, Value)> {
     VALIDATOR.as_ref()
 }
 
+/// ` (`<ref>`)`, an example, when there is one.
+fn example(reference: Option<&str>) -> String {
+    reference.map(|r| format!(" (`{r}`)")).unwrap_or_default()
+}
+
 /// Known values offered as completions, with any other string still accepted.
 fn suggested_strings(description: &str, known: Vec<&str>) -> Schema {
     json_schema!({
@@ -61,7 +66,10 @@ fn suggested_strings(description: &str, known: Vec<&str>) -> Schema {
 /// A chat model ref: the catalog's chat refs and aliases as completions.
 pub(super) fn model_ref_schema(_: &mut SchemaGenerator) -> Schema {
     suggested_strings(
-        "Model ref, `<provider>/<model>` (`qwen/qwen3.5-plus`); aliases such as `modelstudio/glm-5` work too, and so does any model id of a custom provider.",
+        &format!(
+            "Model ref, `<provider>/<model>`{}; aliases work too, and so does any model id of a custom provider.",
+            example(catalog::settings().default_chat_model)
+        ),
         refs_of(ModelKind::Chat),
     )
 }
@@ -69,7 +77,10 @@ pub(super) fn model_ref_schema(_: &mut SchemaGenerator) -> Schema {
 /// A video model ref: the catalog's video refs under every prefix as completions.
 pub(super) fn video_ref_schema(_: &mut SchemaGenerator) -> Schema {
     suggested_strings(
-        "Video model ref (`qwen/wan2.6-t2v`, or `alibaba/wan2.6-t2v`).",
+        &format!(
+            "Video model ref, `<provider>/<model>`{}; aliases work too.",
+            example(catalog::settings().default_video_model)
+        ),
         refs_of(ModelKind::Video),
     )
 }
@@ -77,7 +88,7 @@ pub(super) fn video_ref_schema(_: &mut SchemaGenerator) -> Schema {
 /// An auth choice id: the canonical ids as completions (legacy ids are accepted).
 pub(super) fn auth_choice_schema(_: &mut SchemaGenerator) -> Schema {
     suggested_strings(
-        "The auth choice made at onboarding (`qwen-standard-api-key`): it selects the plan, the region and so the endpoint. Legacy `modelstudio-*` ids still work.",
+        "The auth choice made at onboarding (`provcat auth-choices` lists them): it selects the plan, the region and so the endpoint. Legacy ids still work.",
         catalog::auth_choices().map(|c| c.id).collect(),
     )
 }
