@@ -1,22 +1,271 @@
-//! Writing files so that a reader never sees half of one: write a temporary file in the
-//! same folder, flush it to disk, then rename it over the target.
+//! Writing files safely, and checking beforehand that a file can be written.
+//!
+//! Every file provcat writes (the config and `.env` at onboarding, schemas, provider pages,
+//! downloaded videos) goes through an [`AtomicFile`]: a temporary file created exclusively
+//! (`O_CREAT | O_EXCL`, so a name that exists — a planted symbolic link included — is never
+//! opened) under an unpredictable name in the target's folder, written, given its final
+//! permissions, flushed to disk, then renamed over the target; the folder is flushed too
+//! where the platform allows. A reader never sees half a file, and nothing is ever written
+//! through a link someone planted. An [`AtomicFile`] dropped before it is committed removes
+//! its temporary file — so a download stopped by Ctrl-C or SIGTERM leaves nothing behind.
+//!
+//! [`check_target`] says beforehand whether a file can be written (its folder exists and
+//! takes new files, it is not a folder, an existing file is replaced only when asked), so a
+//! command can refuse before doing work that costs money. Every error names its path.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` atomically. On Unix the file gets `mode` (e.g. `0o600` for
-/// files holding secrets); missing parent folders are created with default permissions.
-pub fn write(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
-    if let Some(parent) = parent(path) {
-        std::fs::create_dir_all(parent)?;
+use tempfile::NamedTempFile;
+
+/// The permissions of a written file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Exactly these bits on Unix: `0o600` for files holding secrets, or an existing file's
+    /// bits to keep them. The temporary file is `0o600` until it is complete.
+    Exact(u32),
+    /// What a new file gets by default: `0o666` less the umask.
+    Default,
+}
+
+/// A file that cannot be written, or a failed file operation; always names the path.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The target is a folder (or names one, like `out/`).
+    #[error("{} is a folder; give a file name", .path.display())]
+    IsFolder {
+        /// The target.
+        path: PathBuf,
+    },
+    /// The target's folder does not exist.
+    #[error("the folder {} does not exist; create it first", .folder.display())]
+    NoFolder {
+        /// The missing folder.
+        folder: PathBuf,
+    },
+    /// The target's folder is a file.
+    #[error("{} is not a folder", .folder.display())]
+    NotAFolder {
+        /// What should have been a folder.
+        folder: PathBuf,
+    },
+    /// The target exists and replacing it was not asked for.
+    #[error("{} already exists", .path.display())]
+    Exists {
+        /// The target.
+        path: PathBuf,
+    },
+    /// An I/O operation on `path` failed.
+    #[error("cannot {action} {}: {source}", .path.display())]
+    Io {
+        /// What was being done (`write`, `create a temporary file in`, …).
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// Why it failed.
+        source: io::Error,
+    },
+}
+
+impl FileError {
+    fn io(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> FileError {
+        move |source| FileError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
     }
-    let temporary = temporary_path(path);
-    let result =
-        write_new(&temporary, bytes, mode).and_then(|()| std::fs::rename(&temporary, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
+}
+
+/// Checks that `path` can be written: it is not a folder, its folder exists and takes new
+/// files (a probe file is created and removed), and, unless `replace`, nothing is there yet.
+pub fn check_target(path: &Path, replace: bool) -> Result<(), FileError> {
+    if inspect(path)? && !replace {
+        return Err(FileError::Exists {
+            path: path.to_path_buf(),
+        });
     }
-    result
+    let folder = folder_of(path);
+    tempfile::Builder::new()
+        .prefix(".provcat-probe-")
+        .tempfile_in(folder)
+        .map(drop)
+        .map_err(FileError::io("create files in", folder))
+}
+
+/// Whether `path` exists; an error when it is (or resolves to) a folder, when its folder is
+/// missing or is not a folder, or when the name cannot be looked up (too long, no access).
+fn inspect(path: &Path) -> Result<bool, FileError> {
+    let is_folder = || FileError::IsFolder {
+        path: path.to_path_buf(),
+    };
+    if path.file_name().is_none() || ends_with_separator(path) {
+        return Err(is_folder());
+    }
+    match std::fs::symlink_metadata(path) {
+        Ok(_) if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) => Err(is_folder()),
+        Ok(_) => Ok(true),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            let folder = folder_of(path);
+            match std::fs::metadata(folder) {
+                Ok(m) if m.is_dir() => Ok(false),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Err(FileError::NoFolder {
+                    folder: folder.to_path_buf(),
+                }),
+                // A file, or a path through a file.
+                _ => Err(FileError::NotAFolder {
+                    folder: folder.to_path_buf(),
+                }),
+            }
+        }
+        Err(e) => Err(FileError::io("use", path)(e)),
+    }
+}
+
+fn ends_with_separator(path: &Path) -> bool {
+    path.as_os_str()
+        .to_string_lossy()
+        .ends_with(std::path::is_separator)
+}
+
+/// The folder `path` is in (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// A file being written: a temporary file beside the target until [`AtomicFile::commit`].
+/// Dropping it before then removes the temporary file.
+pub struct AtomicFile {
+    temp: NamedTempFile,
+    target: PathBuf,
+    mode: Mode,
+}
+
+impl AtomicFile {
+    /// Starts writing `target`: checks that it is not a folder and that its folder exists,
+    /// then creates the temporary file, exclusively, in that folder.
+    pub fn create(target: &Path, mode: Mode) -> Result<AtomicFile, FileError> {
+        inspect(target)?;
+        let folder = folder_of(target);
+        let prefix = temporary_prefix(target);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let bits = match mode {
+                Mode::Exact(_) => 0o600,
+                Mode::Default => 0o666,
+            };
+            builder.permissions(std::fs::Permissions::from_mode(bits));
+        }
+        let temp = builder
+            .tempfile_in(folder)
+            .map_err(FileError::io("create a temporary file in", folder))?;
+        Ok(AtomicFile {
+            temp,
+            target: target.to_path_buf(),
+            mode,
+        })
+    }
+
+    /// The file this will become.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Appends `bytes`.
+    pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), FileError> {
+        self.temp
+            .write_all(bytes)
+            .map_err(FileError::io("write", &self.target))
+    }
+
+    /// Gives the temporary file its final permissions and flushes it to disk, so that only
+    /// the rename is left (done again by the commits; cheap once done).
+    pub fn flush(&mut self) -> Result<(), FileError> {
+        #[cfg(unix)]
+        if let Mode::Exact(bits) = self.mode {
+            use std::os::unix::fs::PermissionsExt;
+            self.temp
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(bits))
+                .map_err(FileError::io("set the permissions of", &self.target))?;
+        }
+        self.temp
+            .as_file()
+            .sync_all()
+            .map_err(FileError::io("write", &self.target))
+    }
+
+    /// Renames the file into place, replacing whatever is there (a link is replaced, not
+    /// followed).
+    pub fn commit(self) -> Result<(), FileError> {
+        self.finish(true)
+    }
+
+    /// Renames the file into place unless something appeared there meanwhile
+    /// ([`FileError::Exists`]; the temporary file is removed).
+    pub fn commit_new(self) -> Result<(), FileError> {
+        self.finish(false)
+    }
+
+    fn finish(mut self, replace: bool) -> Result<(), FileError> {
+        self.flush()?;
+        let AtomicFile { temp, target, .. } = self;
+        let persisted = if replace {
+            temp.persist(&target)
+        } else {
+            temp.persist_noclobber(&target)
+        };
+        // On failure the temporary file comes back in the error and is removed with it.
+        if let Err(e) = persisted {
+            return Err(if e.error.kind() == io::ErrorKind::AlreadyExists && !replace {
+                FileError::Exists { path: target }
+            } else {
+                FileError::io("replace", &target)(e.error)
+            });
+        }
+        // Makes the rename itself durable; the file is in place whatever this says.
+        #[cfg(unix)]
+        let _ = std::fs::File::open(folder_of(&target)).and_then(|dir| dir.sync_all());
+        Ok(())
+    }
+}
+
+/// `.<name>.`, the name cut to 40 bytes: temporary files say what they are for, and their
+/// names stay short whatever the target's length.
+fn temporary_prefix(target: &Path) -> String {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut end = name.len().min(40);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(".{}.", &name[..end])
+}
+
+/// Writes `bytes` to `path` atomically (see the module docs).
+pub fn write(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), FileError> {
+    let mut file = AtomicFile::create(path, mode)?;
+    file.write_all(bytes)?;
+    file.commit()
+}
+
+/// Like [`write`], for files holding secrets: missing parent folders are created `0o700`
+/// on Unix (an existing folder keeps its permissions).
+pub fn write_private(path: &Path, bytes: &[u8], mode: u32) -> Result<(), FileError> {
+    create_private_dir(folder_of(path))?;
+    write(path, bytes, Mode::Exact(mode))
 }
 
 /// The permission bits of `path`, when it exists (Unix), for keeping them on rewrite.
@@ -35,49 +284,14 @@ pub fn mode_of(path: &Path) -> Option<u32> {
     }
 }
 
-/// Like [`write`], for files holding secrets: missing parent folders are created
-/// `0o700` on Unix (an existing folder keeps its permissions).
-pub fn write_private(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
-    if let Some(parent) = parent(path) {
-        create_private_dir(parent)?;
-    }
-    write(path, bytes, mode)
+/// The permission bits of `path` when users other than its owner may read or write it
+/// (any group or other bit set); `None` when it is private or does not exist.
+pub fn open_to_others(path: &Path) -> Option<u32> {
+    mode_of(path).filter(|m| m & 0o077 != 0)
 }
 
-fn parent(path: &Path) -> Option<&Path> {
-    path.parent().filter(|p| !p.as_os_str().is_empty())
-}
-
-/// The temporary file written before the rename into `path`: beside it, named after it
-/// and this process.
-pub fn temporary_path(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(format!(".tmp-{}", std::process::id()));
-    PathBuf::from(name)
-}
-
-fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    let mut file = options.open(path)?;
-    // `mode` is masked by the umask at creation; set it exactly.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
-    }
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+/// Creates `dir` and its missing parents, `0o700` on Unix.
+pub fn create_private_dir(dir: &Path) -> Result<(), FileError> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -85,24 +299,291 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder.create(dir)
+    builder
+        .create(dir)
+        .map_err(FileError::io("create the folder", dir))
 }
+
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn replaces_the_file_and_leaves_no_temporary() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/config.toml");
-        super::write_private(&path, b"a = 1\n", 0o600).unwrap();
-        super::write_private(&path, b"a = 2\n", 0o600).unwrap();
+        write_private(&path, b"a = 1\n", 0o600).unwrap();
+        write_private(&path, b"a = 2\n", 0o600).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "a = 2\n");
-        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["config.toml"]);
+        assert_eq!(names(path.parent().unwrap()), ["config.toml"]);
         #[cfg(unix)]
-        assert_eq!(super::mode_of(&path), Some(0o600));
+        {
+            assert_eq!(mode_of(&path), Some(0o600));
+            assert_eq!(mode_of(path.parent().unwrap()), Some(0o700));
+        }
+    }
+
+    /// The old writer opened `<target>.tmp-<pid>` with create + truncate, following a link
+    /// planted there: the link's target was overwritten (or created).
+    #[cfg(unix)]
+    #[test]
+    fn links_planted_at_the_old_temporary_names_are_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let created = dir.path().join("created-through-a-link");
+        let pid = std::process::id();
+        let config = dir.path().join("config.toml");
+        let dotenv = dir.path().join(".env");
+        std::os::unix::fs::symlink(&victim, dir.path().join(format!("config.toml.tmp-{pid}")))
+            .unwrap();
+        std::os::unix::fs::symlink(&created, dir.path().join(format!(".env.tmp-{pid}"))).unwrap();
+
+        write(&config, b"a = 1\n", Mode::Exact(0o600)).unwrap();
+        write(&dotenv, b"KEY=sk-x\n", Mode::Exact(0o600)).unwrap();
+
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert!(!created.exists(), "no file was created through the link");
+        assert_eq!(std::fs::read_to_string(&config).unwrap(), "a = 1\n");
+        assert_eq!(std::fs::read_to_string(&dotenv).unwrap(), "KEY=sk-x\n");
+        assert_eq!(
+            names(dir.path()),
+            [
+                ".env".to_string(),
+                format!(".env.tmp-{pid}"),
+                "config.toml".to_string(),
+                format!("config.toml.tmp-{pid}"),
+                "victim".to_string(),
+            ],
+            "the planted links are left alone and nothing else is created"
+        );
+    }
+
+    /// A link at the target itself is replaced by the file, not written through.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_target_is_replaced_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let target = dir.path().join("out.mp4");
+        std::os::unix::fs::symlink(&victim, &target).unwrap();
+        write(&target, b"video", Mode::Default).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert!(!std::fs::symlink_metadata(&target).unwrap().is_symlink());
+        assert_eq!(std::fs::read(&target).unwrap(), b"video");
+    }
+
+    #[test]
+    fn the_temporary_file_is_private_hidden_and_removed_when_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("cat.mp4");
+        let mut file = AtomicFile::create(&target, Mode::Exact(0o644)).unwrap();
+        file.write_all(b"half").unwrap();
+        assert_eq!(file.target(), target);
+        let temp = names(dir.path());
+        assert_eq!(temp.len(), 1, "{temp:?}");
+        assert!(
+            temp[0].starts_with(".cat.mp4.") && temp[0].ends_with(".tmp"),
+            "{temp:?}"
+        );
+        assert!(temp[0].len() > ".cat.mp4..tmp".len(), "a random part");
+        #[cfg(unix)]
+        assert_eq!(mode_of(&dir.path().join(&temp[0])), Some(0o600));
+        drop(file);
+        assert!(names(dir.path()).is_empty(), "nothing left, nothing created");
+    }
+
+    #[test]
+    fn two_writers_of_one_target_get_different_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a");
+        let mut first = AtomicFile::create(&target, Mode::Default).unwrap();
+        let mut second = AtomicFile::create(&target, Mode::Default).unwrap();
+        first.write_all(b"first").unwrap();
+        second.write_all(b"second").unwrap();
+        assert_eq!(names(dir.path()).len(), 2);
+        second.commit().unwrap();
+        first.commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"first");
+        assert_eq!(names(dir.path()), ["a"]);
+    }
+
+    #[test]
+    fn commit_new_never_replaces_a_file_that_appeared() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.mp4");
+        let mut file = AtomicFile::create(&target, Mode::Default).unwrap();
+        file.write_all(b"new").unwrap();
+        std::fs::write(&target, "someone else's").unwrap();
+        let err = file.commit_new().unwrap_err();
+        assert!(matches!(&err, FileError::Exists { path } if *path == target));
+        assert_eq!(err.to_string(), format!("{} already exists", target.display()));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "someone else's");
+        assert_eq!(names(dir.path()), ["out.mp4"], "the temporary file is gone");
+
+        let mut file = AtomicFile::create(&dir.path().join("fresh"), Mode::Default).unwrap();
+        file.write_all(b"fresh").unwrap();
+        file.commit_new().unwrap();
+        assert_eq!(std::fs::read(dir.path().join("fresh")).unwrap(), b"fresh");
+    }
+
+    #[test]
+    fn a_failed_rename_names_the_target_and_removes_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let file = AtomicFile::create(&target, Mode::Default).unwrap();
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("inside"), "x").unwrap();
+        let err = file.commit().unwrap_err();
+        assert!(
+            matches!(&err, FileError::Io { action: "replace", path, .. } if *path == target),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .starts_with(&format!("cannot replace {}: ", target.display())),
+            "{err}"
+        );
+        assert_eq!(names(dir.path()), ["out"]);
+
+        // Without replacing, a failure other than "it exists" is an I/O error too.
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        let file = AtomicFile::create(&sub.join("x"), Mode::Default).unwrap();
+        std::fs::remove_dir_all(&sub).unwrap();
+        let err = file.commit_new().unwrap_err();
+        assert!(
+            matches!(&err, FileError::Io { action: "replace", .. }),
+            "{err:?}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn modes_are_exact_or_the_default_of_a_new_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let exact = dir.path().join("exact");
+        write(&exact, b"x", Mode::Exact(0o666)).unwrap();
+        assert_eq!(mode_of(&exact), Some(0o666), "not cut by the umask");
+        write(&exact, b"y", Mode::Exact(0o640)).unwrap();
+        assert_eq!(mode_of(&exact), Some(0o640));
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, "x").unwrap();
+        let default = dir.path().join("default");
+        write(&default, b"x", Mode::Default).unwrap();
+        assert_eq!(mode_of(&default), mode_of(&plain), "0o666 less the umask");
+    }
+
+    #[test]
+    fn the_temporary_name_stays_short_whatever_the_target() {
+        let name = format!("a{}", "é".repeat(30));
+        assert!(!name.is_char_boundary(40));
+        assert_eq!(
+            temporary_prefix(Path::new(&name)),
+            format!(".{}.", &name[..39])
+        );
+        assert_eq!(temporary_prefix(Path::new("dir/cat.mp4")), ".cat.mp4.");
+        // A name just under the usual 255-byte limit still gets a temporary file.
+        let dir = tempfile::tempdir().unwrap();
+        let long = dir.path().join("c".repeat(250));
+        write(&long, b"x", Mode::Default).unwrap();
+        assert_eq!(std::fs::read(&long).unwrap(), b"x");
+    }
+
+    #[test]
+    fn check_target_refuses_what_cannot_be_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let file = root.join("file");
+        std::fs::write(&file, "x").unwrap();
+        let is_folder = |p: &Path| matches!(check_target(p, true), Err(FileError::IsFolder { path }) if path == p);
+        assert!(is_folder(root));
+        assert!(is_folder(&root.join("new/")));
+        assert!(is_folder(Path::new("/")));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root, root.join("link")).unwrap();
+            assert!(is_folder(&root.join("link")), "a link to a folder");
+        }
+        let missing = root.join("missing");
+        assert!(matches!(
+            check_target(&missing.join("x.mp4"), true),
+            Err(FileError::NoFolder { folder }) if folder == missing
+        ));
+        assert!(matches!(
+            check_target(&file.join("x.mp4"), true),
+            Err(FileError::NotAFolder { folder }) if folder == file
+        ));
+        assert!(matches!(
+            check_target(&file.join("sub/x.mp4"), true),
+            Err(FileError::NotAFolder { folder }) if folder == file.join("sub")
+        ));
+        assert!(matches!(
+            check_target(&file, false),
+            Err(FileError::Exists { path }) if path == file
+        ));
+        let long = root.join("c".repeat(300));
+        let err = check_target(&long, true).unwrap_err();
+        assert!(
+            matches!(&err, FileError::Io { action: "use", path, .. } if *path == long),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains(&"c".repeat(300)), "{err}");
+
+        check_target(&file, true).unwrap();
+        check_target(&root.join("new.mp4"), false).unwrap();
+        assert_eq!(names(root).len(), if cfg!(unix) { 2 } else { 1 }, "no probe left");
+        assert!(!root.join("new.mp4").exists());
+    }
+
+    #[test]
+    fn a_bare_file_name_is_in_the_current_folder() {
+        assert_eq!(folder_of(Path::new("out.mp4")), Path::new("."));
+        assert_eq!(folder_of(Path::new("a/out.mp4")), Path::new("a"));
+    }
+
+    #[test]
+    fn creating_a_file_names_what_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, "x").unwrap();
+        let err = create_private_dir(&file.join("sub")).unwrap_err();
+        assert!(
+            matches!(&err, FileError::Io { action: "create the folder", path, .. } if *path == file.join("sub")),
+            "{err:?}"
+        );
+        let err = write_private(&file.join("sub/config.toml"), b"x", 0o600).unwrap_err();
+        assert!(err.to_string().contains("file/sub"), "{err}");
+        assert!(matches!(
+            AtomicFile::create(dir.path(), Mode::Default),
+            Err(FileError::IsFolder { .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn modes_of_files_that_others_can_open() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        assert_eq!(mode_of(&path), None);
+        assert_eq!(open_to_others(&path), None);
+        std::fs::write(&path, "x").unwrap();
+        for (mode, open) in [(0o600, None), (0o644, Some(0o644)), (0o602, Some(0o602))] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            assert_eq!(mode_of(&path), Some(mode));
+            assert_eq!(open_to_others(&path), open, "{mode:o}");
+        }
     }
 }
