@@ -227,11 +227,13 @@ impl AtomicFile {
         };
         // On failure the temporary file comes back in the error and is removed with it.
         if let Err(e) = persisted {
-            return Err(if e.error.kind() == io::ErrorKind::AlreadyExists && !replace {
-                FileError::Exists { path: target }
-            } else {
-                FileError::io("replace", &target)(e.error)
-            });
+            return Err(
+                if e.error.kind() == io::ErrorKind::AlreadyExists && !replace {
+                    FileError::Exists { path: target }
+                } else {
+                    FileError::io("replace", &target)(e.error)
+                },
+            );
         }
         // Makes the rename itself durable; the file is in place whatever this says.
         #[cfg(unix)]
@@ -303,7 +305,6 @@ pub fn create_private_dir(dir: &Path) -> Result<(), FileError> {
         .create(dir)
         .map_err(FileError::io("create the folder", dir))
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -401,7 +402,10 @@ mod tests {
         #[cfg(unix)]
         assert_eq!(mode_of(&dir.path().join(&temp[0])), Some(0o600));
         drop(file);
-        assert!(names(dir.path()).is_empty(), "nothing left, nothing created");
+        assert!(
+            names(dir.path()).is_empty(),
+            "nothing left, nothing created"
+        );
     }
 
     #[test]
@@ -428,7 +432,10 @@ mod tests {
         std::fs::write(&target, "someone else's").unwrap();
         let err = file.commit_new().unwrap_err();
         assert!(matches!(&err, FileError::Exists { path } if *path == target));
-        assert_eq!(err.to_string(), format!("{} already exists", target.display()));
+        assert_eq!(
+            err.to_string(),
+            format!("{} already exists", target.display())
+        );
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "someone else's");
         assert_eq!(names(dir.path()), ["out.mp4"], "the temporary file is gone");
 
@@ -464,7 +471,13 @@ mod tests {
         std::fs::remove_dir_all(&sub).unwrap();
         let err = file.commit_new().unwrap_err();
         assert!(
-            matches!(&err, FileError::Io { action: "replace", .. }),
+            matches!(
+                &err,
+                FileError::Io {
+                    action: "replace",
+                    ..
+                }
+            ),
             "{err:?}"
         );
     }
@@ -543,7 +556,11 @@ mod tests {
 
         check_target(&file, true).unwrap();
         check_target(&root.join("new.mp4"), false).unwrap();
-        assert_eq!(names(root).len(), if cfg!(unix) { 2 } else { 1 }, "no probe left");
+        assert_eq!(
+            names(root).len(),
+            if cfg!(unix) { 2 } else { 1 },
+            "no probe left"
+        );
         assert!(!root.join("new.mp4").exists());
     }
 

@@ -200,7 +200,9 @@ mod tests {
         let elsewhere = dir.path().join("elsewhere");
         std::os::unix::fs::symlink(&elsewhere, dir.path().join(LOCK_FILE)).unwrap();
         let err = lock_folder(dir.path(), Duration::ZERO, &mut never).unwrap_err();
-        assert!(matches!(&err, LockError::NotAFile { path } if *path == dir.path().join(LOCK_FILE)));
+        assert!(
+            matches!(&err, LockError::NotAFile { path } if *path == dir.path().join(LOCK_FILE))
+        );
         assert!(err.to_string().contains("remove it"), "{err}");
         assert!(!elsewhere.exists(), "nothing created through the link");
 

@@ -69,7 +69,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     use provcat::atomic::{self, Mode};
     if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(folder).map_err(|e| {
-            Failure::runtime(format!("cannot create the folder {}: {e}", folder.display()))
+            Failure::runtime(format!(
+                "cannot create the folder {}: {e}",
+                folder.display()
+            ))
         })?;
     }
     let mode = atomic::mode_of(path).map_or(Mode::Default, Mode::Exact);

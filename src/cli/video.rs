@@ -280,11 +280,14 @@ impl Session {
         check_output(&args.download)?;
         let body = video::body(model, &request);
         let mut note = retry_note;
-        let created = self.runtime.block_on(signals.or_stop(self.client.create_video_task(
-            &self.target,
-            &body,
-            &mut note,
-        )));
+        let created = self
+            .runtime
+            .block_on(
+                signals.or_stop(
+                    self.client
+                        .create_video_task(&self.target, &body, &mut note),
+                ),
+            );
         let task_id = match created {
             Ok(Ok(id)) => id,
             Err(stop) => {
@@ -338,11 +341,14 @@ impl Session {
                 "--output downloads the video when the task ends: add --wait",
             ));
         }
-        match self.runtime.block_on(signals.or_stop(self.client.video_task(
-            &self.target,
-            task_id,
-            &mut retry_note,
-        ))) {
+        match self
+            .runtime
+            .block_on(
+                signals.or_stop(
+                    self.client
+                        .video_task(&self.target, task_id, &mut retry_note),
+                ),
+            ) {
             Ok(Ok(status)) => self.finish(&status, None),
             Ok(Err(e)) => self.fail(&e, Some(task_id)),
             Err(stop) => self.stopped(stop, Some(task_id), "before the answer came"),

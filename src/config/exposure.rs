@@ -29,8 +29,8 @@ pub fn readable_warning(path: &Path, mode: u32) -> String {
 
 /// A warning for the config and for the `.env` when it holds secrets that others can read.
 pub(super) fn warnings(config: &LoadedConfig) -> Vec<String> {
-    let config_file = (config.exists && holds_secret(&config.file))
-        .then_some(config.location.path.as_path());
+    let config_file =
+        (config.exists && holds_secret(&config.file)).then_some(config.location.path.as_path());
     let dotenv = (config.dotenv.exists && !config.dotenv.vars.is_empty())
         .then_some(config.dotenv.path.as_path());
     [config_file, dotenv]
