@@ -90,7 +90,7 @@ impl FileChange {
         let loose = self.mode_before.filter(|m| m & 0o077 != 0)?;
         if self.changed {
             Some(format!(
-                "{} was readable by other users (mode {loose:04o}); it is written with mode {:04o}",
+                "{} is readable by other users (mode {loose:04o}); onboarding writes it with mode {:04o}",
                 self.path.display(),
                 self.mode
             ))

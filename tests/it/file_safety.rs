@@ -337,14 +337,14 @@ fn files_holding_secrets_are_tightened_or_warned_about() {
     let err = stderr(&out);
     assert!(
         err.contains(&format!(
-            "{} was readable by other users (mode 0644); it is written with mode 0600",
+            "{} is readable by other users (mode 0644); onboarding writes it with mode 0600",
             config.display()
         )),
         "{err}"
     );
     assert!(
         err.contains(&format!(
-            "{} was readable by other users (mode 0640)",
+            "{} is readable by other users (mode 0640); onboarding writes",
             dotenv.display()
         )),
         "{err}"

@@ -219,7 +219,11 @@ fn a_download_never_writes_through_a_link_planted_at_the_old_temporary_name() {
     );
     let out = run.output_of(command);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(std::fs::read(&victim).unwrap(), b"precious", "the victim is untouched");
+    assert_eq!(
+        std::fs::read(&victim).unwrap(),
+        b"precious",
+        "the victim is untouched"
+    );
     assert_eq!(&std::fs::read(&target).unwrap()[4..8], b"ftyp");
     let left = names(&folder);
     assert_eq!(left.len(), 2, "the video and the planted link: {left:?}");
