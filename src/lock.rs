@@ -185,9 +185,11 @@ mod tests {
             })
             .map(|lock| lock.path().to_path_buf())
         });
+        // Generous, yet short of the 20 s the waiter would wait: a waiter that never says
+        // it waits fails here, not after its whole wait.
         waiting_rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the second holder waits");
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the second holder says it waits");
         drop(held);
         let got = waiter.join().unwrap().unwrap();
         assert_eq!(got, dir.path().join(LOCK_FILE));
