@@ -54,7 +54,7 @@ pub fn thousands(n: u32) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -62,12 +62,21 @@ pub fn thousands(n: u32) -> String {
     out
 }
 
-/// Writes `text` to `path` through a temporary file in the same folder and a rename, so a
-/// reader never sees a half-written file (keeping the file's permissions if it exists).
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
-    let mode = provcat::atomic::mode_of(path).unwrap_or(0o644);
-    provcat::atomic::write(path, text.as_bytes(), mode)
-        .map_err(|e| Failure::runtime(format!("cannot write {}: {e}", path.display())))
+/// Writes `bytes` to `path` through an exclusive temporary file in the same folder and a
+/// rename (see [`provcat::atomic`]), so a reader never sees a half-written file; missing
+/// folders are created, and an existing file keeps its permissions.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    use provcat::atomic::{self, Mode};
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(|e| {
+            Failure::runtime(format!(
+                "cannot create the folder {}: {e}",
+                folder.display()
+            ))
+        })?;
+    }
+    let mode = atomic::mode_of(path).map_or(Mode::Default, Mode::Exact);
+    atomic::write(path, bytes, mode).map_err(|e| Failure::runtime(e.to_string()))
 }
 
 /// The exit code for a request that failed, shared by `chat` and `video`: 1 network,

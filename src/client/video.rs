@@ -3,10 +3,10 @@
 //!
 //! Creating a task is paid for, so it is retried only when the server certainly did not
 //! act (a rate limit, or a connection never made); polls and cancels are safe to retry.
-//! The download goes to a temporary file beside the target, capped in size and checked
-//! for a video content type, then renamed — never a half-written video.
+//! The download goes to an exclusive temporary file beside the target
+//! ([`crate::atomic::AtomicFile`]), capped in size and checked for a video content type,
+//! then renamed — never a half-written video, and nothing left behind when it stops.
 
-use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use super::send::{Call, send};
 use super::{Client, ClientError};
+use crate::atomic::{AtomicFile, FileError, Mode};
 use crate::resolve::Target;
 
 /// The state of a task as the server reports it.
@@ -175,13 +176,16 @@ impl Client {
     }
 
     /// Downloads `url` (no key is sent: result URLs are pre-signed) to `path`: streamed
-    /// to a temporary file beside it, at most `max_bytes`, only if the server says it is a
-    /// video, then renamed. Returns the size. `progress` hears the bytes so far.
+    /// to an exclusive temporary file beside it, at most `max_bytes`, only if the server
+    /// says it is a video, then renamed into place — over an existing file only when
+    /// `replace`. Returns the size. `progress` hears the bytes so far. Dropping the future
+    /// (Ctrl-C, SIGTERM) removes the temporary file.
     pub async fn download(
         &self,
         url: &str,
         path: &Path,
         max_bytes: u64,
+        replace: bool,
         progress: &mut dyn FnMut(u64, Option<u64>),
     ) -> Result<u64, ClientError> {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
@@ -219,46 +223,38 @@ impl Client {
                 "the video is {len} bytes, over the {max_bytes}-byte limit; nothing was written (raise --max-download-mb)"
             )));
         }
-        let temporary = crate::atomic::temporary_path(path);
-        // Removes the temporary file unless it was renamed into place — also when this
-        // future is dropped half-way (Ctrl-C).
-        let _guard = RemoveOnDrop(&temporary);
-        async {
-            let mut file = std::fs::File::create(&temporary)
-                .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", temporary.display())))?;
-            let mut written: u64 = 0;
-            loop {
-                let chunk = tokio::time::timeout(idle, response.chunk())
-                    .await
-                    .map_err(|_| ClientError::IdleTimeout(idle))?
-                    .map_err(|e| ClientError::Network(format!("the download broke: {e}")))?;
-                let Some(chunk) = chunk else { break };
-                written += chunk.len() as u64;
-                if written > max_bytes {
-                    return Err(ClientError::Invalid(format!(
-                        "the video is over the {max_bytes}-byte limit; nothing was written (raise --max-download-mb)"
-                    )));
-                }
-                file.write_all(&chunk)
-                    .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", temporary.display())))?;
-                progress(written, total);
+        let file_error = |e: FileError| ClientError::Invalid(e.to_string());
+        // Removed when dropped unless committed: on any error below, and when this future
+        // is dropped half-way (Ctrl-C, SIGTERM).
+        let mut file = AtomicFile::create(path, Mode::Default).map_err(file_error)?;
+        let mut written: u64 = 0;
+        loop {
+            let chunk = tokio::time::timeout(idle, response.chunk())
+                .await
+                .map_err(|_| ClientError::IdleTimeout(idle))?
+                .map_err(|e| ClientError::Network(format!("the download broke: {e}")))?;
+            let Some(chunk) = chunk else { break };
+            written += chunk.len() as u64;
+            if written > max_bytes {
+                return Err(ClientError::Invalid(format!(
+                    "the video is over the {max_bytes}-byte limit; nothing was written (raise --max-download-mb)"
+                )));
             }
-            file.sync_all()
-                .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", temporary.display())))?;
-            std::fs::rename(&temporary, path)
-                .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", path.display())))?;
-            Ok(written)
+            file.write_all(&chunk).map_err(file_error)?;
+            progress(written, total);
         }
-        .await
-    }
-}
-
-/// Deletes a file when dropped (a no-op once it has been renamed away).
-struct RemoveOnDrop<'a>(&'a Path);
-
-impl Drop for RemoveOnDrop<'_> {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(self.0);
+        let committed = if replace {
+            file.commit()
+        } else {
+            file.commit_new()
+        };
+        committed.map_err(|e| match e {
+            FileError::Exists { .. } => ClientError::Invalid(format!(
+                "{e}: it appeared during the download and was not replaced"
+            )),
+            e => file_error(e),
+        })?;
+        Ok(written)
     }
 }
 
