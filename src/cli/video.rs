@@ -6,7 +6,8 @@
 //! created, with `--no-wait`); 1 network or server failure; 2 a request that cannot work
 //! (media rules, a local file, a Coding Plan choice or key); 3 refused key or billing;
 //! 4 still rate-limited; 5 the task FAILED; 6 CANCELED; 7 UNKNOWN (expired or unknown
-//! id); 8 still running when `--timeout` ran out; 130 interrupted.
+//! id); 8 still running (or a poll still unanswered) when `--timeout` ran out — it bounds
+//! every poll, a request in flight included; 130 interrupted.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -51,7 +52,8 @@ pub struct Common {
     /// Seconds between polls (at least 0.05: the API allows 20 requests per second).
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     poll_interval: f64,
-    /// Give up waiting after this many seconds (the task keeps running).
+    /// Give up waiting after this many seconds, cutting a poll in flight (the task keeps
+    /// running).
     #[arg(long, value_name = "SECS", default_value_t = 900)]
     timeout: u64,
 }
@@ -288,13 +290,26 @@ impl Session {
         if wait {
             return self.wait(task_id, None, 0);
         }
-        match self.runtime.block_on(
+        // `--timeout` bounds this poll too: a server that never answers is given up on.
+        let polled = self.runtime.block_on(tokio::time::timeout(
+            self.timeout,
             self.client
                 .video_task(&self.target, task_id, &mut retry_note),
-        ) {
-            Ok(status) => self.finish(&status, None),
-            Err(e) => self.fail(&e, Some(task_id)),
+        ));
+        match polled {
+            Ok(Ok(status)) => self.finish(&status, None),
+            Ok(Err(e)) => self.fail(&e, Some(task_id)),
+            Err(_) => self.unanswered(task_id),
         }
+    }
+
+    /// `--timeout` ran out while a poll was still waiting for its answer (exit 8).
+    fn unanswered(&self, task_id: &str) -> Outcome {
+        eprintln!(
+            "error: no answer about task {task_id} within {}s (--timeout): the server did not answer a poll in time, and the task may still be running; resume with `provcat video status {task_id} --wait`",
+            self.timeout.as_secs()
+        );
+        Ok(ExitCode::from(8))
     }
 
     fn cancel(&self, task_id: &str) -> Outcome {
@@ -350,8 +365,11 @@ impl Session {
                     tokio::time::sleep(delay).await;
                 }
             };
+            // The deadline cuts a poll in flight (and its retries) too, not only the waits
+            // between polls.
+            let deadline = tokio::time::Instant::from_std(started) + self.timeout;
             tokio::select! {
-                r = polling => r,
+                r = tokio::time::timeout_at(deadline, polling) => r.unwrap_or(Ok(Waited::Cut)),
                 _ = tokio::signal::ctrl_c() => Err(ClientError::Interrupted),
             }
         });
@@ -371,6 +389,7 @@ impl Session {
                 );
                 return Ok(ExitCode::from(8));
             }
+            Ok(Waited::Cut) => return self.unanswered(task_id),
             Err(e) => return self.fail(&e, Some(task_id)),
         };
         let mut saved = None;
@@ -495,6 +514,8 @@ enum Waited {
     Ended(TaskStatus),
     /// `--timeout` ran out first.
     TimedOut,
+    /// `--timeout` ran out during a poll, which was cut.
+    Cut,
 }
 
 fn retry_note(e: &ClientError, delay: Duration) {
