@@ -259,9 +259,10 @@ impl Session {
                     ClientError::Network(_)
                         | ClientError::IdleTimeout(_)
                         | ClientError::Protocol(_)
+                        | ClientError::TooLarge { .. }
                 ) {
                     eprintln!(
-                        "note: the connection failed after the request was sent, so the task may have been created (and billed); check the Model Studio console before trying again"
+                        "note: the request was sent but its answer was lost, so the task may have been created (and billed); check the Model Studio console before trying again"
                     );
                 }
                 return self.fail(&e, None);
@@ -291,11 +292,11 @@ impl Session {
             return self.wait(task_id, None, 0);
         }
         // `--timeout` bounds this poll too: a server that never answers is given up on.
-        let polled = self.runtime.block_on(tokio::time::timeout(
-            self.timeout,
-            self.client
-                .video_task(&self.target, task_id, &mut retry_note),
-        ));
+        let mut note = retry_note;
+        let polled = self.runtime.block_on(async {
+            let poll = self.client.video_task(&self.target, task_id, &mut note);
+            tokio::time::timeout(self.timeout, poll).await
+        });
         match polled {
             Ok(Ok(status)) => self.finish(&status, None),
             Ok(Err(e)) => self.fail(&e, Some(task_id)),

@@ -11,6 +11,7 @@ mod contributing;
 mod docs;
 mod editor;
 mod generated;
+mod hostile;
 mod robustness;
 mod scale;
 mod schemas;
