@@ -23,7 +23,9 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Outcome {
     match written {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(Failure::runtime(format!("cannot write JSON to stdout: {e}"))),
+        Err(e) => Err(Failure::runtime(format!(
+            "cannot write JSON to stdout: {e}"
+        ))),
     }
 }
 

@@ -30,8 +30,7 @@ pub fn advice(error: &ClientError, target: &Target) -> Option<String> {
                 what: Oversized::AnswerText,
                 ..
             } => Some(
-                "without --json the answer streams to stdout and is not held in memory"
-                    .to_string(),
+                "without --json the answer streams to stdout and is not held in memory".to_string(),
             ),
             ClientError::TooLarge { .. } => Some(format!(
                 "check that {} is the provider's API (a proxy in front of it may be misbehaving)",
@@ -107,7 +106,10 @@ fn base_url_key(target: &Target) -> String {
         BaseUrlSource::Config { key } => key.clone(),
         BaseUrlSource::AuthChoice { .. } => format!(
             "models.providers.{}.baseUrl",
-            target.config_entry.as_deref().unwrap_or(&target.provider_id)
+            target
+                .config_entry
+                .as_deref()
+                .unwrap_or(&target.provider_id)
         ),
     }
 }

@@ -452,4 +452,87 @@ mod tests {
             "{err:?}"
         );
     }
+
+    #[test]
+    fn the_kept_text_stops_at_its_limit_and_keeps_what_fits() {
+        let mut outcome = ChatOutcome {
+            text_limit: 10,
+            ..ChatOutcome::default()
+        };
+        let frame = |text: &str| format!(r#"{{"choices":[{{"delta":{{"content":"{text}"}}}}]}}"#);
+        apply_event(&frame("12345"), &mut outcome, &mut Discard).unwrap();
+        apply_event(&frame("67890"), &mut outcome, &mut Discard).unwrap();
+        let err = apply_event(&frame("x"), &mut outcome, &mut Discard).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ClientError::TooLarge {
+                    what: Oversized::AnswerText,
+                    limit: 10
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(outcome.content, "1234567890");
+        // Text that is not kept (streamed to a terminal) has no limit.
+        let mut streamed = ChatOutcome {
+            text_limit: 1,
+            keep_text: false,
+            ..ChatOutcome::default()
+        };
+        apply_event(&frame("12345"), &mut streamed, &mut Discard).unwrap();
+        assert_eq!(streamed.content_chars, 5);
+    }
+
+    #[test]
+    fn oversized_parts_of_a_chunk_are_skipped_not_kept() {
+        let mut outcome = ChatOutcome::default();
+        let choices: Vec<String> = (0..MAX_CHOICES + 5)
+            .map(|i| format!(r#"{{"delta":{{"content":"{}"}}}}"#, i % 10))
+            .collect();
+        let big_usage = format!(r#"{{"prompt_tokens":1,"pad":"{}"}}"#, "x".repeat(MAX_USAGE));
+        let data = format!(
+            r#"{{"choices":[{}],"usage":{big_usage}}}"#,
+            choices.join(",")
+        );
+        apply_event(&data, &mut outcome, &mut Discard).unwrap();
+        assert_eq!(outcome.content.len(), MAX_CHOICES, "only the first choices");
+        assert!(outcome.usage.is_none());
+        assert!(
+            outcome.warnings[0].contains("skipped a usage object"),
+            "{:?}",
+            outcome.warnings
+        );
+        // A malformed usage no longer costs the text of its chunk.
+        let data = r#"{"choices":[{"delta":{"content":"ok"}}],"usage":"three"}"#;
+        apply_event(data, &mut outcome, &mut Discard).unwrap();
+        assert!(outcome.content.ends_with("ok"));
+    }
+
+    #[test]
+    fn warnings_are_counted_past_the_tenth() {
+        let mut outcome = ChatOutcome::default();
+        for _ in 0..1000 {
+            apply_event("{not json", &mut outcome, &mut Discard).unwrap();
+        }
+        assert_eq!(outcome.warnings.len(), MAX_WARNINGS);
+        outcome.finish_warnings();
+        assert_eq!(outcome.warnings.len(), MAX_WARNINGS + 1);
+        assert_eq!(
+            outcome.warnings.last().map(String::as_str),
+            Some("990 more warnings like these were not shown")
+        );
+    }
+
+    #[test]
+    fn a_huge_error_frame_is_not_parsed_whole() {
+        let pad = "x".repeat(super::super::body::MAX_ERROR_BODY);
+        let data = format!(r#"{{"error":{{"message":"m","code":"c"}},"pad":"{pad}"}}"#);
+        let err = apply_event(&data, &mut ChatOutcome::default(), &mut Discard).unwrap_err();
+        let ClientError::Api { error, .. } = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(error.code, None);
+        assert!(error.message.starts_with(r#"{"error""#) && error.message.len() <= 300);
+    }
 }

@@ -141,16 +141,18 @@ pub(super) fn check(config: &mut LoadedConfig) -> Vec<Diagnostic> {
             let key_env = catalog::provider(id)
                 .and_then(|p| p.auth_env.first().map(|v| v.to_string()))
                 .unwrap_or_else(|| crate::resolve::custom_key_env(id));
-            problems.push(config.diagnostic_at(
-                Diagnostic::new(
-                    Rule::InvalidValue,
-                    format!("`{}` is not a usable base URL", shown_url(url)),
-                )
-                .label(why.to_string())
-                .help(why.help(&key_env)),
-                &push_token(&pointer, "baseUrl"),
-                false,
-            ));
+            problems.push(
+                config.diagnostic_at(
+                    Diagnostic::new(
+                        Rule::InvalidValue,
+                        format!("`{}` is not a usable base URL", shown_url(url)),
+                    )
+                    .label(why.to_string())
+                    .help(why.help(&key_env)),
+                    &push_token(&pointer, "baseUrl"),
+                    false,
+                ),
+            );
         }
     }
     let defaults = &config.file.agents.defaults;
@@ -241,7 +243,9 @@ pub enum BaseUrlError {
     #[error("the URL carries credentials (`user:password@`)")]
     Credentials,
     /// A query string.
-    #[error("the URL has a query string (`?…`), and `/chat/completions` would be appended after it")]
+    #[error(
+        "the URL has a query string (`?…`), and `/chat/completions` would be appended after it"
+    )]
     Query,
     /// A fragment.
     #[error("the URL has a fragment (`#…`)")]
@@ -377,13 +381,28 @@ mod tests {
         assert!(parse_base_url("https://dashscope-intl.aliyuncs.com/compatible-mode/v1").is_ok());
         assert!(parse_base_url("http://127.0.0.1:8080/v1/").is_ok());
         let refused = |u| parse_base_url(u).unwrap_err();
-        assert_eq!(refused("https://u:p@h.example/v1"), BaseUrlError::Credentials);
-        assert_eq!(refused("https://sk-abc@h.example/v1"), BaseUrlError::Credentials);
-        assert_eq!(refused("https://:p@h.example/v1"), BaseUrlError::Credentials);
-        assert_eq!(refused("https://h.example/v1?api_key=k"), BaseUrlError::Query);
+        assert_eq!(
+            refused("https://u:p@h.example/v1"),
+            BaseUrlError::Credentials
+        );
+        assert_eq!(
+            refused("https://sk-abc@h.example/v1"),
+            BaseUrlError::Credentials
+        );
+        assert_eq!(
+            refused("https://:p@h.example/v1"),
+            BaseUrlError::Credentials
+        );
+        assert_eq!(
+            refused("https://h.example/v1?api_key=k"),
+            BaseUrlError::Query
+        );
         assert_eq!(refused("https://h.example/v1?"), BaseUrlError::Query);
         assert_eq!(refused("https://h.example/v1#x"), BaseUrlError::Fragment);
-        assert_eq!(refused("ftp://h.example/v1"), BaseUrlError::Scheme(Some("ftp".into())));
+        assert_eq!(
+            refused("ftp://h.example/v1"),
+            BaseUrlError::Scheme(Some("ftp".into()))
+        );
         assert_eq!(refused("sk-abcdef0123456789:x"), BaseUrlError::Scheme(None));
         assert_eq!(refused("https:///v1"), BaseUrlError::NoHost("https"));
         assert!(matches!(refused("v1"), BaseUrlError::NotUrl(_)));
@@ -395,12 +414,17 @@ mod tests {
     #[test]
     fn shown_urls_hide_credentials_and_query_values() {
         assert_eq!(
-            shown_url("https://user:sk-secret0123456789@h.example:8443/v1?api_key=sk-k&x=1&flag#frag"),
+            shown_url(
+                "https://user:sk-secret0123456789@h.example:8443/v1?api_key=sk-k&x=1&flag#frag"
+            ),
             "https://…@h.example:8443/v1?api_key=…&x=…&…#…"
         );
         assert_eq!(shown_url("user:pw@h.example/v1"), "…@h.example/v1");
         assert_eq!(shown_url("https://a@b@h.example"), "https://…@h.example");
-        assert_eq!(shown_url("https://u:pa/ss@h.example/v1"), "https://…@h.example/v1");
+        assert_eq!(
+            shown_url("https://u:pa/ss@h.example/v1"),
+            "https://…@h.example/v1"
+        );
         assert_eq!(shown_url("https://h.example/p@th?q=1"), "https://…@th?q=…");
         assert_eq!(shown_url("https://h.example/v1"), "https://h.example/v1");
         assert_eq!(shown_url("dashscope intl"), "dashscope intl");

@@ -239,7 +239,10 @@ fn finish(
     let url = match crate::config::parse_base_url(&target.base_url) {
         Ok(url) => url,
         Err(why) => {
-            let key_env = target.key_env.first().map_or("the provider's key variable", String::as_str);
+            let key_env = target
+                .key_env
+                .first()
+                .map_or("the provider's key variable", String::as_str);
             let d = Diagnostic::new(
                 Rule::InvalidValue,
                 format!(

@@ -119,11 +119,17 @@ fn a_redirected_chat_request_goes_nowhere_else() {
         assert_exit(&out, 1);
         let shown = format!("{}{}", stdout(&out), stderr(&out));
         assert!(
-            shown.contains(&format!("HTTP {status}, a redirect to http://{}", other.addr())),
+            shown.contains(&format!(
+                "HTTP {status}, a redirect to http://{}",
+                other.addr()
+            )),
             "{shown}"
         );
         assert!(shown.contains("models.providers.qwen.baseUrl"), "{shown}");
-        assert!(!shown.contains("SECRET") && !shown.contains(HEADER_SECRET), "{shown}");
+        assert!(
+            !shown.contains("SECRET") && !shown.contains(HEADER_SECRET),
+            "{shown}"
+        );
     }
     assert!(
         other.requests().is_empty(),
@@ -141,7 +147,10 @@ fn redirected_video_task_requests_go_nowhere_else() {
     let other = Emulator::start();
     let home = home_with_header(&emulator);
     let cases: [(u16, &[&str]); 3] = [
-        (307, &["video", "generate", "--prompt", "a cat", "--no-wait"]),
+        (
+            307,
+            &["video", "generate", "--prompt", "a cat", "--no-wait"],
+        ),
         (302, &["video", "status", "task-1"]),
         (308, &["video", "cancel", "task-1"]),
     ];
@@ -198,14 +207,22 @@ fn a_video_download_follows_no_redirect_from_http() {
     assert_has(&out, "from https to https only; nothing was written");
     assert!(!stderr(&out).contains("SECRET"), "{}", stderr(&out));
     assert!(other.requests().is_empty(), "{:?}", other.requests());
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "nothing written");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "nothing written"
+    );
     let file = emulator
         .requests()
         .into_iter()
         .find(|r| r.path.starts_with("/files/"))
         .expect("the download was asked for");
     assert_eq!(file.header("authorization"), None, "no key on a download");
-    assert_eq!(file.header("api-key"), None, "no configured header on a download");
+    assert_eq!(
+        file.header("api-key"),
+        None,
+        "no configured header on a download"
+    );
 }
 
 #[test]
@@ -246,7 +263,14 @@ fn a_video_task_answer_over_the_cap_is_refused() {
     };
     for args in [
         &["video", "status", "task-1"][..],
-        &["video", "status", "task-1", "--wait", "--poll-interval", "0.05"],
+        &[
+            "video",
+            "status",
+            "task-1",
+            "--wait",
+            "--poll-interval",
+            "0.05",
+        ],
         &["video", "cancel", "task-1"],
     ] {
         emulator.push_fault(huge());
@@ -332,4 +356,91 @@ fn a_chat_answer_never_sent_ends_at_the_idle_timeout() {
     );
     assert_exit(&out, 1);
     assert_has(&out, "the server sent nothing for 1s");
+}
+
+#[test]
+fn the_limits_in_the_client_options_are_the_ones_enforced() {
+    use provcat::client::{
+        ChatOutcome, ChatRequest, Client, ClientError, ClientOptions, Discard, Limits, Message,
+        Oversized, Role,
+    };
+    use provcat::config::{self, ConfigLocation, ConfigOrigin, Env};
+    use provcat::resolve::{self, Request};
+
+    let emulator = Emulator::start();
+    let home = emulator_home(&emulator, "qwen-standard-api-key", "");
+    let loaded = config::load(ConfigLocation {
+        path: crate::support::config_dir(home.path()).join("config.toml"),
+        origin: ConfigOrigin::Flag,
+    })
+    .unwrap();
+    let env = Env::from_pairs([("QWEN_API_KEY", KEY)]);
+    let resolved = |reference| {
+        let request = Request {
+            reference: Some(reference),
+            ..Request::default()
+        };
+        resolve::resolve(&request, &loaded, &env).unwrap()
+    };
+    let limits = Limits {
+        json_body: 1000,
+        task_body: 100,
+        answer_text: 20,
+    };
+    let client = Client::new(ClientOptions {
+        limits,
+        ..ClientOptions::default()
+    })
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let chat = |stream: bool, outcome: &mut ChatOutcome| {
+        let request = ChatRequest {
+            messages: vec![Message::text(Role::User, "a question of some length")],
+            stream,
+            ..ChatRequest::default()
+        };
+        let target = resolved("qwen/glm-5");
+        runtime.block_on(client.chat(&target, &request, outcome, &mut Discard, &mut |_, _| {}))
+    };
+    let too_large = |result: Result<(), ClientError>| match result {
+        Err(ClientError::TooLarge { what, limit }) => (what, limit),
+        other => panic!("{other:?}"),
+    };
+
+    emulator.push_fault(Fault::HugeBody {
+        bytes: 1001,
+        chunked: true,
+    });
+    let mut outcome = ChatOutcome::default();
+    assert_eq!(
+        too_large(chat(false, &mut outcome)),
+        (Oversized::ChatAnswer, 1000)
+    );
+    // The echo answer is longer than 20 bytes: what fits is kept.
+    let mut outcome = ChatOutcome::default();
+    assert_eq!(
+        too_large(chat(true, &mut outcome)),
+        (Oversized::AnswerText, 20)
+    );
+    assert!(!outcome.content.is_empty() && outcome.content.len() <= 20);
+
+    emulator.push_fault(Fault::HugeBody {
+        bytes: 101,
+        chunked: false,
+    });
+    let target = resolved("qwen/wan2.6-t2v");
+    let polled = runtime.block_on(client.video_task(&target, "task-1", &mut |_, _| {}));
+    assert!(
+        matches!(
+            polled,
+            Err(ClientError::TooLarge {
+                what: Oversized::TaskAnswer,
+                limit: 100
+            })
+        ),
+        "{polled:?}"
+    );
 }

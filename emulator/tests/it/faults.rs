@@ -196,7 +196,10 @@ fn redirect_answers_with_its_location() {
         location: "http://127.0.0.1:9/elsewhere".into(),
     });
     assert_eq!(reply.status, 307);
-    assert_eq!(reply.header("location"), Some("http://127.0.0.1:9/elsewhere"));
+    assert_eq!(
+        reply.header("location"),
+        Some("http://127.0.0.1:9/elsewhere")
+    );
 }
 
 #[test]
@@ -208,10 +211,16 @@ fn huge_bodies_have_the_exact_size_with_or_without_a_length() {
             assert!(reply.complete, "{bytes} bytes, chunked: {chunked}");
             assert_eq!(reply.body.len() as u64, bytes, "chunked: {chunked}");
             assert_eq!(reply.header("content-length").is_none(), chunked);
-            let full = format!("{{\"pad\":\"{}\"}}", "x".repeat(bytes.saturating_sub(10) as usize));
+            let full = format!(
+                "{{\"pad\":\"{}\"}}",
+                "x".repeat(bytes.saturating_sub(10) as usize)
+            );
             assert!(full.as_bytes().starts_with(&reply.body), "{}", reply.text());
             if bytes >= 10 {
-                assert_eq!(reply.json()["pad"].as_str().map(str::len), Some(bytes as usize - 10));
+                assert_eq!(
+                    reply.json()["pad"].as_str().map(str::len),
+                    Some(bytes as usize - 10)
+                );
             }
         }
     }
@@ -226,7 +235,11 @@ fn no_answer_sends_nothing_and_the_emulator_still_stops() {
     let body = streaming("glm-5", "hi").to_string();
     let mut stream = std::net::TcpStream::connect(emulator.addr()).unwrap();
     stream
-        .write_all(&crate::client::request(crate::STANDARD, Some("sk-test"), body.as_bytes()))
+        .write_all(&crate::client::request(
+            crate::STANDARD,
+            Some("sk-test"),
+            body.as_bytes(),
+        ))
         .unwrap();
     stream
         .set_read_timeout(Some(Duration::from_millis(300)))
