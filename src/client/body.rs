@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | a non-streaming chat answer | [`MAX_JSON_BODY`] (16 MiB) | [`super::stream::read_json`] |
 //! | a video task answer (create, poll, cancel) | [`MAX_TASK_BODY`] (1 MiB) | [`super::video`] |
-//! | an error body | [`MAX_ERROR_BODY`] (64 KiB, cut, not refused) | [`super::send`] |
+//! | an error body | [`MAX_ERROR_BODY`] (64 KiB, cut, not refused) | `client::send` |
 //! | one SSE event or line | [`super::sse::MAX_LINE`] (16 MiB) | [`super::sse`] |
 //! | the answer text `chat --json` keeps | [`MAX_ANSWER_TEXT`] (32 MiB) | [`super::stream`] |
 //! | a downloaded video | `--max-download-mb` | streamed to a file, never held |

@@ -4,7 +4,7 @@
 //! Creating a task is paid for, so it is retried only when the server certainly did not
 //! act (a rate limit, or a connection never made); polls and cancels are safe to retry.
 //! Their answers are read up to [`super::body::MAX_TASK_BODY`], and no redirect of theirs
-//! is followed (see [`super::send`]).
+//! is followed (see `client::send`).
 //!
 //! The download goes to a temporary file beside the target, capped in size and checked
 //! for a video content type, then renamed — never a half-written video. It sends no key
