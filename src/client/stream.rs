@@ -503,6 +503,13 @@ mod tests {
             "{:?}",
             outcome.warnings
         );
+        // Choices that are not a list make the frame a warning that says what was expected.
+        apply_event(r#"{"choices":1}"#, &mut outcome, &mut Discard).unwrap();
+        assert!(
+            outcome.warnings[1].contains("expected a list of choices"),
+            "{:?}",
+            outcome.warnings
+        );
         // A malformed usage no longer costs the text of its chunk.
         let data = r#"{"choices":[{"delta":{"content":"ok"}}],"usage":"three"}"#;
         apply_event(data, &mut outcome, &mut Discard).unwrap();
@@ -512,6 +519,8 @@ mod tests {
     #[test]
     fn warnings_are_counted_past_the_tenth() {
         let mut outcome = ChatOutcome::default();
+        outcome.finish_warnings();
+        assert!(outcome.warnings.is_empty(), "nothing to count");
         for _ in 0..1000 {
             apply_event("{not json", &mut outcome, &mut Discard).unwrap();
         }

@@ -404,6 +404,9 @@ mod tests {
             BaseUrlError::Scheme(Some("ftp".into()))
         );
         assert_eq!(refused("sk-abcdef0123456789:x"), BaseUrlError::Scheme(None));
+        // Only a short word is named as a scheme.
+        assert_eq!(refused("sk-1:x"), BaseUrlError::Scheme(None));
+        assert_eq!(refused("abcdefghij:x"), BaseUrlError::Scheme(None));
         assert_eq!(refused("https:///v1"), BaseUrlError::NoHost("https"));
         assert!(matches!(refused("v1"), BaseUrlError::NotUrl(_)));
         for e in [BaseUrlError::Credentials, BaseUrlError::Query] {
@@ -427,6 +430,8 @@ mod tests {
         );
         assert_eq!(shown_url("https://h.example/p@th?q=1"), "https://…@th?q=…");
         assert_eq!(shown_url("https://h.example/v1"), "https://h.example/v1");
+        assert_eq!(shown_url("https://h.example/v1?"), "https://h.example/v1?");
+        assert_eq!(shown_url("https://h/v1?a=1&&b"), "https://h/v1?a=…&&…");
         assert_eq!(shown_url("dashscope intl"), "dashscope intl");
     }
 }
