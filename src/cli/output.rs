@@ -12,11 +12,21 @@ use provcat::client::{ClientError, ErrorKind};
 
 use super::{Failure, Outcome};
 
-/// Prints `value` as pretty JSON on stdout.
+/// Prints `value` as pretty JSON on stdout, written as it is encoded (never held whole:
+/// `chat --json` may print tens of MiB of answer); a closed pipe is not an error.
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Outcome {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| Failure::runtime(format!("cannot encode JSON: {e}")))?;
-    print_stdout(&format!("{text}\n"))
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(Failure::runtime(format!(
+            "cannot write JSON to stdout: {e}"
+        ))),
+    }
 }
 
 /// Writes `text` to stdout; a closed pipe (`| head`) is not an error.
@@ -80,7 +90,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 }
 
 /// The exit code for a request that failed, shared by `chat` and `video`: 1 network,
-/// timeout, broken stream or server failure; 2 a request that cannot work; 3 the key or
+/// timeout, broken stream or server failure (a redirect, an oversized answer); 2 a request that cannot work; 3 the key or
 /// the account was refused; 4 still rate-limited; 130 interrupted.
 pub fn exit_code(error: &ClientError) -> u8 {
     match error {
@@ -103,7 +113,9 @@ pub fn exit_code(error: &ClientError) -> u8 {
         | ClientError::ConnectTimeout(_)
         | ClientError::IdleTimeout(_)
         | ClientError::Truncated
-        | ClientError::Protocol(_) => 1,
+        | ClientError::Protocol(_)
+        | ClientError::Redirected { .. }
+        | ClientError::TooLarge { .. } => 1,
     }
 }
 

@@ -5,12 +5,13 @@
 //! stops waiting and says how to resume, without cancelling, and stops a download without
 //! leaving its temporary file ([`super::signals`]). `--output` is checked before any
 //! request (its folder exists and takes files, it is not a folder, an existing file is
-//! replaced only with `--force`). Exit codes: 0 succeeded (or created, with `--no-wait`);
-//! 1 network or server failure, or a failed download; 2 a request that cannot work (media
-//! rules, a local file, a Coding Plan choice or key, an unusable `--output`); 3 refused key
-//! or billing; 4 still rate-limited; 5 the task FAILED; 6 CANCELED; 7 UNKNOWN (expired or
-//! unknown id); 8 still running when `--timeout` ran out; 130 interrupted (Ctrl-C); 143
-//! terminated (SIGTERM).
+//! replaced only with `--force`). `--timeout` bounds every poll, a request in flight
+//! included. Exit codes: 0 succeeded (or created, with `--no-wait`); 1 network or server
+//! failure, or a failed download; 2 a request that cannot work (media rules, a local file, a
+//! plan that does not serve video, an unusable `--output`); 3 refused key or billing; 4
+//! still rate-limited; 5 the task FAILED; 6 CANCELED; 7 UNKNOWN (expired or unknown id);
+//! 8 still running (or a poll still unanswered) when `--timeout` ran out; 130 interrupted
+//! (Ctrl-C); 143 terminated (SIGTERM).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,7 +57,8 @@ pub struct Common {
     /// Seconds between polls (at least 0.05: the API allows 20 requests per second).
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     poll_interval: f64,
-    /// Give up waiting after this many seconds (the task keeps running).
+    /// Give up waiting after this many seconds, cutting a poll in flight (the task keeps
+    /// running).
     #[arg(long, value_name = "SECS", default_value_t = 900)]
     timeout: u64,
 }
@@ -303,9 +305,10 @@ impl Session {
                     ClientError::Network(_)
                         | ClientError::IdleTimeout(_)
                         | ClientError::Protocol(_)
+                        | ClientError::TooLarge { .. }
                 ) {
                     eprintln!(
-                        "note: the connection failed after the request was sent, so the task may have been created (and billed); check the Model Studio console before trying again"
+                        "note: the request was sent but its answer was lost, so the task may have been created (and billed); check the Model Studio console before trying again"
                     );
                 }
                 return self.fail(&e, None);
@@ -341,18 +344,30 @@ impl Session {
                 "--output downloads the video when the task ends: add --wait",
             ));
         }
-        match self
-            .runtime
-            .block_on(
-                signals.or_stop(
-                    self.client
-                        .video_task(&self.target, task_id, &mut retry_note),
-                ),
-            ) {
-            Ok(Ok(status)) => self.finish(&status, None),
-            Ok(Err(e)) => self.fail(&e, Some(task_id)),
+        // `--timeout` bounds this poll too: a server that never answers is given up on.
+        // (The timer is made inside the runtime: tokio's timers need one.)
+        let polled = self.runtime.block_on(async {
+            let mut note = retry_note;
+            let poll = self.client.video_task(&self.target, task_id, &mut note);
+            signals
+                .or_stop(tokio::time::timeout(self.timeout, poll))
+                .await
+        });
+        match polled {
+            Ok(Ok(Ok(status))) => self.finish(&status, None),
+            Ok(Ok(Err(e))) => self.fail(&e, Some(task_id)),
+            Ok(Err(_)) => self.unanswered(task_id),
             Err(stop) => self.stopped(stop, Some(task_id), "before the answer came"),
         }
+    }
+
+    /// `--timeout` ran out while a poll was still waiting for its answer (exit 8).
+    fn unanswered(&self, task_id: &str) -> Outcome {
+        eprintln!(
+            "error: no answer about task {task_id} within {}s (--timeout): the server did not answer a poll in time, and the task may still be running; resume with `provcat video status {task_id} --wait`",
+            self.timeout.as_secs()
+        );
+        Ok(ExitCode::from(8))
     }
 
     fn cancel(&self, task_id: &str, signals: &mut Signals) -> Outcome {
@@ -413,7 +428,16 @@ impl Session {
                     tokio::time::sleep(delay).await;
                 }
             };
-            signals.or_stop(polling).await
+            // The deadline cuts a poll in flight (and its retries) too, not only the waits
+            // between polls.
+            let deadline = tokio::time::Instant::from_std(started) + self.timeout;
+            signals
+                .or_stop(async {
+                    tokio::time::timeout_at(deadline, polling)
+                        .await
+                        .unwrap_or(Ok(Waited::Cut))
+                })
+                .await
         });
         progress.clear();
         let status = match result {
@@ -431,6 +455,7 @@ impl Session {
                 );
                 return Ok(ExitCode::from(8));
             }
+            Ok(Ok(Waited::Cut)) => return self.unanswered(task_id),
             Ok(Err(e)) => return self.fail(&e, Some(task_id)),
         };
         let mut saved = None;
@@ -574,6 +599,8 @@ enum Waited {
     Ended(TaskStatus),
     /// `--timeout` ran out first.
     TimedOut,
+    /// `--timeout` ran out during a poll, which was cut.
+    Cut,
 }
 
 fn retry_note(e: &ClientError, delay: Duration) {

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use check::{is_loopback, parse_base_url};
+pub use check::{BaseUrlError, is_loopback, parse_base_url, shown_url};
 pub use dotenv::DotEnv;
 pub use env::Env;
 pub use file::{

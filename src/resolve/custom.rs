@@ -93,7 +93,7 @@ pub(super) fn custom_provider<'c>(
 }
 
 /// The env var a custom provider's key is read from: `my-proxy` → `MY_PROXY_API_KEY`.
-fn env_var_of(provider: &str) -> String {
+pub fn env_var_of(provider: &str) -> String {
     let mut name: String = provider
         .chars()
         .map(|c| {

@@ -31,6 +31,7 @@ use crate::config::{Env, LoadedConfig, ProviderConfig};
 use crate::secret::ApiKey;
 
 pub use capabilities::{Capability, CapabilitySource, ExplainedCapabilities};
+pub use custom::env_var_of as custom_key_env;
 pub use key::{KeyLookup, find_key, key_shape_warning};
 
 /// The default video model when neither the request nor the config names one.
@@ -238,11 +239,19 @@ fn finish(
     let url = match crate::config::parse_base_url(&target.base_url) {
         Ok(url) => url,
         Err(why) => {
+            let key_env = target
+                .key_env
+                .first()
+                .map_or("the provider's key variable", String::as_str);
             let d = Diagnostic::new(
                 Rule::InvalidValue,
-                format!("`{}` is not a usable base URL", target.base_url),
+                format!(
+                    "`{}` is not a usable base URL",
+                    crate::config::shown_url(&target.base_url)
+                ),
             )
-            .label(why);
+            .label(why.to_string())
+            .help(why.help(key_env));
             return Err(config.report([match &url_pointer {
                 Some(p) => config.diagnostic_at(d, p, false),
                 None => d,

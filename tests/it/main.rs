@@ -12,6 +12,7 @@ mod docs;
 mod editor;
 mod file_safety;
 mod generated;
+mod hostile;
 mod robustness;
 mod scale;
 mod schemas;
