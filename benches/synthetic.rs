@@ -257,8 +257,8 @@ reason = "{VIDEO_REASON}"
 "#
         );
     } else {
-        let reasoning = j % 3 != 0;
-        let thinking = reasoning && j % 2 == 0;
+        let reasoning = !j.is_multiple_of(3);
+        let thinking = reasoning && j.is_multiple_of(2);
         let _ = write!(
             out,
             r#"name = "Qwen {global} Plus"
@@ -364,7 +364,7 @@ pub fn inject_errors(files: &mut [SourceFile], broken_files: usize) -> Vec<Injec
         let f = &files[i];
         let mut text = f.text.to_string();
         let mut mistakes = vec![MISTAKES[k % MISTAKES.len()]];
-        if k % MISTAKES.len() == 0 && k % 8 == 0 {
+        if k.is_multiple_of(MISTAKES.len()) && k.is_multiple_of(8) {
             mistakes.push(MISTAKES[2]);
         }
         for (line, before, after, rule) in mistakes {

@@ -9,6 +9,9 @@
 //! - [`client`]: chat requests to a resolved target (SSE streaming, retries, errors).
 //! - [`video`]: Wan video requests checked against the catalog's media rules.
 //! - [`secret`]: API keys that cannot be printed.
+//! - [`onboard`]: what `provcat onboard` changes, computed before anything is written.
+//! - [`atomic`]: files written whole through exclusive temporary files, and checked
+//!   beforehand; [`lock`]: the config folder's lock held while onboarding.
 //! - [`warning`]: things that work but deserve a word, typed.
 //! - [`provcat_compiler`] (re-exported as [`compiler`]): the compiler behind `build.rs`
 //!   and `provcat catalog check`.
@@ -17,6 +20,7 @@ pub mod atomic;
 pub mod catalog;
 pub mod client;
 pub mod config;
+pub mod lock;
 pub mod onboard;
 pub mod resolve;
 pub mod secret;

@@ -5,18 +5,28 @@
 //! canonical id) and, when it has none, the default model; the `.env` beside it gets the
 //! key under the provider's first env var. TOML configs are edited with `toml_edit`, so
 //! the user's other content and comments stay as they were; a JSON config is left alone
-//! and the snippet to add is reported instead. An [`Plan`] that changes nothing writes
+//! and the snippet to add is reported instead. A [`Plan`] that changes nothing writes
 //! nothing, so running onboarding twice is a no-op.
+//!
+//! Both files are written `0o600` (a config that was readable by others is tightened, and
+//! the plan says so). The plan also says when the key written will not be the one used: a
+//! config `apiKey`, a process env var or the config's `env` table comes first (see
+//! [`crate::resolve::key`]). [`apply`] prepares every file (written and flushed beside its
+//! target) before renaming any into place, so a file that cannot be written leaves
+//! nothing changed; the caller holds the folder's [`crate::lock`] across loading,
+//! planning and applying.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use toml_edit::{DocumentMut, Item, Table, value};
 
-use crate::catalog::AuthChoiceMatch;
-use crate::config::{Format, LoadedConfig};
-use crate::resolve::key_shape_warning;
-use crate::secret::ApiKey;
+use crate::atomic::{AtomicFile, FileError, Mode, mode_of};
+use crate::catalog::{AuthChoiceMatch, Provider};
+use crate::config::exposure::{holds_secret, readable_warning};
+use crate::config::{Env, Format, LoadedConfig};
+use crate::resolve::{find_key, key_shape_warning};
+use crate::secret::{ApiKey, FoundKey, KeySource};
 
 /// What onboarding will do.
 #[derive(Clone, Debug, Serialize)]
@@ -37,7 +47,10 @@ pub struct Plan {
     pub default_model_set: Option<&'static str>,
     /// A JSON snippet to add by hand (JSON configs are not rewritten).
     pub json_snippet: Option<String>,
-    /// Things worth a word (key shape, legacy id).
+    /// The key that will still be used instead of the one written, and where it is (a
+    /// source earlier in the precedence holding another key).
+    pub key_in_use: Option<FoundKey>,
+    /// Things worth a word (key shape, legacy id, the key in use, loose permissions).
     pub warnings: Vec<String>,
 }
 
@@ -54,10 +67,47 @@ pub struct FileChange {
     /// The permission bits it is written with.
     #[serde(skip)]
     pub mode: u32,
+    /// Its permission bits before, when it exists (Unix).
+    #[serde(skip)]
+    pub mode_before: Option<u32>,
 }
 
-/// Computes the changes for `choice` (and `key`, unless onboarding without one).
-pub fn plan(config: &LoadedConfig, choice: AuthChoiceMatch, key: Option<&ApiKey>) -> Plan {
+impl FileChange {
+    /// The change of `path` from `before` to `after`, written with `mode`.
+    fn new(path: PathBuf, before: &str, after: String, mode: u32) -> FileChange {
+        FileChange {
+            changed: after != before,
+            mode_before: mode_of(&path),
+            path,
+            after,
+            mode,
+        }
+    }
+
+    /// A word about its permissions: tightened when it is written, or, when it is not,
+    /// readable by others while `secret`.
+    fn permission_warning(&self, secret: bool) -> Option<String> {
+        let loose = self.mode_before.filter(|m| m & 0o077 != 0)?;
+        if self.changed {
+            Some(format!(
+                "{} is readable by other users (mode {loose:04o}); onboarding writes it with mode {:04o}",
+                self.path.display(),
+                self.mode
+            ))
+        } else {
+            secret.then(|| readable_warning(&self.path, loose).to_string())
+        }
+    }
+}
+
+/// Computes the changes for `choice` (and `key`, unless onboarding without one); `env` is
+/// the process environment, to tell whether the key written will be the one used.
+pub fn plan(
+    config: &LoadedConfig,
+    choice: AuthChoiceMatch,
+    key: Option<&ApiKey>,
+    env: &Env,
+) -> Plan {
     let provider = choice.provider;
     let mut warnings = Vec::new();
     if let Some(legacy) = choice.legacy_alias {
@@ -117,12 +167,11 @@ pub fn plan(config: &LoadedConfig, choice: AuthChoiceMatch, key: Option<&ApiKey>
             (before.clone(), snippet)
         }
     };
-    let config_change = FileChange {
-        path: config.location.path.clone(),
-        changed: after != before,
-        after,
-        mode: crate::atomic::mode_of(&config.location.path).unwrap_or(0o600),
-    };
+    let path = config.location.path.clone();
+    // Private, keeping only the owner's bits of an existing file.
+    let mode = mode_of(&path).map_or(0o600, |m| (m & 0o700) | 0o600);
+    let config_change = FileChange::new(path, &before, after, mode);
+    warnings.extend(config_change.permission_warning(holds_secret(&config.file)));
 
     let key_var = provider.auth_env.first().copied();
     let dotenv = match (key, key_var) {
@@ -139,15 +188,17 @@ pub fn plan(config: &LoadedConfig, choice: AuthChoiceMatch, key: Option<&ApiKey>
                 ));
             }
             let after = set_dotenv_var(&before, var, key.expose());
-            Some(FileChange {
-                changed: after != before,
-                path,
-                after,
-                mode: 0o600,
-            })
+            let change = FileChange::new(path, &before, after, 0o600);
+            warnings.extend(change.permission_warning(true));
+            Some(change)
         }
         _ => None,
     };
+    let key_in_use = match (key, key_var) {
+        (Some(key), Some(var)) => key_in_use(config, provider, &entry_key, env, var, key),
+        _ => None,
+    };
+    warnings.extend(key_in_use.as_ref().map(key_in_use_warning));
     Plan {
         auth_choice: choice.choice.id,
         legacy_id: choice.legacy_alias,
@@ -157,19 +208,119 @@ pub fn plan(config: &LoadedConfig, choice: AuthChoiceMatch, key: Option<&ApiKey>
         key: key.cloned(),
         default_model_set,
         json_snippet,
+        key_in_use,
         warnings,
     }
 }
 
-/// Writes the changed files, the `.env` (the key) first so a config never names a key
-/// that was not stored.
-pub fn apply(plan: &Plan) -> std::io::Result<()> {
+/// The key a request will use once `key` is stored as `var` in the `.env`, when it is
+/// another one: a source earlier in the precedence holds a different key.
+fn key_in_use(
+    config: &LoadedConfig,
+    provider: &Provider,
+    entry: &str,
+    env: &Env,
+    var: &str,
+    key: &ApiKey,
+) -> Option<FoundKey> {
+    let mut after = config.clone();
+    after
+        .dotenv
+        .vars
+        .insert(var.to_string(), key.expose().to_string());
+    let api_key = config
+        .file
+        .models
+        .providers
+        .get(entry)
+        .and_then(|e| e.api_key.as_deref());
+    let vars: Vec<String> = provider.auth_env.iter().map(|v| v.to_string()).collect();
+    find_key(None, Some((entry, api_key)), &vars, env, &after)
+        .found
+        .filter(|found| found.key != *key)
+}
+
+/// What to say when `found` will be used instead of the key written.
+fn key_in_use_warning(found: &FoundKey) -> String {
+    let fix = match &found.source {
+        KeySource::ConfigApiKey { file, provider } => format!(
+            "remove `apiKey` from `models.providers.{provider}` in {}",
+            file.display()
+        ),
+        KeySource::Env { var } => format!("unset {var} (or set it to the new key)"),
+        KeySource::ConfigEnv { file, var } => {
+            format!("remove `{var}` from the `env` table of {}", file.display())
+        }
+        KeySource::Flag | KeySource::DotEnv { .. } => "remove it".to_string(),
+    };
+    format!(
+        "the key {} from {} comes first and will still be used, not the key written; to use the new key, {fix}",
+        found.key.masked(),
+        found.source
+    )
+}
+
+/// Why [`apply`] failed, and what it had already written.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}; {}", written_note(.written))]
+pub struct ApplyError {
+    /// The failure.
+    pub error: FileError,
+    /// The files already renamed into place (none when preparing failed).
+    pub written: Vec<PathBuf>,
+}
+
+fn written_note(written: &[PathBuf]) -> String {
+    if written.is_empty() {
+        return "nothing was changed".to_string();
+    }
+    let names: Vec<_> = written.iter().map(|p| p.display().to_string()).collect();
+    format!("{} was already written", names.join(" and "))
+}
+
+/// Writes the changed files: each is prepared (its folder created `0o700`, the content
+/// written and flushed beside it) before any is renamed into place, the `.env` (the key)
+/// first so a config never names a key that was not stored.
+pub fn apply(plan: &Plan) -> Result<(), ApplyError> {
+    let failed = |error| ApplyError {
+        error,
+        written: Vec::new(),
+    };
+    let mut prepared = Vec::new();
     for change in plan.dotenv.iter().chain(std::iter::once(&plan.config)) {
         if change.changed {
-            crate::atomic::write_private(&change.path, change.after.as_bytes(), change.mode)?;
+            prepared.push(prepare(change).map_err(failed)?);
         }
     }
+    let mut written = Vec::new();
+    for file in prepared {
+        let path = file.target().to_path_buf();
+        file.commit().map_err(|error| ApplyError {
+            error,
+            written: written.clone(),
+        })?;
+        written.push(path);
+    }
     Ok(())
+}
+
+fn prepare(change: &FileChange) -> Result<AtomicFile, FileError> {
+    if let Some(folder) = change.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        crate::atomic::create_private_dir(folder)?;
+    }
+    let mut file = AtomicFile::create(&change.path, Mode::Exact(change.mode))?;
+    file.write_all(change.after.as_bytes())?;
+    file.flush()?;
+    Ok(file)
+}
+
+/// The folder whose lock guards onboarding with the config at `config` (it holds the
+/// config and the `.env`).
+pub fn folder_of(config: &Path) -> &Path {
+    config
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// `text` with `models.providers.<entry>.authChoice` and, if given, the default model set;

@@ -64,6 +64,13 @@ pub enum Warning {
         /// The URL.
         url: String,
     },
+    /// A file holding secrets can be read by other users.
+    SecretsReadable {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
 }
 
 /// An auth choice to switch to, with its plan's name.
@@ -104,6 +111,7 @@ impl Warning {
             Warning::NoKey { .. } => "no-key",
             Warning::ApiKeyInConfig { .. } => "api-key-in-config",
             Warning::PlainHttp { .. } => "plain-http",
+            Warning::SecretsReadable { .. } => "secrets-readable",
         }
     }
 }
@@ -186,6 +194,12 @@ impl fmt::Display for Warning {
             Warning::PlainHttp { url } => {
                 write!(f, "{url} uses plain http; no key will be sent to it")
             }
+            Warning::SecretsReadable { path, mode } => write!(
+                f,
+                "{} holds secrets and other users can read it (mode {mode:04o}); run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            ),
         }
     }
 }

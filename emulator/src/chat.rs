@@ -24,6 +24,10 @@ pub(crate) enum Reply {
     Complete(Job),
     /// Answer with an SSE stream.
     Stream(Job),
+    /// Answer 200 with a huge JSON body ([`crate::faults::send_huge`]).
+    Huge { bytes: u64, chunked: bool },
+    /// Answer nothing, keeping the connection open.
+    Silent,
 }
 
 /// An answer to produce.
@@ -52,6 +56,8 @@ pub(crate) fn reply(
     let fault = match fault.map(|f| faults::action(f, request_id)) {
         Some(Action::Answer(response)) => return Reply::Respond(response),
         Some(Action::Reset) => return Reply::Reset,
+        Some(Action::Huge { bytes, chunked }) => return Reply::Huge { bytes, chunked },
+        Some(Action::Silent) => return Reply::Silent,
         Some(Action::Defer(deferred)) => Some(deferred),
         None => None,
     };

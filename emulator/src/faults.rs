@@ -1,11 +1,16 @@
-//! What a queued [`Fault`] does: answer at once (HTTP errors), reset at once, or wait for
-//! the answer (stream faults, applied by [`crate::stream`] and [`crate::chat`]).
+//! What a queued [`Fault`] does: answer at once (HTTP errors, redirects), reset at once,
+//! send a huge body or nothing at all (hostile servers), or wait for the answer (stream
+//! faults, applied by [`crate::stream`] and [`crate::chat`]).
+
+use std::io;
 
 use serde_json::json;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
 
 use crate::Fault;
 use crate::errors;
-use crate::http::Response;
+use crate::http::{ChunkedBody, Response, status_line};
 
 /// A fault that shapes the answer rather than replacing it.
 #[derive(Clone, Copy, Debug)]
@@ -38,6 +43,10 @@ pub(crate) enum Action {
     Reset,
     /// Answer normally, shaped by the fault.
     Defer(Deferred),
+    /// Answer 200 with a JSON body of this many bytes ([`send_huge`]).
+    Huge { bytes: u64, chunked: bool },
+    /// Answer nothing, keeping the connection open.
+    Silent,
 }
 
 /// Classifies a fault for a request with this id.
@@ -97,7 +106,74 @@ pub(crate) fn action(fault: Fault, request_id: &str) -> Action {
             Action::Answer(Response::json(405, &body))
         }
         Fault::Status { status, body } => Action::Answer(Response::raw(status, body)),
+        Fault::Redirect { status, location } => {
+            Action::Answer(Response::raw(status, "{}".to_owned()).with_header("Location", location))
+        }
+        Fault::HugeBody { bytes, chunked } => Action::Huge { bytes, chunked },
+        Fault::NoAnswer => Action::Silent,
     }
+}
+
+/// The pieces a huge body is written in.
+const HUGE_PIECE: usize = 64 * 1024;
+
+/// Writes a 200 `application/json` answer whose body is exactly `bytes` bytes of
+/// `{"pad":"xx…x"}` (a prefix of it under 10 bytes), piece by piece, so that memory stays
+/// small whatever the size; stops at the first write that fails (the client hung up).
+pub(crate) async fn send_huge(
+    stream: &mut TcpStream,
+    bytes: u64,
+    chunked: bool,
+    close: bool,
+) -> io::Result<()> {
+    let mut head = status_line(200);
+    head.push_str("Content-Type: application/json\r\n");
+    if chunked {
+        head.push_str("Transfer-Encoding: chunked\r\n");
+    } else {
+        head.push_str(&format!("Content-Length: {bytes}\r\n"));
+    }
+    if close {
+        head.push_str("Connection: close\r\n");
+    }
+    head.push_str("\r\n");
+    let head = head.into_bytes();
+    let mut at = 0;
+    if chunked {
+        let mut body = ChunkedBody::new(stream, head, true);
+        while at < bytes {
+            let len = (HUGE_PIECE as u64).min(bytes - at);
+            body.chunk(&huge_piece(bytes, at, len)).await?;
+            at += len;
+        }
+        body.finish().await
+    } else {
+        stream.write_all(&head).await?;
+        while at < bytes {
+            let len = (HUGE_PIECE as u64).min(bytes - at);
+            stream.write_all(&huge_piece(bytes, at, len)).await?;
+            at += len;
+        }
+        stream.flush().await
+    }
+}
+
+/// The bytes `at..at + len` of a huge body of `total` bytes: `{"pad":"`, then `x`s, then
+/// `"}` (when there is room for it).
+fn huge_piece(total: u64, at: u64, len: u64) -> Vec<u8> {
+    const OPEN: &[u8] = b"{\"pad\":\"";
+    const CLOSE: &[u8] = b"\"}";
+    let open = OPEN.len() as u64;
+    let closing_at = total.saturating_sub(CLOSE.len() as u64).max(open);
+    let end = at + len;
+    let mut out = vec![b'x'; len as usize];
+    for i in at..end.min(open) {
+        out[(i - at) as usize] = OPEN[i as usize];
+    }
+    for i in closing_at.max(at)..end {
+        out[(i - at) as usize] = CLOSE[(i - closing_at) as usize];
+    }
+    out
 }
 
 /// The frame an [`Deferred::ErrorFrame`] fault sends.

@@ -207,7 +207,8 @@ pub enum Answer {
 /// headers and half of the body, then resets; `Stall` waits `for_ms` before answering;
 /// `MalformedFrame` answers 200 with the body `{not json`; `ErrorFrame` answers 400
 /// `data_inspection_failed` (what the real API does without streaming); `MissingDone` has no
-/// effect.
+/// effect. `Redirect`, `HugeBody` and `NoAnswer` (hostile servers) answer instead of the
+/// request, streaming or not.
 #[derive(Clone, Debug)]
 pub enum Fault {
     /// Read the request, then close without answering (RST: `SO_LINGER` 0).
@@ -236,6 +237,17 @@ pub enum Fault {
     CodingAgentsOnly,
     /// Any status with this body, verbatim (`Content-Type: application/json`).
     Status { status: u16, body: String },
+    /// A redirect: `status` (301, 302, 303, 307 or 308) with `Location: location` and the
+    /// body `{}`.
+    Redirect { status: u16, location: String },
+    /// 200 `application/json` with a body of exactly `bytes` bytes, `{"pad":"xx…x"}` (valid
+    /// JSON from 10 bytes up; shorter, a prefix of it), generated as it is written, never
+    /// built whole. With `chunked` it goes without `Content-Length`, so a client only
+    /// learns its size by reading it.
+    HugeBody { bytes: u64, chunked: bool },
+    /// Read the request, then answer nothing, keeping the connection open until the
+    /// emulator stops.
+    NoAnswer,
 }
 
 /// How a video task progresses and what it yields (see [`Emulator::set_video_script`]).
@@ -257,6 +269,9 @@ pub struct VideoScript {
     pub file_bytes: usize,
     /// The `Content-Type` the MP4 is served with (default `video/mp4`).
     pub content_type: String,
+    /// Answer the file with this redirect (status, `Location`) instead of the MP4
+    /// (default none).
+    pub file_redirect: Option<(u16, String)>,
 }
 
 impl Default for VideoScript {
@@ -268,6 +283,7 @@ impl Default for VideoScript {
             results_variant: false,
             file_bytes: 1024,
             content_type: "video/mp4".to_owned(),
+            file_redirect: None,
         }
     }
 }

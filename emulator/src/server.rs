@@ -14,7 +14,7 @@ use crate::chat::{self, After, Reply};
 use crate::http::{self, Conn, ReadError, Request, Response};
 use crate::models::Plan;
 use crate::video::{self, Native};
-use crate::{Recorded, Shared, errors, files, stream};
+use crate::{Recorded, Shared, errors, faults, files, stream};
 
 /// The chat path of a Standard host.
 const STANDARD_CHAT: &str = "/compatible-mode/v1/chat/completions";
@@ -137,7 +137,21 @@ async fn answer(conn: &mut Conn, reply: Reply, request_id: &str, close: bool) ->
         Reply::Reset => Ok(After::Reset),
         Reply::Complete(job) => chat::complete(&mut conn.stream, job, request_id, close).await,
         Reply::Stream(job) => stream::send(&mut conn.stream, job, request_id, close).await,
+        Reply::Huge { bytes, chunked } => huge(conn, bytes, chunked, close).await,
+        Reply::Silent => silent().await,
     }
+}
+
+/// Sends a huge body ([`faults::send_huge`]).
+async fn huge(conn: &mut Conn, bytes: u64, chunked: bool, close: bool) -> io::Result<After> {
+    faults::send_huge(&mut conn.stream, bytes, chunked, close).await?;
+    Ok(After::KeepAlive)
+}
+
+/// Answers nothing: the connection stays open until the client leaves or the emulator
+/// stops (dropping its runtime cancels this).
+async fn silent() -> io::Result<After> {
+    std::future::pending().await
 }
 
 /// Sends a native API answer.
@@ -162,6 +176,8 @@ async fn native_answer(conn: &mut Conn, native: Native, close: bool) -> io::Resu
             files::send(&mut conn.stream, &file, close).await?;
             Ok(After::KeepAlive)
         }
+        Native::Huge { bytes, chunked } => huge(conn, bytes, chunked, close).await,
+        Native::Silent => silent().await,
     }
 }
 

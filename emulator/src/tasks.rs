@@ -81,6 +81,8 @@ pub(crate) enum Cancel {
 pub(crate) struct File {
     pub bytes: usize,
     pub content_type: String,
+    /// A redirect (status, `Location`) to answer instead of the file.
+    pub redirect: Option<(u16, String)>,
 }
 
 impl Board {
@@ -161,6 +163,7 @@ impl Board {
         (task.status == Status::Succeeded).then(|| File {
             bytes: task.script.file_bytes,
             content_type: task.script.content_type.clone(),
+            redirect: task.script.file_redirect.clone(),
         })
     }
 

@@ -7,14 +7,15 @@
 //!   the 20 requests/s window (polls and cancels together; throttled ones do not count),
 //!   queued fault, then the task ([`crate::tasks`]);
 //! - file (`GET /files/{id}.mp4`): no auth and no faults (a signed storage URL on the real
-//!   service); 404 unless the task `SUCCEEDED`.
+//!   service); 404 unless the task `SUCCEEDED`; the script's `file_redirect` when set.
 //!
 //! Faults act as on a non-streaming chat request: HTTP-error faults answer instead,
 //! `ResetBeforeHeaders` resets; the others shape a 200 answer (an error answer goes out
 //! as it is, the fault used up): `ResetMidStream` sends the head and half the body then resets
 //! (a create still creates its task, a poll still advances it); `Stall` waits `for_ms`;
 //! `MalformedFrame` answers 200 `{not json`; `ErrorFrame` answers 400 flat
-//! `DataInspectionFailed`; `MissingDone` has no effect.
+//! `DataInspectionFailed`; `MissingDone` has no effect; `Redirect`, `HugeBody` and
+//! `NoAnswer` answer instead, as on chat.
 
 use std::time::{Duration, Instant};
 
@@ -39,6 +40,10 @@ pub(crate) enum Native {
     Late(Duration, Response),
     /// Send this video file.
     Download(File),
+    /// Answer 200 with a huge JSON body ([`crate::faults::send_huge`]).
+    Huge { bytes: u64, chunked: bool },
+    /// Answer nothing, keeping the connection open.
+    Silent,
 }
 
 /// `POST …/video-synthesis`.
@@ -104,6 +109,12 @@ pub(crate) fn cancel(
 /// `GET /files/{id}.mp4`.
 pub(crate) fn file(shared: &Shared, task_id: &str, request_id: &str) -> Native {
     match shared.lock().video.file(task_id) {
+        Some(File {
+            redirect: Some((status, location)),
+            ..
+        }) => Native::Respond(
+            Response::raw(status, "{}".to_owned()).with_header("Location", location),
+        ),
         Some(file) => Native::Download(file),
         None => Native::Respond(errors::task_not_found(task_id, request_id)),
     }
@@ -140,6 +151,8 @@ fn take_fault(shared: &Shared, request_id: &str) -> Result<Option<Deferred>, Nat
         None => Ok(None),
         Some(Action::Answer(response)) => Err(Native::Respond(response)),
         Some(Action::Reset) => Err(Native::Reset),
+        Some(Action::Huge { bytes, chunked }) => Err(Native::Huge { bytes, chunked }),
+        Some(Action::Silent) => Err(Native::Silent),
         Some(Action::Defer(deferred)) => Ok(Some(deferred)),
     }
 }

@@ -38,7 +38,7 @@ pub fn run(args: DocsArgs) -> Outcome {
         Some(out) => {
             for page in &pages {
                 let target = out.join(&page.file_name);
-                write_atomically(&target, &page.text)?;
+                write_atomically(&target, page.text.as_bytes())?;
                 eprintln!("wrote {}", target.display());
             }
             if args.provider.is_none() {

@@ -9,7 +9,7 @@ use clap::Args;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
-use super::output::print_stdout;
+use super::output::{print_stdout, write_atomically};
 use super::{Failure, Outcome};
 
 #[derive(Debug, Args)]
@@ -29,11 +29,7 @@ pub fn run(args: ManArgs, command: clap::Command) -> Outcome {
     );
     match args.dir {
         Some(dir) => {
-            let fail = |e: std::io::Error| {
-                Failure::runtime(format!("cannot write {}: {e}", dir.display()))
-            };
-            std::fs::create_dir_all(&dir).map_err(fail)?;
-            let written = write_pages(&command, &source, &dir).map_err(fail)?;
+            let written = write_pages(&command, &source, &dir)?;
             eprintln!("wrote {written} manual pages to {}", dir.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -45,9 +41,14 @@ pub fn run(args: ManArgs, command: clap::Command) -> Outcome {
     }
 }
 
-/// The page of `command` and, recursively, of each of its subcommands.
-fn write_pages(command: &clap::Command, source: &str, dir: &Path) -> std::io::Result<usize> {
-    Man::new(command.clone()).source(source).generate_to(dir)?;
+/// The page of `command` and, recursively, of each of its subcommands, each written
+/// atomically (missing folders are created).
+fn write_pages(command: &clap::Command, source: &str, dir: &Path) -> Result<usize, Failure> {
+    let man = Man::new(command.clone()).source(source);
+    let mut page = Vec::new();
+    man.render(&mut page)
+        .map_err(|e| Failure::runtime(format!("cannot render the manual page: {e}")))?;
+    write_atomically(&dir.join(man.get_filename()), &page)?;
     let mut written = 1;
     for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
         written += write_pages(sub, source, dir)?;

@@ -16,7 +16,9 @@ mod man;
 mod models;
 mod onboard;
 mod output;
+mod progress;
 mod schema;
+mod signals;
 mod video;
 
 use std::path::PathBuf;

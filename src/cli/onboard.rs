@@ -1,10 +1,18 @@
 //! `provcat onboard --auth-choice ID`: store the choice and the key, set the default model.
+//!
+//! The config is read and checked first (before asking for a key); then, unless
+//! `--no-write`, the config folder is locked ([`provcat::lock`], waiting up to
+//! [`LOCK_WAIT`] for another onboarding), the config and `.env` are read again, and the
+//! changes are planned and written under the lock.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
 use provcat::catalog;
+use provcat::config::{self, LoadedConfig};
+use provcat::lock::{self, FolderLock};
 use provcat::onboard::{self, Plan};
 use provcat::secret::{ApiKey, redact};
 use serde::Serialize;
@@ -12,6 +20,9 @@ use serde::Serialize;
 use super::context::{Context, read_key_from_stdin};
 use super::output::{print_json, print_stdout};
 use super::{Failure, Outcome};
+
+/// How long onboarding waits for another one holding the config folder's lock.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Args)]
 pub struct OnboardArgs {
@@ -50,18 +61,25 @@ pub fn run(args: OnboardArgs, context: &Context) -> Outcome {
                 .join(", ")
         ))
     })?;
-    let config = context.load_config()?;
+    let mut config = context.load_config()?;
     let key = if args.skip_key {
         None
     } else {
         Some(read_key(&args, choice.choice.plan)?)
     };
-    let plan = onboard::plan(&config, choice, key.as_ref());
+    // Held until the files are written: what is planned is what is on disk.
+    let _lock = if args.no_write {
+        None
+    } else {
+        let lock = lock_config_folder(&config)?;
+        config = config::load(config.location.clone()).map_err(|r| Failure::report(&r))?;
+        Some(lock)
+    };
+    let plan = onboard::plan(&config, choice, key.as_ref(), &context.env);
     let changes = plan.config.changed || plan.dotenv.as_ref().is_some_and(|d| d.changed);
     let write = !args.no_write && changes;
     if write {
-        onboard::apply(&plan)
-            .map_err(|e| Failure::runtime(format!("cannot write the onboarding changes: {e}")))?;
+        onboard::apply(&plan).map_err(|e| Failure::runtime(e.to_string()))?;
     }
     if args.json {
         return print_json(&OnboardJson {
@@ -74,6 +92,20 @@ pub fn run(args: OnboardArgs, context: &Context) -> Outcome {
     }
     print_stdout(&report(&plan, &choice, args.no_write))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Creates the config folder (`0o700`) if needed and locks it, saying so when another
+/// onboarding holds the lock.
+fn lock_config_folder(config: &LoadedConfig) -> Result<FolderLock, Failure> {
+    let folder = onboard::folder_of(&config.location.path);
+    provcat::atomic::create_private_dir(folder).map_err(|e| Failure::runtime(e.to_string()))?;
+    let mut on_wait = |path: &std::path::Path| {
+        eprintln!(
+            "waiting for another provcat onboarding to finish (it holds {})…",
+            path.display()
+        );
+    };
+    lock::lock_folder(folder, LOCK_WAIT, &mut on_wait).map_err(|e| Failure::runtime(e.to_string()))
 }
 
 /// The key from stdin, or from a hidden prompt on a terminal.

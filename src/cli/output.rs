@@ -12,11 +12,21 @@ use provcat::client::{ClientError, ErrorKind};
 
 use super::{Failure, Outcome};
 
-/// Prints `value` as pretty JSON on stdout.
+/// Prints `value` as pretty JSON on stdout, written as it is encoded (never held whole:
+/// `chat --json` may print tens of MiB of answer); a closed pipe is not an error.
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Outcome {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| Failure::runtime(format!("cannot encode JSON: {e}")))?;
-    print_stdout(&format!("{text}\n"))
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(Failure::runtime(format!(
+            "cannot write JSON to stdout: {e}"
+        ))),
+    }
 }
 
 /// Writes `text` to stdout; a closed pipe (`| head`) is not an error.
@@ -54,7 +64,7 @@ pub fn thousands(n: u32) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -62,16 +72,25 @@ pub fn thousands(n: u32) -> String {
     out
 }
 
-/// Writes `text` to `path` through a temporary file in the same folder and a rename, so a
-/// reader never sees a half-written file (keeping the file's permissions if it exists).
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
-    let mode = provcat::atomic::mode_of(path).unwrap_or(0o644);
-    provcat::atomic::write(path, text.as_bytes(), mode)
-        .map_err(|e| Failure::runtime(format!("cannot write {}: {e}", path.display())))
+/// Writes `bytes` to `path` through an exclusive temporary file in the same folder and a
+/// rename (see [`provcat::atomic`]), so a reader never sees a half-written file; missing
+/// folders are created, and an existing file keeps its permissions.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    use provcat::atomic::{self, Mode};
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(|e| {
+            Failure::runtime(format!(
+                "cannot create the folder {}: {e}",
+                folder.display()
+            ))
+        })?;
+    }
+    let mode = atomic::mode_of(path).map_or(Mode::Default, Mode::Exact);
+    atomic::write(path, bytes, mode).map_err(|e| Failure::runtime(e.to_string()))
 }
 
 /// The exit code for a request that failed, shared by `chat` and `video`: 1 network,
-/// timeout, broken stream or server failure; 2 a request that cannot work; 3 the key or
+/// timeout, broken stream or server failure (a redirect, an oversized answer); 2 a request that cannot work; 3 the key or
 /// the account was refused; 4 still rate-limited; 130 interrupted.
 pub fn exit_code(error: &ClientError) -> u8 {
     match error {
@@ -94,7 +113,9 @@ pub fn exit_code(error: &ClientError) -> u8 {
         | ClientError::ConnectTimeout(_)
         | ClientError::IdleTimeout(_)
         | ClientError::Truncated
-        | ClientError::Protocol(_) => 1,
+        | ClientError::Protocol(_)
+        | ClientError::Redirected { .. }
+        | ClientError::TooLarge { .. } => 1,
     }
 }
 

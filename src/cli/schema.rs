@@ -47,7 +47,7 @@ pub fn run(args: SchemaArgs) -> Outcome {
     if let Some(dir) = args.write {
         for (path, text) in committed() {
             let target = dir.join(path);
-            write_atomically(&target, &text)?;
+            write_atomically(&target, text.as_bytes())?;
             eprintln!("wrote {}", target.display());
         }
         return Ok(ExitCode::SUCCESS);

@@ -1,20 +1,24 @@
 //! `provcat video generate|status|cancel`: Wan video tasks that are never lost.
 //!
 //! The task id is printed (stderr, and in `--json`) the moment the task exists, before any
-//! polling; `video status ID --wait` resumes a task from any earlier run; Ctrl-C stops
-//! waiting and says how to resume, without cancelling. Exit codes: 0 succeeded (or
-//! created, with `--no-wait`); 1 network or server failure; 2 a request that cannot work
-//! (media rules, a local file, a Coding Plan choice or key); 3 refused key or billing;
-//! 4 still rate-limited; 5 the task FAILED; 6 CANCELED; 7 UNKNOWN (expired or unknown
-//! id); 8 still running when `--timeout` ran out; 130 interrupted.
+//! polling; `video status ID --wait` resumes a task from any earlier run; Ctrl-C or SIGTERM
+//! stops waiting and says how to resume, without cancelling, and stops a download without
+//! leaving its temporary file ([`super::signals`]). `--output` is checked before any
+//! request (its folder exists and takes files, it is not a folder, an existing file is
+//! replaced only with `--force`). `--timeout` bounds every poll, a request in flight
+//! included. Exit codes: 0 succeeded (or created, with `--no-wait`); 1 network or server
+//! failure, or a failed download; 2 a request that cannot work (media rules, a local file, a
+//! plan that does not serve video, an unusable `--output`); 3 refused key or billing; 4
+//! still rate-limited; 5 the task FAILED; 6 CANCELED; 7 UNKNOWN (expired or unknown id);
+//! 8 still running (or a poll still unanswered) when `--timeout` ran out; 130 interrupted
+//! (Ctrl-C); 143 terminated (SIGTERM).
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
+use provcat::atomic::{FileError, check_target};
 use provcat::catalog::{AvailabilityStatus, ModelKind};
 use provcat::client::{Client, ClientError, ClientOptions, TaskStatus, advice::advice};
 use provcat::resolve::{self, Request, Target};
@@ -23,6 +27,8 @@ use serde::Serialize;
 
 use super::context::Context;
 use super::output::{exit_code, print_json, print_stdout};
+use super::progress::Progress;
+use super::signals::{Signals, Stop};
 use super::{Failure, Outcome};
 
 /// The fastest polling allowed: DashScope allows 20 task requests per second.
@@ -51,7 +57,8 @@ pub struct Common {
     /// Seconds between polls (never faster than the endpoint's documented poll rate).
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     poll_interval: f64,
-    /// Give up waiting after this many seconds (the task keeps running).
+    /// Give up waiting after this many seconds, cutting a poll in flight (the task keeps
+    /// running).
     #[arg(long, value_name = "SECS", default_value_t = 900)]
     timeout: u64,
 }
@@ -88,11 +95,22 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
     /// Create the task and return; follow it with `provcat video status ID --wait`.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "output")]
     no_wait: bool,
-    /// Download the video to FILE when it is ready.
+    #[command(flatten)]
+    download: Download,
+}
+
+/// Where the finished video goes.
+#[derive(Debug, Args)]
+pub struct Download {
+    /// Download the video to FILE when it is ready (checked before any request: its folder
+    /// must exist).
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Replace FILE if it already exists.
+    #[arg(long, requires = "output")]
+    force: bool,
     /// The largest download accepted, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 1024)]
     max_download_mb: u64,
@@ -108,6 +126,8 @@ pub struct StatusArgs {
     /// Keep polling until the task ends.
     #[arg(long)]
     wait: bool,
+    #[command(flatten)]
+    download: Download,
 }
 
 #[derive(Debug, Args)]
@@ -165,6 +185,8 @@ pub fn run(command: VideoCommand, context: &Context) -> Outcome {
         .enable_all()
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
+    let mut signals = Signals::install(&runtime)
+        .map_err(|e| Failure::runtime(format!("cannot handle Ctrl-C and SIGTERM: {e}")))?;
     let session = Session {
         client,
         target,
@@ -174,10 +196,26 @@ pub fn run(command: VideoCommand, context: &Context) -> Outcome {
         timeout: Duration::from_secs(common.timeout),
     };
     match command {
-        VideoCommand::Generate(args) => session.generate(&args),
-        VideoCommand::Status(args) => session.status(&args.task_id, args.wait),
-        VideoCommand::Cancel(args) => session.cancel(&args.task_id),
+        VideoCommand::Generate(args) => session.generate(&args, &mut signals),
+        VideoCommand::Status(args) => session.status(&args, &mut signals),
+        VideoCommand::Cancel(args) => session.cancel(&args.task_id, &mut signals),
     }
+}
+
+/// Refuses an `--output` that cannot be written (exit 2): checked before any request, so a
+/// paid task never ends with nowhere to put its video.
+fn check_output(download: &Download) -> Result<(), Failure> {
+    let Some(path) = &download.output else {
+        return Ok(());
+    };
+    check_target(path, download.force).map_err(|e| {
+        Failure::input(match e {
+            FileError::Exists { .. } => {
+                format!("--output: {e}; pass --force to replace it, or choose another name")
+            }
+            e => format!("--output: {e}"),
+        })
+    })
 }
 
 /// Resolves the video model and refuses what cannot make video: an auth choice whose plan
@@ -255,7 +293,7 @@ struct Session {
 }
 
 impl Session {
-    fn generate(&self, args: &GenerateArgs) -> Outcome {
+    fn generate(&self, args: &GenerateArgs, signals: &mut Signals) -> Outcome {
         let Some(model) = self.target.model else {
             return Err(Failure::input(
                 "video generation needs a catalog video model",
@@ -273,25 +311,36 @@ impl Session {
             seed: args.seed,
         };
         video::validate(model, &request).map_err(|e| Failure::input(e.0))?;
+        check_output(&args.download)?;
         let body = video::body(model, &request);
         let mut note = retry_note;
-        let created = self.runtime.block_on(async {
-            tokio::select! {
-                r = self.client.create_video_task(&self.target, &body, &mut note) => r,
-                _ = tokio::signal::ctrl_c() => Err(ClientError::Interrupted),
-            }
-        });
+        let created = self
+            .runtime
+            .block_on(
+                signals.or_stop(
+                    self.client
+                        .create_video_task(&self.target, &body, &mut note),
+                ),
+            );
         let task_id = match created {
-            Ok(id) => id,
-            Err(e) => {
+            Ok(Ok(id)) => id,
+            Err(stop) => {
+                return self.stopped(
+                    stop,
+                    None,
+                    "while creating the task; it may have been created (and billed): check the Model Studio console before trying again",
+                );
+            }
+            Ok(Err(e)) => {
                 if matches!(
                     e,
                     ClientError::Network(_)
                         | ClientError::IdleTimeout(_)
                         | ClientError::Protocol(_)
+                        | ClientError::TooLarge { .. }
                 ) {
                     eprintln!(
-                        "note: the connection failed after the request was sent, so the task may have been created (and billed); check {} before trying again",
+                        "note: the request was sent but its answer was lost, so the task may have been created (and billed); check {} before trying again",
                         console(&self.target)
                     );
                 }
@@ -314,44 +363,73 @@ impl Session {
             };
             return self.finish(&pending, None);
         }
-        self.wait(&task_id, args.output.as_deref(), args.max_download_mb)
+        self.wait(&task_id, &args.download, signals)
     }
 
-    fn status(&self, task_id: &str, wait: bool) -> Outcome {
-        if wait {
-            return self.wait(task_id, None, 0);
+    fn status(&self, args: &StatusArgs, signals: &mut Signals) -> Outcome {
+        let task_id = args.task_id.as_str();
+        if args.wait {
+            check_output(&args.download)?;
+            return self.wait(task_id, &args.download, signals);
         }
-        match self.runtime.block_on(
-            self.client
-                .video_task(&self.target, task_id, &mut retry_note),
-        ) {
-            Ok(status) => self.finish(&status, None),
-            Err(e) => self.fail(&e, Some(task_id)),
+        if args.download.output.is_some() {
+            return Err(Failure::input(
+                "--output downloads the video when the task ends: add --wait",
+            ));
+        }
+        // `--timeout` bounds this poll too: a server that never answers is given up on.
+        // (The timer is made inside the runtime: tokio's timers need one.)
+        let polled = self.runtime.block_on(async {
+            let mut note = retry_note;
+            let poll = self.client.video_task(&self.target, task_id, &mut note);
+            signals
+                .or_stop(tokio::time::timeout(self.timeout, poll))
+                .await
+        });
+        match polled {
+            Ok(Ok(Ok(status))) => self.finish(&status, None),
+            Ok(Ok(Err(e))) => self.fail(&e, Some(task_id)),
+            Ok(Err(_)) => self.unanswered(task_id),
+            Err(stop) => self.stopped(stop, Some(task_id), "before the answer came"),
         }
     }
 
-    fn cancel(&self, task_id: &str) -> Outcome {
-        match self.runtime.block_on(self.client.cancel_video_task(
+    /// `--timeout` ran out while a poll was still waiting for its answer (exit 8).
+    fn unanswered(&self, task_id: &str) -> Outcome {
+        eprintln!(
+            "error: no answer about task {task_id} within {}s (--timeout): the server did not answer a poll in time, and the task may still be running; resume with `provcat video status {task_id} --wait`",
+            self.timeout.as_secs()
+        );
+        Ok(ExitCode::from(8))
+    }
+
+    fn cancel(&self, task_id: &str, signals: &mut Signals) -> Outcome {
+        match self.runtime.block_on(signals.or_stop(self.client.cancel_video_task(
             &self.target,
             task_id,
             &mut retry_note,
-        )) {
-            Ok(()) => {
+        ))) {
+            Err(stop) => self.stopped(
+                stop,
+                Some(task_id),
+                "before the answer came; the task may or may not be canceled: check with `provcat video status`",
+            ),
+            Ok(Ok(())) => {
                 eprintln!("task {task_id} canceled");
                 if self.json {
                     print_json(&serde_json::json!({ "task_id": task_id, "status": "CANCELED" }))?;
                 }
                 Ok(ExitCode::SUCCESS)
             }
-            Err(e) => self.fail(&e, Some(task_id)),
+            Ok(Err(e)) => self.fail(&e, Some(task_id)),
         }
     }
 
-    /// Polls until the task ends, `--timeout`, or Ctrl-C; downloads on success.
-    fn wait(&self, task_id: &str, output: Option<&std::path::Path>, max_mb: u64) -> Outcome {
+    /// Polls until the task ends, `--timeout`, Ctrl-C or SIGTERM; downloads on success.
+    fn wait(&self, task_id: &str, download: &Download, signals: &mut Signals) -> Outcome {
         let progress = Progress::new(!self.json);
         let started = Instant::now();
-        let result: Result<Waited, ClientError> = self.runtime.block_on(async {
+        let result = self.runtime.block_on(async {
             let polling = async {
                 let mut delay = self.poll;
                 loop {
@@ -383,65 +461,91 @@ impl Session {
                     tokio::time::sleep(delay).await;
                 }
             };
-            tokio::select! {
-                r = polling => r,
-                _ = tokio::signal::ctrl_c() => Err(ClientError::Interrupted),
-            }
+            // The deadline cuts a poll in flight (and its retries) too, not only the waits
+            // between polls.
+            let deadline = tokio::time::Instant::from_std(started) + self.timeout;
+            signals
+                .or_stop(async {
+                    tokio::time::timeout_at(deadline, polling)
+                        .await
+                        .unwrap_or(Ok(Waited::Cut))
+                })
+                .await
         });
         progress.clear();
         let status = match result {
-            Ok(Waited::Ended(status)) => status,
-            Err(ClientError::Interrupted) => {
+            Ok(Ok(Waited::Ended(status))) => status,
+            Err(stop) => {
                 eprintln!(
-                    "stopped waiting; task {task_id} keeps running. Resume with `provcat video status {task_id} --wait` (or cancel it with `provcat video cancel {task_id}`)"
+                    "{stop}: stopped waiting; task {task_id} keeps running. Resume with `provcat video status {task_id} --wait` (or cancel it with `provcat video cancel {task_id}`)"
                 );
-                return Ok(ExitCode::from(130));
+                return Ok(ExitCode::from(stop.exit_code()));
             }
-            Ok(Waited::TimedOut) => {
+            Ok(Ok(Waited::TimedOut)) => {
                 eprintln!(
                     "error: task {task_id} is still running after {}s; resume with `provcat video status {task_id} --wait`",
                     self.timeout.as_secs()
                 );
                 return Ok(ExitCode::from(8));
             }
-            Err(e) => return self.fail(&e, Some(task_id)),
+            Ok(Ok(Waited::Cut)) => return self.unanswered(task_id),
+            Ok(Err(e)) => return self.fail(&e, Some(task_id)),
         };
         let mut saved = None;
-        if let (Some(path), Some(url)) = (output, status.video_url.as_deref())
+        if let (Some(path), Some(url)) = (&download.output, status.video_url.as_deref())
             && status.status == "SUCCEEDED"
         {
             let bar = Progress::new(!self.json);
             let mut on_bytes = |done, total| bar.bytes(done, total);
-            let downloaded = self.runtime.block_on(async {
-                tokio::select! {
-                    r = self.client.download(
-                        url,
-                        path,
-                        max_mb.saturating_mul(1024 * 1024),
-                        &mut on_bytes,
-                    ) => r,
-                    _ = tokio::signal::ctrl_c() => Err(ClientError::Interrupted),
-                }
-            });
+            let downloaded = self.runtime.block_on(signals.or_stop(self.client.download(
+                url,
+                path,
+                download.max_download_mb.saturating_mul(1024 * 1024),
+                download.force,
+                &mut on_bytes,
+            )));
             bar.clear();
-            match downloaded {
-                Ok(bytes) => {
+            let (error, code) = match downloaded {
+                Ok(Ok(bytes)) => {
                     eprintln!("saved {} ({bytes} bytes)", path.display());
-                    saved = Some(path);
+                    saved = Some(path.as_path());
+                    (None, 0)
                 }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    eprintln!("  = note: the video is still at {url} for 24 hours");
-                    let code = if matches!(e, ClientError::Interrupted) {
-                        130
-                    } else {
-                        1
-                    };
-                    return Ok(ExitCode::from(code));
-                }
+                Ok(Err(e)) => (Some(e.to_string()), 1),
+                Err(stop) => (
+                    Some(format!(
+                        "{stop} during the download; nothing was written to {}",
+                        path.display()
+                    )),
+                    stop.exit_code(),
+                ),
+            };
+            if let Some(error) = error {
+                eprintln!("error: {error}");
+                eprintln!("  = note: the video is still at {url} for 24 hours");
+                return Ok(ExitCode::from(code));
             }
         }
         self.finish(&status, saved)
+    }
+
+    /// Reports work stopped by a signal `what` (after `{stop} `) and picks the exit code.
+    fn stopped(&self, stop: Stop, task_id: Option<&str>, what: &str) -> Outcome {
+        let message = format!("{stop} {what}");
+        if self.json {
+            print_json(&TaskJson {
+                task_id: task_id.unwrap_or(""),
+                status: "ERROR",
+                video_url: None,
+                usage: None,
+                output: None,
+                code: None,
+                message: None,
+                error: Some(message.clone()),
+            })?;
+        }
+        eprintln!("error: {message}");
+        Ok(ExitCode::from(stop.exit_code()))
     }
 
     /// Prints a task's final (or current) state and picks the exit code.
@@ -528,66 +632,10 @@ enum Waited {
     Ended(TaskStatus),
     /// `--timeout` ran out first.
     TimedOut,
+    /// `--timeout` ran out during a poll, which was cut.
+    Cut,
 }
 
 fn retry_note(e: &ClientError, delay: Duration) {
     eprintln!("retrying in {:.1}s: {e}", delay.as_secs_f64());
-}
-
-/// A spinner with status and elapsed time on a terminal; plain lines on status changes
-/// otherwise (and nothing with --json).
-struct Progress {
-    bar: Option<ProgressBar>,
-    plain: bool,
-    last: std::cell::RefCell<String>,
-}
-
-impl Progress {
-    fn new(enabled: bool) -> Progress {
-        let terminal = enabled && std::io::stderr().is_terminal();
-        let bar = terminal.then(|| {
-            let bar = ProgressBar::new_spinner();
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        });
-        Progress {
-            bar,
-            plain: enabled && !terminal,
-            last: std::cell::RefCell::new(String::new()),
-        }
-    }
-
-    fn update(&self, status: &str, elapsed: Duration) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(status.to_string());
-        } else if self.plain && *self.last.borrow() != status {
-            eprintln!("{status} after {}s", elapsed.as_secs());
-            *self.last.borrow_mut() = status.to_string();
-        }
-    }
-
-    fn note(&self, text: &str) {
-        match &self.bar {
-            Some(bar) => bar.println(text),
-            None if self.plain => eprintln!("{text}"),
-            None => {}
-        }
-    }
-
-    fn bytes(&self, done: u64, total: Option<u64>) {
-        if let Some(bar) = &self.bar {
-            let total = total.map(|t| format!(" of {t}")).unwrap_or_default();
-            bar.set_message(format!("downloading: {done}{total} bytes"));
-        }
-    }
-
-    fn clear(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
 }

@@ -6,7 +6,8 @@ use crate::catalog;
 use crate::compiler::suggest;
 use crate::resolve::Target;
 
-use super::error::{ClientError, ErrorKind};
+use super::error::{ClientError, ErrorKind, Oversized};
+use crate::resolve::BaseUrlSource;
 
 /// Advice for `error` against `target`, if there is any to give.
 pub fn advice(error: &ClientError, target: &Target) -> Option<String> {
@@ -21,6 +22,20 @@ pub fn advice(error: &ClientError, target: &Target) -> Option<String> {
             ClientError::IdleTimeout(_) => {
                 Some("raise --idle-timeout if the model is slow to start".to_string())
             }
+            ClientError::Redirected { .. } => Some(format!(
+                "if the API has moved, set `{}` to the URL it answers at now",
+                base_url_key(target)
+            )),
+            ClientError::TooLarge {
+                what: Oversized::AnswerText,
+                ..
+            } => Some(
+                "without --json the answer streams to stdout and is not held in memory".to_string(),
+            ),
+            ClientError::TooLarge { .. } => Some(format!(
+                "check that {} is the provider's API (a proxy in front of it may be misbehaving)",
+                target.base_url
+            )),
             _ => None,
         };
     };
@@ -101,6 +116,20 @@ pub fn advice(error: &ClientError, target: &Target) -> Option<String> {
         ErrorKind::BadRequest => return None,
     };
     Some(advice)
+}
+
+/// The config key that sets the target's base URL (`models.providers.qwen.baseUrl`).
+fn base_url_key(target: &Target) -> String {
+    match &target.base_url_source {
+        BaseUrlSource::Config { key } | BaseUrlSource::Derived { key } => key.clone(),
+        BaseUrlSource::AuthChoice { .. } | BaseUrlSource::Host { .. } => format!(
+            "models.providers.{}.baseUrl",
+            target
+                .config_entry
+                .as_deref()
+                .unwrap_or(&target.provider_id)
+        ),
+    }
 }
 
 /// `provcat onboard --auth-choice …` for the Standard choice in the target's region.

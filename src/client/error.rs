@@ -11,6 +11,8 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::body::{MAX_ERROR_BODY, size_text};
+
 /// What kind of refusal a provider error is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -64,9 +66,15 @@ pub struct ApiError {
 
 impl ApiError {
     /// Parses an error body (any shape; anything else keeps the raw text as the message)
-    /// answered with `status`.
+    /// answered with `status`. A body over [`MAX_ERROR_BODY`] (an error frame in a stream
+    /// can be that long) is not parsed as JSON, so its parsed form stays small: its start
+    /// is the message.
     pub fn parse(status: Option<u16>, body: &str) -> ApiError {
-        let json: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let json: Value = if body.len() <= MAX_ERROR_BODY {
+            serde_json::from_str(body).unwrap_or(Value::Null)
+        } else {
+            Value::Null
+        };
         let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
         let (code, kind_text, message) = match json.get("error") {
             Some(Value::Object(e)) => (
@@ -162,6 +170,48 @@ pub enum ClientError {
     /// Stopped by Ctrl-C.
     #[error("interrupted")]
     Interrupted,
+    /// The server answered an API call with a redirect, which is never followed: the key,
+    /// the configured headers and the request would go along to wherever it points.
+    #[error("the server answered HTTP {status}, a redirect to {}; provcat does not follow redirects of API calls (the key, the configured headers and the request would go with it)", to.as_deref().unwrap_or("no usable location"))]
+    Redirected {
+        /// The 3xx status.
+        status: u16,
+        /// The origin (`scheme://host:port`) the `Location` points at: never its
+        /// credentials, path or query. `None` when there is no usable `Location`.
+        to: Option<String>,
+    },
+    /// The server sent more than provcat reads (see [`super::body`]).
+    #[error("{what} is over {}, the most provcat reads; no real answer is that large, so nothing more was read", size_text(*limit))]
+    TooLarge {
+        /// What was too large.
+        what: Oversized,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+}
+
+/// What a [`ClientError::TooLarge`] was about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Oversized {
+    /// A non-streaming chat answer's body.
+    ChatAnswer,
+    /// A video task answer's body (create, poll or cancel).
+    TaskAnswer,
+    /// One event of a streamed answer.
+    StreamEvent,
+    /// The answer text kept for `chat --json` (content and reasoning).
+    AnswerText,
+}
+
+impl std::fmt::Display for Oversized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Oversized::ChatAnswer => "the chat answer",
+            Oversized::TaskAnswer => "the video task answer",
+            Oversized::StreamEvent => "one event of the answer stream",
+            Oversized::AnswerText => "the answer text kept for `--json`",
+        })
+    }
 }
 
 impl ClientError {

@@ -1,8 +1,18 @@
 //! HTTP requests to the resolved target: OpenAI-compatible chat completions, streamed
 //! (SSE) or not, over reqwest with rustls.
 //!
+//! Two rules hold for every request, whatever the server does:
+//! - **no redirect of an API call is followed** (chat, video create, poll and cancel):
+//!   reqwest's own policy would strip only `Authorization` and cookies, so a configured
+//!   header such as `api-key` and the prompt would follow a 307 to another host. A
+//!   redirect is [`ClientError::Redirected`] instead, naming where it pointed (its origin
+//!   only). Video downloads, which send no key and no configured header, follow at most
+//!   [`video::MAX_DOWNLOAD_REDIRECTS`] redirects, https to https only;
+//! - **every body read is capped** ([`body`]), so memory stays bounded.
+//!
 //! - [`request`]: the request and its body, shaped by the endpoint's capabilities;
-//! - [`send`]: retries (backon) before the first byte of a body, never after;
+//! - [`send`]: retries (backon) before the first byte of a body, never after; no redirects;
+//! - [`body`]: the limits on what is read, and the capped readers;
 //! - [`sse`]: the SSE parser;
 //! - [`stream`]: reading SSE or JSON answers into a [`ChatOutcome`] that keeps partial text;
 //! - [`video`]: DashScope video tasks (create, poll, cancel, download);
@@ -10,6 +20,7 @@
 //! - [`advice`]: what to do about an error, given the target.
 
 pub mod advice;
+pub mod body;
 pub mod error;
 pub mod request;
 mod send;
@@ -19,14 +30,15 @@ pub mod video;
 
 use std::time::Duration;
 
-pub use error::{ApiError, ClientError, ErrorKind};
+pub use body::Limits;
+pub use error::{ApiError, ClientError, ErrorKind, Oversized};
 pub use request::{ChatRequest, Message, Part, Role};
 pub use stream::{ChatOutcome, Discard, Sink, Usage};
 pub use video::TaskStatus;
 
 use crate::resolve::Target;
 
-/// Timeouts and retry bounds.
+/// Timeouts, retry bounds and body limits.
 #[derive(Clone, Debug)]
 pub struct ClientOptions {
     /// How long to wait for a connection.
@@ -41,6 +53,8 @@ pub struct ClientOptions {
     pub max_backoff: Duration,
     /// The most time spent waiting between attempts, in all.
     pub retry_budget: Duration,
+    /// The most read from a server ([`body`]); tests lower them to reach them quickly.
+    pub limits: Limits,
 }
 
 impl Default for ClientOptions {
@@ -52,6 +66,7 @@ impl Default for ClientOptions {
             min_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
             retry_budget: Duration::from_secs(30),
+            limits: Limits::default(),
         }
     }
 }
@@ -63,15 +78,10 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client with `options` (TLS by rustls with the ring provider, platform roots).
+    /// A client with `options` (TLS by rustls with the ring provider, platform roots),
+    /// which never follows a redirect.
     pub fn new(options: ClientOptions) -> Result<Client, ClientError> {
-        // Installing twice is harmless: the first provider stays.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
-            .user_agent(concat!("provcat/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ClientError::Network(format!("cannot set up HTTP: {e}")))?;
+        let http = http_client(&options, reqwest::redirect::Policy::none())?;
         Ok(Client { http, options })
     }
 
@@ -98,6 +108,7 @@ impl Client {
             )));
         };
         outcome.model = target.model_id.clone();
+        outcome.text_limit = self.options.limits.answer_text;
         let url = format!("{}/chat/completions", target.base_url.trim_end_matches('/'));
         let response = send::post_json(
             &self.http,
@@ -115,10 +126,28 @@ impl Client {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/event-stream"));
-        if request.stream && is_sse {
+        let result = if request.stream && is_sse {
             stream::read_sse(response, idle, outcome, sink).await
         } else {
-            stream::read_json(response, idle, outcome, sink).await
-        }
+            let limit = self.options.limits.json_body;
+            stream::read_json(response, idle, limit, outcome, sink).await
+        };
+        outcome.finish_warnings();
+        result
     }
+}
+
+/// A reqwest client with `options`' connect timeout and the `redirect` policy.
+fn http_client(
+    options: &ClientOptions,
+    redirect: reqwest::redirect::Policy,
+) -> Result<reqwest::Client, ClientError> {
+    // Installing twice is harmless: the first provider stays.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(options.connect_timeout)
+        .user_agent(concat!("provcat/", env!("CARGO_PKG_VERSION")))
+        .redirect(redirect)
+        .build()
+        .map_err(|e| ClientError::Network(format!("cannot set up HTTP: {e}")))
 }

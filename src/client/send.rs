@@ -3,6 +3,16 @@
 //! and in total delay. A retry only ever happens before a response body is handed on —
 //! this function returns as soon as a success status arrives, and the caller reads the
 //! body — so an answer is never paid for or printed twice.
+//!
+//! **Redirects.** The client never follows one (`Policy::none`): a 3xx answer is
+//! [`ClientError::Redirected`], never retried, naming the origin of its `Location` (scheme,
+//! host and port: never credentials, path or query). Following it would send the key, the
+//! configured headers (`api-key` and the like, which reqwest only strips for
+//! `Authorization` and cookies) and the prompt wherever the server points; a provider that
+//! moved is reached by setting `baseUrl` to the final URL instead.
+//!
+//! **Bounds.** Waiting for the status line is bounded by the idle timeout; an error body
+//! is read up to [`MAX_ERROR_BODY`] and the rest dropped.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -13,12 +23,10 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName
 use serde_json::Value;
 
 use super::ClientOptions;
+use super::body::{MAX_ERROR_BODY, read_start};
 use super::error::{ApiError, ClientError};
 use crate::resolve::Target;
 use crate::secret::ApiKey;
-
-/// The largest error body read (error bodies are small; a huge one is cut).
-const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// POSTs `body` as JSON to `url` for `target`, retrying what may succeed later, and
 /// returns the response (body unread) once its status is a success. `on_retry` hears
@@ -141,8 +149,8 @@ fn headers(target: &Target, key: &ApiKey) -> Result<HeaderMap, ClientError> {
     Ok(headers)
 }
 
-/// One attempt: send, wait for the status line (bounded by the idle timeout), and turn an
-/// error status into an [`ApiError`].
+/// One attempt: send, wait for the status line (bounded by the idle timeout), and turn a
+/// redirect into [`ClientError::Redirected`] and an error status into an [`ApiError`].
 async fn once(
     http: &reqwest::Client,
     options: &ClientOptions,
@@ -162,29 +170,38 @@ async fn once(
     if status.is_success() {
         return Ok(response);
     }
+    if status.is_redirection() {
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok());
+        return Err(ClientError::Redirected {
+            status: status.as_u16(),
+            to: location.and_then(|l| origin_of(response.url(), l)),
+        });
+    }
     let retry_after = response
         .headers()
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
-    let text = read_capped(response, options.idle_timeout).await;
-    let mut error = ApiError::parse(Some(status.as_u16()), &text);
+    let mut response = response;
+    let bytes = read_start(&mut response, MAX_ERROR_BODY, options.idle_timeout).await;
+    let mut error = ApiError::parse(Some(status.as_u16()), &String::from_utf8_lossy(&bytes));
     error.retry_after = retry_after;
     Err(ClientError::Api { error, attempts: 1 })
 }
 
-/// An error body as text, at most [`MAX_ERROR_BODY`] bytes; what cannot be read is empty.
-async fn read_capped(mut response: reqwest::Response, idle: Duration) -> String {
-    let mut bytes = Vec::new();
-    while bytes.len() < MAX_ERROR_BODY {
-        match tokio::time::timeout(idle, response.chunk()).await {
-            Ok(Ok(Some(chunk))) => bytes.extend_from_slice(&chunk),
-            _ => break,
-        }
+/// The origin (`scheme://host:port`) a `Location` header points at, resolved against the
+/// URL that answered; `None` when it is not a URL with a host. Credentials, path and query
+/// are left out: they may carry secrets.
+pub(crate) fn origin_of(answered: &url::Url, location: &str) -> Option<String> {
+    let next = answered.join(location).ok()?;
+    match next.origin() {
+        origin @ url::Origin::Tuple(..) => Some(origin.ascii_serialization()),
+        url::Origin::Opaque(_) => None,
     }
-    bytes.truncate(MAX_ERROR_BODY);
-    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 fn network(e: reqwest::Error, options: &ClientOptions) -> ClientError {
@@ -211,5 +228,30 @@ fn retry_after(e: &ClientError) -> Option<Duration> {
     match e {
         ClientError::Api { error, .. } => error.retry_after,
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_of;
+
+    #[test]
+    fn a_location_is_shown_by_its_origin_only() {
+        let answered =
+            url::Url::parse("https://api.example/compatible-mode/v1/chat/completions").unwrap();
+        let origin = |l| origin_of(&answered, l);
+        assert_eq!(
+            origin("https://user:sk-secret0123456789@evil.example:8443/x?api_key=k#f").as_deref(),
+            Some("https://evil.example:8443")
+        );
+        assert_eq!(
+            origin("/elsewhere?token=t").as_deref(),
+            Some("https://api.example")
+        );
+        assert_eq!(
+            origin("http://127.0.0.1:9/v1").as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+        assert_eq!(origin("data:text/plain,hi"), None);
     }
 }

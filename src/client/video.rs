@@ -3,20 +3,44 @@
 //!
 //! Creating a task is paid for, so it is retried only when the server certainly did not
 //! act (a rate limit, or a connection never made); polls and cancels are safe to retry.
-//! The download goes to a temporary file beside the target, capped in size and checked
-//! for a video content type, then renamed — never a half-written video.
+//! Their answers are read up to [`super::body::MAX_TASK_BODY`], and no redirect of theirs
+//! is followed (see `client::send`).
+//!
+//! The download goes to an exclusive temporary file beside the target
+//! ([`crate::atomic::AtomicFile`]), capped in size and checked for a video content type,
+//! then renamed — never a half-written video, and nothing left behind when it stops. It
+//! sends no key and no configured header (result URLs are pre-signed), from a client of
+//! its own; as object storage may redirect a result URL, it follows at most
+//! [`MAX_DOWNLOAD_REDIRECTS`] redirects, and only from https to https
+//! ([`follows_download_redirect`]); any other redirect ends it with an error naming the
+//! origin it pointed at.
 
-use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
 use reqwest::Method;
+use reqwest::redirect::Policy;
 use serde::Serialize;
 use serde_json::Value;
+use url::Url;
 
-use super::send::{Call, send};
-use super::{Client, ClientError};
+use super::body::read_limited;
+use super::send::{Call, origin_of, send};
+use super::{Client, ClientError, Oversized, http_client};
+use crate::atomic::{AtomicFile, FileError, Mode};
 use crate::resolve::Target;
+
+/// The most redirects a video download follows.
+pub const MAX_DOWNLOAD_REDIRECTS: usize = 5;
+
+/// Whether a download follows a redirect to `next`, having requested `previous` (the
+/// video URL first): only https to https, at most [`MAX_DOWNLOAD_REDIRECTS`] in all.
+pub fn follows_download_redirect(previous: &[Url], next: &Url) -> bool {
+    previous.len() <= MAX_DOWNLOAD_REDIRECTS
+        && !previous.is_empty()
+        && previous.iter().all(|u| u.scheme() == "https")
+        && next.scheme() == "https"
+}
 
 /// The state of a task as the server reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -87,8 +111,12 @@ impl Client {
         on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
     ) -> Result<Value, ClientError> {
         let key = self.key(target)?;
-        let response = send(&self.http, &self.options, target, key, call, on_retry).await?;
-        self.json(response).await
+        let mut response = send(&self.http, &self.options, target, key, call, on_retry).await?;
+        let limit = self.options.limits.task_body;
+        let idle = self.options.idle_timeout;
+        let bytes = read_limited(&mut response, limit, idle, Oversized::TaskAnswer).await?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| ClientError::Protocol(format!("the answer is not JSON: {e}")))
     }
 
     /// Creates a task; returns its id.
@@ -113,7 +141,10 @@ impl Client {
         json["output"]["task_id"]
             .as_str()
             .map(str::to_string)
-            .ok_or_else(|| ClientError::Protocol(format!("no task id in the answer: {json}")))
+            .ok_or_else(|| {
+                let shown: String = json.to_string().chars().take(300).collect();
+                ClientError::Protocol(format!("no task id in the answer: {shown}"))
+            })
     }
 
     /// The task's current state.
@@ -162,23 +193,18 @@ impl Client {
         Ok(())
     }
 
-    async fn json(&self, response: reqwest::Response) -> Result<Value, ClientError> {
-        let bytes = tokio::time::timeout(self.options.idle_timeout, response.bytes())
-            .await
-            .map_err(|_| ClientError::IdleTimeout(self.options.idle_timeout))?
-            .map_err(|e| ClientError::Network(format!("the answer broke: {e}")))?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| ClientError::Protocol(format!("the answer is not JSON: {e}")))
-    }
-
-    /// Downloads `url` (no key is sent: result URLs are pre-signed) to `path`: streamed
-    /// to a temporary file beside it, at most `max_bytes`, only if the server says it is a
-    /// video, then renamed. Returns the size. `progress` hears the bytes so far.
+    /// Downloads `url` (no key and no configured header is sent: result URLs are
+    /// pre-signed) to `path`: streamed to an exclusive temporary file beside it, at most
+    /// `max_bytes`, only if the server says it is a video, then renamed into place — over an
+    /// existing file only when `replace`. Redirects: see the module docs. Returns the size.
+    /// `progress` hears the bytes so far. Dropping the future (Ctrl-C, SIGTERM) removes the
+    /// temporary file.
     pub async fn download(
         &self,
         url: &str,
         path: &Path,
         max_bytes: u64,
+        replace: bool,
         progress: &mut dyn FnMut(u64, Option<u64>),
     ) -> Result<u64, ClientError> {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
@@ -187,11 +213,30 @@ impl Client {
             )));
         }
         let idle = self.options.idle_timeout;
-        let mut response = tokio::time::timeout(idle, self.http.get(url).send())
+        let redirects = Policy::custom(|attempt| {
+            if follows_download_redirect(attempt.previous(), attempt.url()) {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
+        let http = http_client(&self.options, redirects)?;
+        let mut response = tokio::time::timeout(idle, http.get(url).send())
             .await
             .map_err(|_| ClientError::IdleTimeout(idle))?
             .map_err(|e| ClientError::Network(format!("cannot download the video: {e}")))?;
         let status = response.status();
+        if status.is_redirection() {
+            let to = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| origin_of(response.url(), l));
+            return Err(ClientError::Protocol(format!(
+                "the video download answered HTTP {status}, a redirect to {}, which is not followed: downloads follow at most {MAX_DOWNLOAD_REDIRECTS} redirects, from https to https only; nothing was written",
+                to.as_deref().unwrap_or("no usable location")
+            )));
+        }
         if !status.is_success() {
             return Err(ClientError::Protocol(format!(
                 "the video download answered HTTP {status} (result URLs expire after 24 h)"
@@ -216,46 +261,38 @@ impl Client {
                 "the video is {len} bytes, over the {max_bytes}-byte limit; nothing was written (raise --max-download-mb)"
             )));
         }
-        let temporary = crate::atomic::temporary_path(path);
-        // Removes the temporary file unless it was renamed into place — also when this
-        // future is dropped half-way (Ctrl-C).
-        let _guard = RemoveOnDrop(&temporary);
-        async {
-            let mut file = std::fs::File::create(&temporary)
-                .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", temporary.display())))?;
-            let mut written: u64 = 0;
-            loop {
-                let chunk = tokio::time::timeout(idle, response.chunk())
-                    .await
-                    .map_err(|_| ClientError::IdleTimeout(idle))?
-                    .map_err(|e| ClientError::Network(format!("the download broke: {e}")))?;
-                let Some(chunk) = chunk else { break };
-                written += chunk.len() as u64;
-                if written > max_bytes {
-                    return Err(ClientError::Invalid(format!(
-                        "the video is over the {max_bytes}-byte limit; nothing was written (raise --max-download-mb)"
-                    )));
-                }
-                file.write_all(&chunk)
-                    .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", temporary.display())))?;
-                progress(written, total);
+        let file_error = |e: FileError| ClientError::Invalid(e.to_string());
+        // Removed when dropped unless committed: on any error below, and when this future
+        // is dropped half-way (Ctrl-C, SIGTERM).
+        let mut file = AtomicFile::create(path, Mode::Default).map_err(file_error)?;
+        let mut written: u64 = 0;
+        loop {
+            let chunk = tokio::time::timeout(idle, response.chunk())
+                .await
+                .map_err(|_| ClientError::IdleTimeout(idle))?
+                .map_err(|e| ClientError::Network(format!("the download broke: {e}")))?;
+            let Some(chunk) = chunk else { break };
+            written += chunk.len() as u64;
+            if written > max_bytes {
+                return Err(ClientError::Invalid(format!(
+                    "the video is over the {max_bytes}-byte limit; nothing was written (raise --max-download-mb)"
+                )));
             }
-            file.sync_all()
-                .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", temporary.display())))?;
-            std::fs::rename(&temporary, path)
-                .map_err(|e| ClientError::Invalid(format!("cannot write {}: {e}", path.display())))?;
-            Ok(written)
+            file.write_all(&chunk).map_err(file_error)?;
+            progress(written, total);
         }
-        .await
-    }
-}
-
-/// Deletes a file when dropped (a no-op once it has been renamed away).
-struct RemoveOnDrop<'a>(&'a Path);
-
-impl Drop for RemoveOnDrop<'_> {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(self.0);
+        let committed = if replace {
+            file.commit()
+        } else {
+            file.commit_new()
+        };
+        committed.map_err(|e| match e {
+            FileError::Exists { .. } => ClientError::Invalid(format!(
+                "{e}: it appeared during the download and was not replaced"
+            )),
+            e => file_error(e),
+        })?;
+        Ok(written)
     }
 }
 
@@ -273,5 +310,46 @@ fn task_path(task_id: &str) -> Result<&str, ClientError> {
         Err(ClientError::Invalid(format!(
             "`{task_id}` is not a task id (letters, digits and dashes)"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(list: &[&str]) -> Vec<Url> {
+        list.iter().map(|u| Url::parse(u).unwrap()).collect()
+    }
+
+    #[test]
+    fn downloads_follow_only_a_few_https_redirects() {
+        let next = Url::parse("https://oss.example/v.mp4?Signature=s").unwrap();
+        assert!(follows_download_redirect(
+            &urls(&["https://dashscope.example/v.mp4"]),
+            &next
+        ));
+        // From http, or to http, is never followed.
+        assert!(!follows_download_redirect(
+            &urls(&["http://127.0.0.1:1/v.mp4"]),
+            &next
+        ));
+        assert!(!follows_download_redirect(
+            &urls(&["https://a.example/v.mp4"]),
+            &Url::parse("http://b.example/v.mp4").unwrap()
+        ));
+        assert!(!follows_download_redirect(
+            &urls(&["https://a.example/1", "http://b.example/2"]),
+            &next
+        ));
+        let chain: Vec<String> = (0..=MAX_DOWNLOAD_REDIRECTS)
+            .map(|i| format!("https://a.example/{i}"))
+            .collect();
+        let chain: Vec<&str> = chain.iter().map(String::as_str).collect();
+        assert!(follows_download_redirect(
+            &urls(&chain[..MAX_DOWNLOAD_REDIRECTS]),
+            &next
+        ));
+        assert!(!follows_download_redirect(&urls(&chain), &next));
+        assert!(!follows_download_redirect(&[], &next));
     }
 }

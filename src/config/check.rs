@@ -1,5 +1,11 @@
 //! Checks of a schema-valid config against the catalog: provider ids, auth choices, model
 //! refs and base URLs. Each problem is located at the value that caused it.
+//!
+//! A base URL ([`parse_base_url`]) must be an absolute http(s) URL with a host, and carry
+//! no credentials (`user:password@`), query (`?…`) or fragment (`#…`): requests append
+//! `/chat/completions` to the text as written, so a query would end up inside the path,
+//! and a key in a URL travels in logs and error messages. A refused URL is shown through
+//! [`shown_url`], which masks its credentials and query values.
 
 use crate::catalog::{self, LookupError, ModelKind};
 use crate::compiler::tree::push_token;
@@ -133,13 +139,21 @@ pub(super) fn check(config: &mut LoadedConfig) -> Vec<Diagnostic> {
         if let Some(url) = &entry.base_url
             && let Err(why) = parse_base_url(url)
         {
-            problems.push(config.diagnostic_at(
-                Diagnostic::new(Rule::InvalidValue, format!("`{url}` is not a usable base URL"))
-                    .label(why)
-                    .help("write an absolute http(s) URL, such as `https://api.example.com/v1` (`provcat endpoints` lists the catalog's)"),
-                &push_token(&pointer, "baseUrl"),
-                false,
-            ));
+            let key_env = catalog::provider(id)
+                .and_then(|p| p.auth_env.first().map(|v| v.to_string()))
+                .unwrap_or_else(|| crate::resolve::custom_key_env(id));
+            problems.push(
+                config.diagnostic_at(
+                    Diagnostic::new(
+                        Rule::InvalidValue,
+                        format!("`{}` is not a usable base URL", shown_url(url)),
+                    )
+                    .label(why.to_string())
+                    .help(why.help(&key_env)),
+                    &push_token(&pointer, "baseUrl"),
+                    false,
+                ),
+            );
         }
     }
     let defaults = &config.file.agents.defaults;
@@ -214,15 +228,62 @@ fn check_ref(config: &LoadedConfig, reference: &str, kind: ModelKind) -> Option<
     }
 }
 
-/// Checks that `url` is an absolute http(s) URL with a host; says why not.
-pub fn parse_base_url(url: &str) -> Result<url::Url, String> {
-    let parsed = url::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!(
-            "the scheme is `{}`; only http and https are allowed",
-            parsed.scheme()
-        ));
+/// Why a base URL cannot be used. The messages never quote the URL.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BaseUrlError {
+    /// Not a URL at all.
+    #[error("not a URL: {0}")]
+    NotUrl(url::ParseError),
+    /// Not http or https (the scheme is named only when it looks like one).
+    #[error("{}", match .0 { Some(s) => format!("the scheme is `{s}`; only http and https are allowed"), None => "the scheme is not http or https".to_string() })]
+    Scheme(Option<String>),
+    /// No host after `scheme://`.
+    #[error("the URL has no host right after `{0}://`")]
+    NoHost(&'static str),
+    /// `user:password@` before the host.
+    #[error("the URL carries credentials (`user:password@`)")]
+    Credentials,
+    /// A query string.
+    #[error(
+        "the URL has a query string (`?…`), and `/chat/completions` would be appended after it"
+    )]
+    Query,
+    /// A fragment.
+    #[error("the URL has a fragment (`#…`)")]
+    Fragment,
+}
+
+impl BaseUrlError {
+    /// What to do, naming `key_env`, the variable the provider's key is read from.
+    pub fn help(&self, key_env: &str) -> String {
+        match self {
+            BaseUrlError::Credentials => format!(
+                "remove `user:password@`: put the key in {key_env} (or the .env beside the config) and other secrets in the provider's `headers`, not in the URL"
+            ),
+            BaseUrlError::Query => format!(
+                "remove the query: put a key in {key_env} (or the .env beside the config) and other parameters in the provider's `headers`, not in the URL"
+            ),
+            BaseUrlError::Fragment => "remove the `#…` part".to_string(),
+            BaseUrlError::NotUrl(_) | BaseUrlError::Scheme(_) | BaseUrlError::NoHost(_) => {
+                "write an absolute http(s) URL, such as `https://api.example.com/v1` (`provcat endpoints` lists the catalog's)".to_string()
+            }
+        }
     }
+}
+
+/// Checks that `url` is an absolute http(s) URL with a host and nothing that would carry
+/// a secret or break the paths appended to it; says why not.
+pub fn parse_base_url(url: &str) -> Result<url::Url, BaseUrlError> {
+    let parsed = url::Url::parse(url).map_err(BaseUrlError::NotUrl)?;
+    let scheme: &'static str = match parsed.scheme() {
+        "http" => "http",
+        "https" => "https",
+        other => {
+            // A pasted key can parse as a scheme (`sk-abc123:…`): name only short words.
+            let word = other.len() <= 8 && other.chars().all(|c| c.is_ascii_alphabetic());
+            return Err(BaseUrlError::Scheme(word.then(|| other.to_string())));
+        }
+    };
     // The URL parser repairs `https:///v1` (host `v1`) and `https:host/v1`; the text as
     // written is what requests use, so it must spell the host out after `scheme://`.
     let authority = url
@@ -230,12 +291,60 @@ pub fn parse_base_url(url: &str) -> Result<url::Url, String> {
         .map(|(_, rest)| rest)
         .filter(|rest| !rest.is_empty() && !rest.starts_with(['/', '\\']));
     if authority.is_none() || parsed.host_str().is_none_or(str::is_empty) {
-        return Err(format!(
-            "the URL has no host right after `{}://`",
-            parsed.scheme()
-        ));
+        return Err(BaseUrlError::NoHost(scheme));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(BaseUrlError::Credentials);
+    }
+    if parsed.query().is_some() {
+        return Err(BaseUrlError::Query);
+    }
+    if parsed.fragment().is_some() {
+        return Err(BaseUrlError::Fragment);
     }
     Ok(parsed)
+}
+
+/// `url` as it may be shown: credentials (`user:password@`) become `…@`, query values
+/// `…`, a fragment `#…`. Works on the text, so also on what does not parse as a URL.
+pub fn shown_url(url: &str) -> String {
+    let authority_start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[authority_start..];
+    // Everything up to the last `@` before the query: a password may hold a `/`, and
+    // masking a path with an `@` in it too costs nothing in an error message.
+    let path_end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let mut shown = url[..authority_start].to_string();
+    let rest = match rest[..path_end].rfind('@') {
+        Some(at) => {
+            shown.push('…');
+            &rest[at..]
+        }
+        None => rest,
+    };
+    let (before_fragment, fragment) = match rest.find('#') {
+        Some(hash) => (&rest[..hash], Some(())),
+        None => (rest, None),
+    };
+    match before_fragment.split_once('?') {
+        Some((path, query)) => {
+            shown.push_str(path);
+            shown.push('?');
+            let masked: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((name, _)) => format!("{name}=…"),
+                    None if pair.is_empty() => String::new(),
+                    None => "…".to_string(),
+                })
+                .collect();
+            shown.push_str(&masked.join("&"));
+        }
+        None => shown.push_str(before_fragment),
+    }
+    if fragment.is_some() {
+        shown.push_str("#…");
+    }
+    shown
 }
 
 /// Whether `url`'s host is this machine (plain http is only allowed there when a key is sent).
@@ -262,4 +371,68 @@ fn suggestions_or(error: &LookupError, otherwise: &str) -> String {
         | LookupError::UnknownAuthChoice { suggestions, .. } => suggestions,
     };
     suggest::did_you_mean(suggestions).unwrap_or_else(|| otherwise.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_with_secrets_or_a_query_are_refused() {
+        assert!(parse_base_url("https://dashscope-intl.aliyuncs.com/compatible-mode/v1").is_ok());
+        assert!(parse_base_url("http://127.0.0.1:8080/v1/").is_ok());
+        let refused = |u| parse_base_url(u).unwrap_err();
+        assert_eq!(
+            refused("https://u:p@h.example/v1"),
+            BaseUrlError::Credentials
+        );
+        assert_eq!(
+            refused("https://sk-abc@h.example/v1"),
+            BaseUrlError::Credentials
+        );
+        assert_eq!(
+            refused("https://:p@h.example/v1"),
+            BaseUrlError::Credentials
+        );
+        assert_eq!(
+            refused("https://h.example/v1?api_key=k"),
+            BaseUrlError::Query
+        );
+        assert_eq!(refused("https://h.example/v1?"), BaseUrlError::Query);
+        assert_eq!(refused("https://h.example/v1#x"), BaseUrlError::Fragment);
+        assert_eq!(
+            refused("ftp://h.example/v1"),
+            BaseUrlError::Scheme(Some("ftp".into()))
+        );
+        assert_eq!(refused("sk-abcdef0123456789:x"), BaseUrlError::Scheme(None));
+        // Only a short word is named as a scheme.
+        assert_eq!(refused("sk-1:x"), BaseUrlError::Scheme(None));
+        assert_eq!(refused("abcdefghij:x"), BaseUrlError::Scheme(None));
+        assert_eq!(refused("https:///v1"), BaseUrlError::NoHost("https"));
+        assert!(matches!(refused("v1"), BaseUrlError::NotUrl(_)));
+        for e in [BaseUrlError::Credentials, BaseUrlError::Query] {
+            assert!(e.help("QWEN_API_KEY").contains("QWEN_API_KEY"), "{e}");
+        }
+    }
+
+    #[test]
+    fn shown_urls_hide_credentials_and_query_values() {
+        assert_eq!(
+            shown_url(
+                "https://user:sk-secret0123456789@h.example:8443/v1?api_key=sk-k&x=1&flag#frag"
+            ),
+            "https://…@h.example:8443/v1?api_key=…&x=…&…#…"
+        );
+        assert_eq!(shown_url("user:pw@h.example/v1"), "…@h.example/v1");
+        assert_eq!(shown_url("https://a@b@h.example"), "https://…@h.example");
+        assert_eq!(
+            shown_url("https://u:pa/ss@h.example/v1"),
+            "https://…@h.example/v1"
+        );
+        assert_eq!(shown_url("https://h.example/p@th?q=1"), "https://…@th?q=…");
+        assert_eq!(shown_url("https://h.example/v1"), "https://h.example/v1");
+        assert_eq!(shown_url("https://h.example/v1?"), "https://h.example/v1?");
+        assert_eq!(shown_url("https://h/v1?a=1&&b"), "https://h/v1?a=…&&…");
+        assert_eq!(shown_url("dashscope intl"), "dashscope intl");
+    }
 }

@@ -5,11 +5,13 @@
 //! when only that exists). A missing file is an empty config. The file is parsed with
 //! spans, validated against [`config_schema`] (so unknown keys get a "did you mean"),
 //! deserialized into [`ConfigFile`] and checked against the catalog; every problem is a
-//! located diagnostic. The `.env` beside it is read too.
+//! located diagnostic. The `.env` beside it is read too; either one holding secrets that
+//! other users can read gets a warning ([`exposure`]).
 
 mod check;
 pub mod dotenv;
 pub mod env;
+pub mod exposure;
 mod file;
 pub mod parse;
 mod schema;
@@ -19,7 +21,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use check::{is_loopback, parse_base_url};
+pub use check::{BaseUrlError, is_loopback, parse_base_url, shown_url};
 pub use dotenv::DotEnv;
 pub use env::Env;
 pub use file::{
@@ -262,6 +264,7 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
         warnings: Vec::new(),
     };
     let problems = check::check(&mut loaded);
+    loaded.warnings.extend(exposure::warnings(&loaded));
     if problems.is_empty() {
         Ok(loaded)
     } else {

@@ -300,7 +300,7 @@ fn custom_route<'c>(
         .ok()
         .and_then(|u| u.host_str().and_then(catalog::endpoint_for_host))
         .and_then(|e| catalog::provider(e.provider));
-    let mut key_env = vec![env_var_of(id)];
+    let mut key_env = vec![custom_key_env(id)];
     if let Some(p) = inherited {
         key_env.extend(p.auth_env.iter().map(|v| v.to_string()));
     }
@@ -353,11 +353,19 @@ pub(super) fn finish(
     let url = match crate::config::parse_base_url(&route.base_url) {
         Ok(url) => url,
         Err(why) => {
+            let key_env = route
+                .key_env
+                .first()
+                .map_or("the provider's key variable", String::as_str);
             let d = Diagnostic::new(
                 Rule::InvalidValue,
-                format!("`{}` is not a usable base URL", route.base_url),
+                format!(
+                    "`{}` is not a usable base URL",
+                    crate::config::shown_url(&route.base_url)
+                ),
             )
-            .label(why);
+            .label(why.to_string())
+            .help(why.help(key_env));
             return Err(config.report([locate(d)]));
         }
     };
@@ -487,7 +495,7 @@ fn host_of(url: &str) -> String {
 }
 
 /// The env var a custom provider's key is read from: `my-proxy` → `MY_PROXY_API_KEY`.
-fn env_var_of(provider: &str) -> String {
+pub fn custom_key_env(provider: &str) -> String {
     let mut name: String = provider
         .chars()
         .map(|c| {

@@ -79,11 +79,11 @@ pub struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// Runs it and waits for it.
-    pub fn output(&self) -> Output {
-        use std::io::Write;
+    /// The command, with every stream piped, not started yet.
+    pub fn command(&self) -> Command {
         use std::process::Stdio;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_provcat"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_provcat"));
+        command
             .args(self.args)
             .current_dir(self.cwd)
             .env_clear()
@@ -92,9 +92,19 @@ impl Run<'_> {
             .envs(self.env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the provcat binary runs");
+            .stderr(Stdio::piped());
+        command
+    }
+
+    /// Runs it and waits for it.
+    pub fn output(&self) -> Output {
+        self.output_of(self.command())
+    }
+
+    /// Runs `command` (made by [`Run::command`], perhaps changed), writing the stdin.
+    pub fn output_of(&self, mut command: Command) -> Output {
+        use std::io::Write;
+        let mut child = command.spawn().expect("the provcat binary runs");
         let mut stdin = child.stdin.take().expect("stdin is piped");
         if let Some(text) = self.stdin {
             // A command that fails before reading stdin closes it: not an error here.
@@ -151,4 +161,54 @@ pub fn emulator_home(
     )
     .unwrap();
     home
+}
+
+/// Makes the child of `command`, before it runs provcat, plant a symbolic link at
+/// `<prefix><its pid>` for each `(prefix, target)`: the names provcat's old writer used for
+/// its temporary files (`<file>.tmp-<pid>`), which it opened following links.
+#[cfg(unix)]
+pub fn plant_links_at_child_pid(command: &mut Command, links: &[(PathBuf, PathBuf)]) {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::process::CommandExt;
+
+    let links: Vec<(Vec<u8>, CString)> = links
+        .iter()
+        .map(|(prefix, target)| {
+            let target = CString::new(target.as_os_str().as_bytes()).unwrap();
+            (prefix.as_os_str().as_bytes().to_vec(), target)
+        })
+        .collect();
+    // SAFETY: the closure runs in the child between fork and exec; it allocates nothing,
+    // only reads memory made before the fork, fills stack buffers, and calls `getpid` and
+    // `symlink`, which are async-signal-safe.
+    unsafe {
+        command.pre_exec(move || {
+            let mut pid = libc::getpid() as u32;
+            let mut digits = [0u8; 10];
+            let mut count = 0;
+            loop {
+                digits[count] = b'0' + (pid % 10) as u8;
+                count += 1;
+                pid /= 10;
+                if pid == 0 {
+                    break;
+                }
+            }
+            for (prefix, target) in &links {
+                let mut path = [0u8; 4096];
+                if prefix.len() + count >= path.len() {
+                    return Err(std::io::Error::from_raw_os_error(libc::ENAMETOOLONG));
+                }
+                path[..prefix.len()].copy_from_slice(prefix);
+                for i in 0..count {
+                    path[prefix.len() + i] = digits[count - 1 - i];
+                }
+                if libc::symlink(target.as_ptr(), path.as_ptr().cast()) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
 }

@@ -188,3 +188,73 @@ fn stream_faults_on_non_streaming_requests() {
         "echo: hi"
     );
 }
+
+#[test]
+fn redirect_answers_with_its_location() {
+    let reply = faulted(Fault::Redirect {
+        status: 307,
+        location: "http://127.0.0.1:9/elsewhere".into(),
+    });
+    assert_eq!(reply.status, 307);
+    assert_eq!(
+        reply.header("location"),
+        Some("http://127.0.0.1:9/elsewhere")
+    );
+}
+
+#[test]
+fn huge_bodies_have_the_exact_size_with_or_without_a_length() {
+    for chunked in [false, true] {
+        for bytes in [200_000_u64, 10, 9, 3] {
+            let reply = faulted(Fault::HugeBody { bytes, chunked });
+            assert_eq!(reply.status, 200);
+            assert!(reply.complete, "{bytes} bytes, chunked: {chunked}");
+            assert_eq!(reply.body.len() as u64, bytes, "chunked: {chunked}");
+            assert_eq!(reply.header("content-length").is_none(), chunked);
+            let full = format!(
+                "{{\"pad\":\"{}\"}}",
+                "x".repeat(bytes.saturating_sub(10) as usize)
+            );
+            assert!(full.as_bytes().starts_with(&reply.body), "{}", reply.text());
+            if bytes >= 10 {
+                assert_eq!(
+                    reply.json()["pad"].as_str().map(str::len),
+                    Some(bytes as usize - 10)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_answer_sends_nothing_and_the_emulator_still_stops() {
+    use std::io::{Read, Write};
+
+    let emulator = Emulator::start();
+    emulator.push_fault(Fault::NoAnswer);
+    let body = streaming("glm-5", "hi").to_string();
+    let mut stream = std::net::TcpStream::connect(emulator.addr()).unwrap();
+    stream
+        .write_all(&crate::client::request(
+            crate::STANDARD,
+            Some("sk-test"),
+            body.as_bytes(),
+        ))
+        .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    let read = stream.read(&mut buf);
+    assert!(
+        matches!(&read, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+        "{read:?}"
+    );
+    assert_eq!(emulator.requests().len(), 1);
+    // Dropping the emulator ends the silent connection instead of waiting on it.
+    drop(emulator);
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    assert!(matches!(stream.read(&mut buf), Ok(0) | Err(_)));
+}

@@ -514,3 +514,19 @@ fn large_files_and_wrong_content_types() {
     }
     assert!(reply.reads.len() > 1, "streamed in pieces");
 }
+
+#[test]
+fn a_file_redirect_answers_instead_of_the_file() {
+    let emulator = Emulator::start();
+    emulator.set_video_script(VideoScript {
+        pending_polls: 0,
+        running_polls: 0,
+        file_redirect: Some((302, "http://127.0.0.1:9/v.mp4".into())),
+        ..VideoScript::default()
+    });
+    let id = task(&emulator, &t2v());
+    output(&emulator, &id);
+    let reply = send(&emulator, "GET", &format!("/files/{id}.mp4"), &[], b"");
+    assert_eq!(reply.status, 302);
+    assert_eq!(reply.header("location"), Some("http://127.0.0.1:9/v.mp4"));
+}
