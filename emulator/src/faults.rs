@@ -1,11 +1,72 @@
-//! What a queued [`Fault`] does: answer at once (HTTP errors), reset at once, or wait for
-//! the answer (stream faults, applied by [`crate::stream`] and [`crate::chat`]).
+//! The faults a test can queue ([`Fault`]) and what each does on each surface: answer at
+//! once (HTTP errors, in the surface's own error shape), reset at once, or shape the answer
+//! (stream faults, applied by the stream writers and the non-streaming senders).
 
 use serde_json::json;
 
-use crate::Fault;
-use crate::errors;
 use crate::http::Response;
+use crate::{anthropic, errors, openai};
+
+/// A fault the next request to a chat, messages or video-task endpoint suffers (see
+/// [`crate::Emulator::push_fault`]).
+///
+/// `after_chunks` counts answer pieces (reasoning and content chunks; on the Anthropic
+/// surface `thinking_delta` and `text_delta` events), not the role, stop, usage, block,
+/// signature or ping frames; a count past the last piece applies right after the last piece.
+///
+/// A stream fault popped by a request that then fails validation is used up. On a
+/// non-streaming request the stream faults act as follows: `ResetMidStream` sends the
+/// headers and half of the body, then resets; `Stall` waits `for_ms` before answering;
+/// `MalformedFrame` answers 200 with the body `{not json`; `ErrorFrame` answers the
+/// surface's error (see the table); `MissingDone` has no effect.
+///
+/// | fault | DashScope chat | Anthropic | OpenAI |
+/// |---|---|---|---|
+/// | `RateLimit` | 429 envelope `limit_requests`, `Retry-After` | 429 `rate_limit_error`, `retry-after` | 429 `rate_limit_exceeded`, `retry-after` and `retry-after-ms` |
+/// | `ServerError` | 500 flat `InternalError` | 500 `api_error` | 500 `server_error` |
+/// | `Overloaded` | 503 flat `ServiceUnavailable` | 529 `overloaded_error` "Overloaded" | 503 `server_error` |
+/// | `Quota` | 429 envelope `insufficient_quota` | 400 `invalid_request_error`, usage limits reached | 429 `insufficient_quota` |
+/// | `Arrearage` | 400 flat `Arrearage` | 400 `invalid_request_error`, credit balance too low | 402 OpenRouter-style `{"error": {"code": 402, "message"}}` |
+/// | `CodingAgentsOnly` | 405 `{"error": "…"}` | 403 `permission_error` | 403 `request_forbidden` |
+/// | `ErrorFrame`, streaming | `data_inspection_failed` frame | `event: error` `overloaded_error` | chunk with `error` and `finish_reason: "error"` |
+/// | `ErrorFrame`, not streaming | 400 `data_inspection_failed` | 529 `overloaded_error` | 502 `server_error` |
+///
+/// `Overloaded`, `Quota`, `Arrearage` and `CodingAgentsOnly` on the Anthropic and OpenAI
+/// surfaces, and `Overloaded` on DashScope, are the emulator's nearest equivalents (not all
+/// are in the wire references); the native video API answers as DashScope chat does.
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// Read the request, then close without answering (RST: `SO_LINGER` 0).
+    ResetBeforeHeaders,
+    /// 200 and some frames, then reset the connection (no terminating chunk).
+    ResetMidStream { after_chunks: usize },
+    /// 200 and some frames, then nothing for `for_ms`, then the rest as usual.
+    Stall { after_chunks: usize, for_ms: u64 },
+    /// A frame whose data is `{not json` after some frames, then the rest as usual.
+    MalformedFrame { after_chunks: usize },
+    /// After some frames the surface's error frame, then the end of the body (DashScope and
+    /// OpenAI: no stop chunk, no usage, no `[DONE]`; Anthropic: no block stop,
+    /// `message_delta` or `message_stop`).
+    ErrorFrame { after_chunks: usize },
+    /// Every answer piece, then the end of the body: DashScope and OpenAI without the stop
+    /// chunk, the usage chunk and `[DONE]`; Anthropic with `content_block_stop` and
+    /// `message_delta` but without `message_stop`.
+    MissingDone,
+    /// 429, with the retry headers when `Some` (see the table).
+    RateLimit { retry_after_secs: Option<u64> },
+    /// 500.
+    ServerError,
+    /// The surface's overload error (Anthropic: 529 `overloaded_error`).
+    Overloaded,
+    /// Out of quota.
+    Quota,
+    /// Out of credit.
+    Arrearage,
+    /// The key may not be used here (DashScope: 405 Coding Plan only for Coding Agents).
+    CodingAgentsOnly,
+    /// Any status with this body, verbatim (`Content-Type: application/json`).
+    Status { status: u16, body: String },
+}
 
 /// A fault that shapes the answer rather than replacing it.
 #[derive(Clone, Copy, Debug)]
@@ -40,9 +101,19 @@ pub(crate) enum Action {
     Defer(Deferred),
 }
 
-/// Classifies a fault for a request with this id.
-pub(crate) fn action(fault: Fault, request_id: &str) -> Action {
-    match fault {
+/// A fault each surface answers in its own words.
+enum Http {
+    RateLimit(Option<u64>),
+    ServerError,
+    Overloaded,
+    Quota,
+    Arrearage,
+    CodingAgentsOnly,
+}
+
+/// The faults every surface handles alike: `Ok` with the action, or the HTTP fault.
+fn common(fault: Fault) -> Result<Action, Http> {
+    Ok(match fault {
         Fault::ResetBeforeHeaders => Action::Reset,
         Fault::ResetMidStream { after_chunks } => {
             Action::Defer(Deferred::ResetMidStream { after_chunks })
@@ -59,7 +130,24 @@ pub(crate) fn action(fault: Fault, request_id: &str) -> Action {
         }
         Fault::ErrorFrame { after_chunks } => Action::Defer(Deferred::ErrorFrame { after_chunks }),
         Fault::MissingDone => Action::Defer(Deferred::MissingDone),
-        Fault::RateLimit { retry_after_secs } => {
+        Fault::Status { status, body } => Action::Answer(Response::raw(status, body)),
+        Fault::RateLimit { retry_after_secs } => return Err(Http::RateLimit(retry_after_secs)),
+        Fault::ServerError => return Err(Http::ServerError),
+        Fault::Overloaded => return Err(Http::Overloaded),
+        Fault::Quota => return Err(Http::Quota),
+        Fault::Arrearage => return Err(Http::Arrearage),
+        Fault::CodingAgentsOnly => return Err(Http::CodingAgentsOnly),
+    })
+}
+
+/// Classifies a fault for a DashScope request (chat or native) with this id.
+pub(crate) fn action(fault: Fault, request_id: &str) -> Action {
+    let fault = match common(fault) {
+        Ok(action) => return action,
+        Err(http) => http,
+    };
+    Action::Answer(match fault {
+        Http::RateLimit(retry_after_secs) => {
             let response = errors::envelope(
                 429,
                 "limit_requests",
@@ -67,37 +155,140 @@ pub(crate) fn action(fault: Fault, request_id: &str) -> Action {
                 "Requests rate limit exceeded, please try again later.",
                 request_id,
             );
-            Action::Answer(match retry_after_secs {
+            match retry_after_secs {
                 Some(secs) => response.with_header("Retry-After", secs.to_string()),
                 None => response,
-            })
+            }
         }
-        Fault::ServerError => Action::Answer(errors::flat(
-            500,
-            "InternalError",
-            "An internal error has occured, please try again later.",
+        Http::Overloaded => errors::flat(
+            503,
+            "ServiceUnavailable",
+            "The service is temporarily unavailable, please try again later.",
             request_id,
-        )),
-        Fault::Quota => Action::Answer(errors::envelope(
+        ),
+        Http::Quota => errors::envelope(
             429,
             "insufficient_quota",
             "insufficient_quota",
             "You exceeded your current quota, please check your plan and billing details.",
             request_id,
-        )),
-        Fault::Arrearage => Action::Answer(errors::flat(
+        ),
+        Http::Arrearage => errors::flat(
             400,
             "Arrearage",
             "Access denied, please make sure your account is in good standing.",
             request_id,
-        )),
-        Fault::CodingAgentsOnly => {
+        ),
+        Http::CodingAgentsOnly => {
             let body =
                 json!({"error": "Coding Plan is currently only available for Coding Agents"});
-            Action::Answer(Response::json(405, &body))
+            Response::json(405, &body)
         }
-        Fault::Status { status, body } => Action::Answer(Response::raw(status, body)),
-    }
+        Http::ServerError => errors::flat(
+            500,
+            "InternalError",
+            "An internal error has occured, please try again later.",
+            request_id,
+        ),
+    })
+}
+
+/// Classifies a fault for an Anthropic Messages request with this id.
+pub(crate) fn anthropic_action(fault: Fault, request_id: &str) -> Action {
+    let fault = match common(fault) {
+        Ok(action) => return action,
+        Err(http) => http,
+    };
+    let error = |status, kind, message| anthropic::error(status, kind, message, request_id);
+    Action::Answer(match fault {
+        Http::RateLimit(retry_after_secs) => {
+            let message = "Number of requests has exceeded your per-minute rate limit. \
+                           Please try again later.";
+            let response = error(429, "rate_limit_error", message);
+            match retry_after_secs {
+                Some(secs) => response.with_header("retry-after", secs.to_string()),
+                None => response,
+            }
+        }
+        Http::Overloaded => anthropic::overloaded(request_id),
+        Http::Quota => error(
+            400,
+            "invalid_request_error",
+            "You have reached your specified API usage limits. You will regain access on \
+             2026-02-01 at 00:00 UTC.",
+        ),
+        Http::Arrearage => error(
+            400,
+            "invalid_request_error",
+            "Your credit balance is too low to access the Anthropic API. Please go to Plans & \
+             Billing to upgrade or purchase credits.",
+        ),
+        Http::CodingAgentsOnly => error(
+            403,
+            "permission_error",
+            "Your API key does not have permission to use the specified resource.",
+        ),
+        Http::ServerError => error(500, "api_error", "Internal server error"),
+    })
+}
+
+/// Classifies a fault for an OpenAI chat request with this id.
+pub(crate) fn openai_action(fault: Fault, request_id: &str) -> Action {
+    let fault = match common(fault) {
+        Ok(action) => return action,
+        Err(http) => http,
+    };
+    let error = openai::Error::new;
+    Action::Answer(match fault {
+        Http::RateLimit(retry_after_secs) => {
+            let response = error(
+                429,
+                "requests",
+                "Rate limit reached for requests. Please try again later.",
+            )
+            .code("rate_limit_exceeded")
+            .response(request_id);
+            match retry_after_secs {
+                Some(secs) => response
+                    .with_header("retry-after", secs.to_string())
+                    .with_header("retry-after-ms", (secs * 1000).to_string()),
+                None => response,
+            }
+        }
+        Http::Overloaded => error(
+            503,
+            "server_error",
+            "The server is overloaded or not ready yet.",
+        )
+        .response(request_id),
+        Http::Quota => error(
+            429,
+            "insufficient_quota",
+            "You exceeded your current quota, please check your plan and billing details.",
+        )
+        .code("insufficient_quota")
+        .response(request_id),
+        Http::Arrearage => {
+            let body = json!({"error": {
+                "code": 402,
+                "message": "Insufficient credits. Add more credits to your account and try again.",
+            }});
+            Response::json(402, &body).with_header("x-request-id", request_id.to_owned())
+        }
+        Http::CodingAgentsOnly => error(
+            403,
+            "request_forbidden",
+            "Country, region, or territory not supported",
+        )
+        .code("unsupported_country_region_territory")
+        .response(request_id),
+        Http::ServerError => error(
+            500,
+            "server_error",
+            "The server had an error while processing your request. Sorry about that!",
+        )
+        .response(request_id),
+    })
 }
 
 /// The frame an [`Deferred::ErrorFrame`] fault sends.
