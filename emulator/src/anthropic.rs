@@ -6,12 +6,12 @@
 
 use serde_json::{Map, Value};
 
-use crate::Shared;
 use crate::answer::Script;
 use crate::chat::Reply;
 use crate::faults::{self, Deferred};
 use crate::http::{Request, Response};
 use crate::models::SurfaceModel;
+use crate::{Shared, prefixed};
 
 /// The `anthropic-version` values accepted.
 pub(crate) const VERSIONS: [&str; 2] = ["2023-06-01", "2023-01-01"];
@@ -92,7 +92,7 @@ pub(crate) struct Job {
 
 /// Checks a messages request.
 pub(crate) fn reply(shared: &Shared, request: &Request, body: &Value, id: &str) -> Reply<Job> {
-    let request_id = format!("req_{}", id.replace('-', ""));
+    let request_id = prefixed("req_", id);
     let surface = &shared.config.public.anthropic;
     let refuse = |r: Refusal| Reply::Respond(error(r.status, r.kind, &r.message, &request_id));
     if let Some(refusal) = check_headers(request, |key| surface.accepts(key)) {
@@ -122,7 +122,7 @@ pub(crate) fn reply(shared: &Shared, request: &Request, body: &Value, id: &str) 
     let job = Job {
         script,
         model: checked.model.to_owned(),
-        message_id: format!("msg_{}", id.replace('-', "")),
+        message_id: prefixed("msg_", id),
         request_id,
         stop,
         fault,

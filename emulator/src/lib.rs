@@ -382,6 +382,13 @@ impl Recorded {
     }
 }
 
+/// `prefix` + the hex digits of a request id (`req_…`, `msg_…`, `chatcmpl-…` on the
+/// Anthropic and OpenAI surfaces).
+fn prefixed(prefix: &str, request_id: &str) -> String {
+    let digits: String = request_id.chars().filter(|c| *c != '-').collect();
+    format!("{prefix}{digits}")
+}
+
 /// State shared between the handle and the server.
 struct Shared {
     /// The checked configuration (never changes).
@@ -407,8 +414,8 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// A fresh request id, `00000000-0000-4000-8000-` + 12 hex digits of a counter (the
-    /// Anthropic and OpenAI surfaces use it as `req_` + its hex digits).
+    /// A fresh request id, `00000000-0000-4000-8000-` + 12 hex digits of a counter (see
+    /// [`prefixed`] for the Anthropic and OpenAI forms).
     fn request_id(&self) -> String {
         let mut state = self.lock();
         state.next_id += 1;

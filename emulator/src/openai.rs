@@ -6,12 +6,12 @@
 
 use serde_json::{Map, Value};
 
-use crate::Shared;
 use crate::answer::Script;
 use crate::chat::{Reply, bearer};
 use crate::faults::{self, Deferred};
 use crate::http::{Request, Response};
 use crate::models::SurfaceModel;
+use crate::{Shared, prefixed};
 
 /// The `reasoning_effort` values reasoning models accept.
 pub(crate) const EFFORTS: [&str; 4] = ["minimal", "low", "medium", "high"];
@@ -97,7 +97,7 @@ pub(crate) struct Job {
 
 /// Checks a chat request.
 pub(crate) fn reply(shared: &Shared, request: &Request, body: &Value, id: &str) -> Reply<Job> {
-    let request_id = format!("req_{}", id.replace('-', ""));
+    let request_id = prefixed("req_", id);
     let surface = &shared.config.public.openai;
     let key = bearer(request.header("authorization"));
     if key.is_empty() {
@@ -129,7 +129,7 @@ pub(crate) fn reply(shared: &Shared, request: &Request, body: &Value, id: &str) 
     let job = Job {
         script,
         model: checked.model.id.clone(),
-        id: format!("chatcmpl-{}", id.replace('-', "")),
+        id: prefixed("chatcmpl-", id),
         request_id,
         finish: if cut { "length" } else { "stop" },
         include_usage: checked.include_usage,

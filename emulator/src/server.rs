@@ -16,7 +16,9 @@ use crate::models::Plan;
 use crate::profile::{Routes, Surface};
 use crate::stream;
 use crate::video::{self, Native};
-use crate::{Recorded, Shared, anthropic, anthropic_stream, errors, files, openai, openai_stream};
+use crate::{
+    Recorded, Shared, anthropic, anthropic_stream, errors, files, openai, openai_stream, prefixed,
+};
 
 /// Binds, then serves on a new thread until the returned sender fires (or is dropped).
 pub(crate) fn spawn(
@@ -138,7 +140,7 @@ async fn serve(mut conn: Conn, shared: Arc<Shared>) {
 /// 404 in the shape of the surface whose base path the target is under.
 fn not_found(surface: Surface, request: &Request, request_id: &str) -> Response {
     let message = format!("No route for {} {}.", request.method, request.target);
-    let id = format!("req_{}", request_id.replace('-', ""));
+    let id = prefixed("req_", request_id);
     match surface {
         Surface::Anthropic => anthropic::error(404, "not_found_error", &message, &id),
         Surface::OpenAi => openai::Error::new(404, "invalid_request_error", message).response(&id),

@@ -344,3 +344,24 @@ fn faults_wait_for_a_request_that_passes_the_header_checks() {
     assert_eq!(messages(&emulator, &body).status, 500);
     assert_eq!(messages(&emulator, &body).status, 200);
 }
+
+#[test]
+fn a_repeat_answer_streams_as_text_deltas() {
+    let emulator = Emulator::start();
+    emulator.set_answer(Answer::Repeat {
+        piece: "hello ".into(),
+        chunks: 2000,
+    });
+    let reply = messages(&emulator, &thinking("hi"));
+    assert!(reply.complete);
+    assert_eq!(deltas(&reply, "text"), "hello ".repeat(2000));
+    assert_eq!(deltas(&reply, "thinking"), "");
+    let names = names(&reply);
+    // After message_start, then after pieces 1, 33, …, 1985.
+    assert_eq!(names.iter().filter(|n| *n == "ping").count(), 1 + 63);
+    assert_eq!(names.last().map(String::as_str), Some("message_stop"));
+    assert_eq!(
+        first(&reply, "message_delta")["usage"]["output_tokens"],
+        2000
+    );
+}

@@ -461,3 +461,21 @@ fn stream_faults_on_the_openai_surface() {
     let code = json!("server_error");
     assert_error(&reply, 502, code, Value::Null, "Provider disconnected");
 }
+
+#[test]
+fn a_repeat_answer_streams_as_content() {
+    let emulator = Emulator::start();
+    emulator.set_answer(provcat_emulator::Answer::Repeat {
+        piece: "hello ".into(),
+        chunks: 2000,
+    });
+    let mut body = streaming("gpt-5", "hi");
+    body["stream_options"] = json!({"include_usage": true});
+    let reply = chat(&emulator, &body);
+    assert!(reply.complete);
+    assert_eq!(reply.deltas("content"), "hello ".repeat(2000));
+    assert_eq!(reply.deltas("reasoning"), "");
+    let usage = reply.chunks().last().expect("usage")["usage"].clone();
+    assert_eq!(usage["completion_tokens"], 2000);
+    assert_eq!(usage["completion_tokens_details"]["reasoning_tokens"], 0);
+}
