@@ -22,9 +22,10 @@ use crate::{anthropic, errors, openai};
 ///
 /// | fault | DashScope chat | Anthropic | OpenAI |
 /// |---|---|---|---|
-/// | `RateLimit` | 429 envelope `limit_requests`, `Retry-After` | 429 `rate_limit_error`, `retry-after` | 429 `rate_limit_exceeded`, `retry-after` and `retry-after-ms` |
+/// | `RateLimit` | 429 envelope `limit_requests` | 429 `rate_limit_error` | 429 `rate_limit_exceeded` |
 /// | `ServerError` | 500 flat `InternalError` | 500 `api_error` | 500 `server_error` |
 /// | `Overloaded` | 503 flat `ServiceUnavailable` | 529 `overloaded_error` "Overloaded" | 503 `server_error` |
+/// | retry headers (`RateLimit`, `Overloaded` with `Some(secs)`) | `Retry-After: secs` | `retry-after: secs` | `retry-after: secs`, `retry-after-ms: secs × 1000` |
 /// | `Quota` | 429 envelope `insufficient_quota` | 400 `invalid_request_error`, usage limits reached | 429 `insufficient_quota` |
 /// | `Arrearage` | 400 flat `Arrearage` | 400 `invalid_request_error`, credit balance too low | 402 OpenRouter-style `{"error": {"code": 402, "message"}}` |
 /// | `CodingAgentsOnly` | 405 `{"error": "…"}` | 403 `permission_error` | 403 `request_forbidden` |
@@ -56,8 +57,9 @@ pub enum Fault {
     RateLimit { retry_after_secs: Option<u64> },
     /// 500.
     ServerError,
-    /// The surface's overload error (Anthropic: 529 `overloaded_error`).
-    Overloaded,
+    /// The surface's overload error (Anthropic: 529 `overloaded_error`), with the retry
+    /// headers when `Some`.
+    Overloaded { retry_after_secs: Option<u64> },
     /// Out of quota.
     Quota,
     /// Out of credit.
@@ -105,7 +107,7 @@ pub(crate) enum Action {
 enum Http {
     RateLimit(Option<u64>),
     ServerError,
-    Overloaded,
+    Overloaded(Option<u64>),
     Quota,
     Arrearage,
     CodingAgentsOnly,
@@ -133,11 +135,25 @@ fn common(fault: Fault) -> Result<Action, Http> {
         Fault::Status { status, body } => Action::Answer(Response::raw(status, body)),
         Fault::RateLimit { retry_after_secs } => return Err(Http::RateLimit(retry_after_secs)),
         Fault::ServerError => return Err(Http::ServerError),
-        Fault::Overloaded => return Err(Http::Overloaded),
+        Fault::Overloaded { retry_after_secs } => return Err(Http::Overloaded(retry_after_secs)),
         Fault::Quota => return Err(Http::Quota),
         Fault::Arrearage => return Err(Http::Arrearage),
         Fault::CodingAgentsOnly => return Err(Http::CodingAgentsOnly),
     })
+}
+
+/// Adds the retry headers `names` (seconds, then milliseconds if a second name is given).
+fn retry(response: Response, secs: Option<u64>, names: &[&'static str]) -> Response {
+    let Some(secs) = secs else {
+        return response;
+    };
+    let values = [secs.to_string(), secs.saturating_mul(1000).to_string()];
+    names
+        .iter()
+        .zip(values)
+        .fold(response, |response, (name, value)| {
+            response.with_header(name, value)
+        })
 }
 
 /// Classifies a fault for a DashScope request (chat or native) with this id.
@@ -146,8 +162,9 @@ pub(crate) fn action(fault: Fault, request_id: &str) -> Action {
         Ok(action) => return action,
         Err(http) => http,
     };
+    const RETRY: &[&str] = &["Retry-After"];
     Action::Answer(match fault {
-        Http::RateLimit(retry_after_secs) => {
+        Http::RateLimit(secs) => {
             let response = errors::envelope(
                 429,
                 "limit_requests",
@@ -155,17 +172,17 @@ pub(crate) fn action(fault: Fault, request_id: &str) -> Action {
                 "Requests rate limit exceeded, please try again later.",
                 request_id,
             );
-            match retry_after_secs {
-                Some(secs) => response.with_header("Retry-After", secs.to_string()),
-                None => response,
-            }
+            retry(response, secs, RETRY)
         }
-        Http::Overloaded => errors::flat(
-            503,
-            "ServiceUnavailable",
-            "The service is temporarily unavailable, please try again later.",
-            request_id,
-        ),
+        Http::Overloaded(secs) => {
+            let response = errors::flat(
+                503,
+                "ServiceUnavailable",
+                "The service is temporarily unavailable, please try again later.",
+                request_id,
+            );
+            retry(response, secs, RETRY)
+        }
         Http::Quota => errors::envelope(
             429,
             "insufficient_quota",
@@ -199,18 +216,15 @@ pub(crate) fn anthropic_action(fault: Fault, request_id: &str) -> Action {
         Ok(action) => return action,
         Err(http) => http,
     };
+    const RETRY: &[&str] = &["retry-after"];
     let error = |status, kind, message| anthropic::error(status, kind, message, request_id);
     Action::Answer(match fault {
-        Http::RateLimit(retry_after_secs) => {
+        Http::RateLimit(secs) => {
             let message = "Number of requests has exceeded your per-minute rate limit. \
                            Please try again later.";
-            let response = error(429, "rate_limit_error", message);
-            match retry_after_secs {
-                Some(secs) => response.with_header("retry-after", secs.to_string()),
-                None => response,
-            }
+            retry(error(429, "rate_limit_error", message), secs, RETRY)
         }
-        Http::Overloaded => anthropic::overloaded(request_id),
+        Http::Overloaded(secs) => retry(anthropic::overloaded(request_id), secs, RETRY),
         Http::Quota => error(
             400,
             "invalid_request_error",
@@ -238,29 +252,24 @@ pub(crate) fn openai_action(fault: Fault, request_id: &str) -> Action {
         Ok(action) => return action,
         Err(http) => http,
     };
+    const RETRY: &[&str] = &["retry-after", "retry-after-ms"];
     let error = openai::Error::new;
     Action::Answer(match fault {
-        Http::RateLimit(retry_after_secs) => {
-            let response = error(
-                429,
-                "requests",
-                "Rate limit reached for requests. Please try again later.",
-            )
-            .code("rate_limit_exceeded")
-            .response(request_id);
-            match retry_after_secs {
-                Some(secs) => response
-                    .with_header("retry-after", secs.to_string())
-                    .with_header("retry-after-ms", (secs * 1000).to_string()),
-                None => response,
-            }
+        Http::RateLimit(secs) => {
+            let message = "Rate limit reached for requests. Please try again later.";
+            let response = error(429, "requests", message)
+                .code("rate_limit_exceeded")
+                .response(request_id);
+            retry(response, secs, RETRY)
         }
-        Http::Overloaded => error(
-            503,
-            "server_error",
-            "The server is overloaded or not ready yet.",
-        )
-        .response(request_id),
+        Http::Overloaded(secs) => {
+            let message = "The server is overloaded or not ready yet.";
+            retry(
+                error(503, "server_error", message).response(request_id),
+                secs,
+                RETRY,
+            )
+        }
         Http::Quota => error(
             429,
             "insufficient_quota",

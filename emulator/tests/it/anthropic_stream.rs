@@ -257,8 +257,16 @@ fn an_error_event_ends_the_stream_mid_way() {
 
 #[test]
 fn http_faults_speak_anthropic() {
-    let reply = faulted(Fault::Overloaded);
+    let reply = faulted(Fault::Overloaded {
+        retry_after_secs: None,
+    });
     assert_error(&reply, 529, "overloaded_error", "Overloaded");
+    assert_eq!(reply.header("retry-after"), None);
+    let reply = faulted(Fault::Overloaded {
+        retry_after_secs: Some(5),
+    });
+    assert_error(&reply, 529, "overloaded_error", "Overloaded");
+    assert_eq!(reply.header("retry-after"), Some("5"));
     let reply = faulted(Fault::RateLimit {
         retry_after_secs: Some(3),
     });

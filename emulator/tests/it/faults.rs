@@ -188,3 +188,18 @@ fn stream_faults_on_non_streaming_requests() {
         "echo: hi"
     );
 }
+
+#[test]
+fn overloaded_on_dashscope_is_a_flat_503() {
+    let reply = faulted(Fault::Overloaded {
+        retry_after_secs: Some(2),
+    });
+    let message = "The service is temporarily unavailable, please try again later.";
+    assert_flat(&reply, 503, "ServiceUnavailable", message);
+    assert_eq!(reply.header("retry-after"), Some("2"));
+    let reply = faulted(Fault::Overloaded {
+        retry_after_secs: None,
+    });
+    assert_eq!(reply.status, 503);
+    assert_eq!(reply.header("retry-after"), None);
+}

@@ -420,8 +420,12 @@ fn http_faults_speak_openai() {
         Value::Null,
         "The server had an error",
     );
-    let reply = faulted(Fault::Overloaded);
+    let reply = faulted(Fault::Overloaded {
+        retry_after_secs: Some(1),
+    });
     assert_error(&reply, 503, Value::Null, Value::Null, "overloaded");
+    assert_eq!(reply.header("retry-after"), Some("1"));
+    assert_eq!(reply.header("retry-after-ms"), Some("1000"));
     let reply = faulted(Fault::Quota);
     let code = json!("insufficient_quota");
     assert_error(
