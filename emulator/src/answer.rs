@@ -219,3 +219,51 @@ fn split(text: &str, size: usize) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     chars.chunks(size).map(|c| c.iter().collect()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{Answer, Content, Script};
+
+    fn script(answer: &Answer, thinking: bool) -> Script {
+        Script::new(
+            answer,
+            &[json!({"role": "user", "content": "hello"})],
+            thinking,
+        )
+    }
+
+    #[test]
+    fn the_earliest_stop_sequence_wins_then_the_first_listed() {
+        let mut s = script(&Answer::Echo, false);
+        let stops = [": h".to_owned(), ": ".to_owned(), "llo".to_owned()];
+        assert_eq!(s.cut_at_stop(&stops).as_deref(), Some(": h"));
+        assert!(matches!(&s.content, Content::Pieces(p) if p.concat() == "echo"));
+        let mut s = script(&Answer::Echo, false);
+        assert_eq!(s.cut_at_stop(&["".to_owned(), "zz".to_owned()]), None);
+        assert_eq!(s.output_tokens(), 3);
+    }
+
+    #[test]
+    fn limits_cut_reasoning_first_and_repeat_answers_too() {
+        let mut s = script(&Answer::Echo, true);
+        // 6 reasoning pieces, 3 content pieces.
+        assert!(!s.limit(9));
+        assert!(s.limit(7));
+        assert_eq!((s.reasoning_tokens(), s.output_tokens()), (6, 7));
+        assert!(s.limit(4));
+        assert_eq!((s.reasoning_tokens(), s.output_tokens()), (4, 4));
+        s.limit_reasoning(1);
+        assert_eq!(s.reasoning.concat(), "thin");
+
+        let repeat = Answer::Repeat {
+            piece: "ab".into(),
+            chunks: 10,
+        };
+        let mut s = script(&repeat, true);
+        assert!(s.limit(3));
+        assert_eq!(s.content.joined(), "ababab");
+        assert_eq!(s.cut_at_stop(&["b".to_owned()]), None);
+    }
+}

@@ -56,7 +56,7 @@ struct Refusal {
 pub(crate) enum Stop {
     EndTurn,
     MaxTokens,
-    StopSequence(String),
+    Sequence(String),
 }
 
 impl Stop {
@@ -65,14 +65,14 @@ impl Stop {
         match self {
             Stop::EndTurn => "end_turn",
             Stop::MaxTokens => "max_tokens",
-            Stop::StopSequence(_) => "stop_sequence",
+            Stop::Sequence(_) => "stop_sequence",
         }
     }
 
     /// The `stop_sequence` value.
     pub fn sequence(&self) -> Value {
         match self {
-            Stop::StopSequence(s) => Value::String(s.clone()),
+            Stop::Sequence(s) => Value::String(s.clone()),
             Stop::EndTurn | Stop::MaxTokens => Value::Null,
         }
     }
@@ -117,7 +117,7 @@ pub(crate) fn reply(shared: &Shared, request: &Request, body: &Value, id: &str) 
     let stop = if script.limit(checked.max_tokens) {
         Stop::MaxTokens
     } else {
-        sequence.map_or(Stop::EndTurn, Stop::StopSequence)
+        sequence.map_or(Stop::EndTurn, Stop::Sequence)
     };
     let job = Job {
         script,
