@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::clock;
 use crate::media::Checked;
 
-/// How a video task progresses and what it yields (see [`Emulator::set_video_script`]).
+/// How a video task progresses and what it yields (see [`crate::Emulator::set_video_script`]).
 ///
 /// Poll `k` (1-based) answers `PENDING` while `k ≤ pending_polls`, `RUNNING` while
 /// `k ≤ pending_polls + running_polls`, then the [`VideoEnd`] for good.
