@@ -290,8 +290,7 @@ pub(crate) fn check(config: EmulatorConfig) -> Result<Config, ConfigError> {
 
 /// `/a/b`: a leading `/`, no trailing `/`, no query, fragment or whitespace.
 fn is_path(value: &str) -> bool {
-    value.len() > 1
-        && value.starts_with('/')
+    value.starts_with('/')
         && !value.ends_with('/')
         && !value.contains(['?', '#'])
         && !value.chars().any(char::is_whitespace)

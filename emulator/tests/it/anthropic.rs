@@ -357,7 +357,7 @@ fn a_non_streaming_message_has_anthropics_shape() {
     assert!(
         content[0]["signature"]
             .as_str()
-            .is_some_and(|s| !s.is_empty())
+            .is_some_and(|s| s.starts_with("sig_") && s.len() > 4)
     );
     assert_eq!(content[1], json!({"type": "text", "text": "echo: hello"}));
     // 6 reasoning pieces + 3 content pieces.

@@ -149,7 +149,7 @@ fn a_thinking_stream_has_a_thinking_block_then_a_text_block() {
     assert!(
         signature["delta"]["signature"]
             .as_str()
-            .is_some_and(|s| !s.is_empty())
+            .is_some_and(|s| s.starts_with("sig_") && s.len() > 4)
     );
     for (_, data) in named.iter().filter(|(n, _)| n == "content_block_delta") {
         let expected_index = match data["delta"]["type"].as_str() {

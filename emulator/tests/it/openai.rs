@@ -206,6 +206,9 @@ fn other_body_rules() {
     let completion = chat(&emulator, &body).json();
     assert_eq!(completion["choices"][0]["message"]["content"], "echo: he");
     assert_eq!(completion["choices"][0]["finish_reason"], "stop");
+    body["stop"] = json!(["zz", "o:", "ho"]);
+    let completion = chat(&emulator, &body).json();
+    assert_eq!(completion["choices"][0]["message"]["content"], "ec");
 
     let image = json!({"type": "image_url", "image_url": {"url": "https://example.com/a.png"}});
     let with_image = |model: &str| {
@@ -458,6 +461,13 @@ fn stream_faults_on_the_openai_surface() {
     let reply = faulted(Fault::ResetMidStream { after_chunks: 2 });
     assert!(reply.reset && !reply.complete);
     assert_eq!(reply.deltas("content"), "echo: he");
+    let reply = faulted(Fault::MalformedFrame { after_chunks: 1 });
+    let events = reply.events();
+    // comment, role, "echo", then the bad frame.
+    let bad = events.iter().position(|e| e == "data: {not json");
+    assert_eq!(bad, Some(3), "{events:#?}");
+    assert_eq!(reply.deltas("content"), "echo: hello");
+    assert_eq!(events.last().map(String::as_str), Some("data: [DONE]"));
 
     let emulator = Emulator::start();
     emulator.push_fault(Fault::ErrorFrame { after_chunks: 0 });
