@@ -6,28 +6,40 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 
-use crate::Shared;
 use crate::answer::Script;
-use crate::errors;
 use crate::faults::{self, Action, Deferred};
+use crate::hostile::Hostile;
 use crate::http::{Request, Response};
-use crate::models::{self, Plan};
+use crate::models::{self, KnownModel, Plan};
+use crate::profile::Profile;
 use crate::stream::Meta;
+use crate::{Shared, errors};
 
-/// What to do with a chat request.
-pub(crate) enum Reply {
+/// What to do with a chat or messages request (`J`: the surface's answer job).
+pub(crate) enum Reply<J> {
     /// Answer with this (an error, or an HTTP fault).
     Respond(Response),
     /// Close the connection with a reset.
     Reset,
-    /// Answer with a `chat.completion` object.
-    Complete(Job),
+    /// Answer without streaming.
+    Complete(J),
     /// Answer with an SSE stream.
-    Stream(Job),
-    /// Answer 200 with a huge JSON body ([`crate::faults::send_huge`]).
-    Huge { bytes: u64, chunked: bool },
-    /// Answer nothing, keeping the connection open.
-    Silent,
+    Stream(J),
+    /// Answer a huge body or nothing (a hostile-server fault).
+    Hostile(Hostile),
+}
+
+impl<J> Reply<J> {
+    /// A reply from a fault's action: `Ok(deferred)` when the answer goes on.
+    pub fn from_fault(action: Option<Action>) -> Result<Option<Deferred>, Reply<J>> {
+        match action {
+            Some(Action::Answer(response)) => Err(Reply::Respond(response)),
+            Some(Action::Reset) => Err(Reply::Reset),
+            Some(Action::Hostile(hostile)) => Err(Reply::Hostile(hostile)),
+            Some(Action::Defer(deferred)) => Ok(Some(deferred)),
+            None => Ok(None),
+        }
+    }
 }
 
 /// An answer to produce.
@@ -45,23 +57,17 @@ pub(crate) fn reply(
     request: &Request,
     body: &Value,
     request_id: &str,
-) -> Reply {
-    if let Some(denied) = check_key(plan, request.header("authorization"), request_id) {
+) -> Reply<Job> {
+    let profile = &shared.config.public.profile;
+    if let Some(denied) = check_key(profile, plan, request.header("authorization"), request_id) {
         return Reply::Respond(denied);
     }
-    let (fault, answer) = {
-        let mut state = shared.lock();
-        (state.faults.pop_front(), state.answer.clone())
+    let (fault, answer) = shared.fault_and_answer();
+    let fault = match Reply::from_fault(fault.map(|f| faults::action(f, request_id))) {
+        Ok(fault) => fault,
+        Err(reply) => return reply,
     };
-    let fault = match fault.map(|f| faults::action(f, request_id)) {
-        Some(Action::Answer(response)) => return Reply::Respond(response),
-        Some(Action::Reset) => return Reply::Reset,
-        Some(Action::Huge { bytes, chunked }) => return Reply::Huge { bytes, chunked },
-        Some(Action::Silent) => return Reply::Silent,
-        Some(Action::Defer(deferred)) => Some(deferred),
-        None => None,
-    };
-    match check_body(plan, body, request_id) {
+    match check_body(&profile.chat_models, plan, body, request_id) {
         Ok(checked) => {
             let script = Script::new(&answer, checked.messages, checked.thinking);
             let job = Job {
@@ -81,19 +87,20 @@ pub(crate) fn reply(
 }
 
 /// Auth: `Some(error)` when the key is refused on this host.
-fn check_key(plan: Plan, authorization: Option<&str>, request_id: &str) -> Option<Response> {
+fn check_key(
+    profile: &Profile,
+    plan: Plan,
+    authorization: Option<&str>,
+    request_id: &str,
+) -> Option<Response> {
     let key = bearer(authorization);
-    let coding_key = key.starts_with("sk-sp-");
-    if key.is_empty() {
-        Some(errors::incorrect_key(request_id))
-    } else if plan == Plan::Standard && coding_key {
-        Some(errors::coding_key_on_standard(request_id))
-    } else if plan == Plan::Coding && !coding_key {
-        Some(errors::token_expired(request_id))
-    } else if key.contains("bad") {
-        Some(errors::incorrect_key(request_id))
-    } else {
-        None
+    match (plan, profile.plan_of(key)) {
+        _ if key.is_empty() => Some(errors::incorrect_key(request_id)),
+        (_, None) => Some(errors::incorrect_key(request_id)),
+        (Plan::Standard, Some(Plan::Coding)) => Some(errors::coding_key_on_standard(request_id)),
+        (Plan::Coding, Some(Plan::Standard)) => Some(errors::token_expired(request_id)),
+        _ if key.contains("bad") => Some(errors::incorrect_key(request_id)),
+        _ => None,
     }
 }
 
@@ -117,7 +124,12 @@ struct Checked<'a> {
 }
 
 /// Body, model, role, image and thinking checks.
-fn check_body<'a>(plan: Plan, body: &'a Value, request_id: &str) -> Result<Checked<'a>, Response> {
+fn check_body<'a>(
+    models: &[KnownModel],
+    plan: Plan,
+    body: &'a Value,
+    request_id: &str,
+) -> Result<Checked<'a>, Response> {
     let bad = |message: &str| errors::invalid_parameter(message, request_id);
     if !body.is_object() {
         return Err(bad("The request body must be a JSON object."));
@@ -129,7 +141,7 @@ fn check_body<'a>(plan: Plan, body: &'a Value, request_id: &str) -> Result<Check
         Some(messages) if !messages.is_empty() => messages.as_slice(),
         _ => return Err(bad("Field required: messages (a non-empty array)")),
     };
-    let Some(model) = models::find(model_id) else {
+    let Some(model) = models::find(models, model_id) else {
         return Err(errors::model_not_found(model_id, request_id));
     };
     if plan == Plan::Coding && !model.on_coding_plan {
@@ -194,8 +206,6 @@ pub(crate) async fn complete(
     request_id: &str,
     close: bool,
 ) -> std::io::Result<After> {
-    use tokio::io::AsyncWriteExt;
-
     let body = json!({
         "id": job.meta.id,
         "object": "chat.completion",
@@ -210,9 +220,24 @@ pub(crate) async fn complete(
         }],
         "usage": job.script.usage(),
     });
-    let mut response =
-        Response::json(200, &body).with_header("x-request-id", request_id.to_owned());
-    match job.fault {
+    let response = Response::json(200, &body).with_header("x-request-id", request_id.to_owned());
+    let error = || errors::data_inspection_failed(request_id);
+    send_complete(stream, response, job.fault, error, close).await
+}
+
+/// Sends a non-streaming 200 `response` shaped by a stream fault: `ResetMidStream` sends
+/// the head and half the body then resets, `Stall` waits first, `MalformedFrame` replaces
+/// the body by `{not json`, `ErrorFrame` answers `error()` instead.
+pub(crate) async fn send_complete(
+    stream: &mut TcpStream,
+    mut response: Response,
+    fault: Option<Deferred>,
+    error: impl FnOnce() -> Response,
+    close: bool,
+) -> std::io::Result<After> {
+    use tokio::io::AsyncWriteExt;
+
+    match fault {
         Some(Deferred::ResetMidStream { .. }) => {
             let mut bytes = response.head(close);
             bytes.extend_from_slice(&response.body[..response.body.len() / 2]);
@@ -226,7 +251,7 @@ pub(crate) async fn complete(
         Some(Deferred::MalformedFrame { .. }) => {
             response.body = b"{not json".to_vec();
         }
-        Some(Deferred::ErrorFrame { .. }) => response = errors::data_inspection_failed(request_id),
+        Some(Deferred::ErrorFrame { .. }) => response = error(),
         Some(Deferred::MissingDone) | None => {}
     }
     response.write(stream, close).await?;

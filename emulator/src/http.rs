@@ -227,6 +227,7 @@ pub(crate) fn status_line(status: u16) -> String {
         308 => "Permanent Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
+        402 => "Payment Required",
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
@@ -239,6 +240,7 @@ pub(crate) fn status_line(status: u16) -> String {
         502 => "Bad Gateway",
         503 => "Service Unavailable",
         504 => "Gateway Timeout",
+        529 => "Overloaded",
         _ => "Status",
     };
     format!("HTTP/1.1 {status} {reason}\r\n")

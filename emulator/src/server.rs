@@ -1,6 +1,6 @@
 //! The server thread: a current-thread tokio runtime accepting on `127.0.0.1:0`, one task
-//! per connection, keep-alive, routing (chat, the video task API, video files) and request
-//! recording.
+//! per connection, keep-alive, routing by the configured paths (DashScope chat, the video
+//! task API, video files, the Anthropic and OpenAI surfaces) and request recording.
 
 use std::io;
 use std::net::SocketAddr;
@@ -11,21 +11,15 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::chat::{self, After, Reply};
+use crate::hostile::{self, Hostile};
 use crate::http::{self, Conn, ReadError, Request, Response};
 use crate::models::Plan;
+use crate::profile::{Routes, Surface};
+use crate::stream;
 use crate::video::{self, Native};
-use crate::{Recorded, Shared, errors, faults, files, stream};
-
-/// The chat path of a Standard host.
-const STANDARD_CHAT: &str = "/compatible-mode/v1/chat/completions";
-/// The chat path of a Coding Plan host.
-const CODING_CHAT: &str = "/v1/chat/completions";
-/// The video task create path (native API).
-const VIDEO_SYNTHESIS: &str = "/api/v1/services/aigc/video-generation/video-synthesis";
-/// Task polls and cancels live under this.
-const TASKS: &str = "/api/v1/tasks/";
-/// Video files live under this, as `{task_id}.mp4`.
-const FILES: &str = "/files/";
+use crate::{
+    Recorded, Shared, anthropic, anthropic_stream, errors, files, openai, openai_stream, prefixed,
+};
 
 /// Binds, then serves on a new thread until the returned sender fires (or is dropped).
 pub(crate) fn spawn(
@@ -34,7 +28,8 @@ pub(crate) fn spawn(
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    shared.lock().video.set_addr(addr);
+    let native = format!("http://{addr}{}", shared.config.public.profile.native_root);
+    shared.lock().video.set_native(native, addr.port());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
@@ -45,7 +40,7 @@ pub(crate) fn spawn(
     };
     let (stop, stopped) = oneshot::channel();
     let thread = std::thread::Builder::new()
-        .name(format!("dashscope-emulator-{}", addr.port()))
+        .name(format!("provcat-emulator-{}", addr.port()))
         .spawn(move || {
             runtime.block_on(async move {
                 tokio::select! {
@@ -87,36 +82,52 @@ async fn serve(mut conn: Conn, shared: Arc<Shared>) {
             }
         };
         let body = serde_json::from_slice(&request.body).unwrap_or(serde_json::Value::Null);
-        record(&shared, &request, &body);
+        let route = route(&shared.config.routes, &request);
+        record(&shared, &request, &body, route.surface());
         let request_id = shared.request_id();
         let close = request.close;
-        let after = match route(&request) {
-            Route::Chat(plan) => {
-                let reply = chat::reply(&shared, plan, &request, &body, &request_id);
-                answer(&mut conn, reply, &request_id, close).await
-            }
+        let socket = &mut conn.stream;
+        let after = match route {
+            Route::Chat(plan) => match chat::reply(&shared, plan, &request, &body, &request_id) {
+                Reply::Respond(response) => respond(socket, &response, close).await,
+                Reply::Reset => Ok(After::Reset),
+                Reply::Hostile(hostile) => hostile_answer(socket, hostile, close).await,
+                Reply::Complete(job) => chat::complete(socket, job, &request_id, close).await,
+                Reply::Stream(job) => stream::send_chat(socket, job, &request_id, close).await,
+            },
+            Route::Messages => match anthropic::reply(&shared, &request, &body, &request_id) {
+                Reply::Respond(response) => respond(socket, &response, close).await,
+                Reply::Reset => Ok(After::Reset),
+                Reply::Hostile(hostile) => hostile_answer(socket, hostile, close).await,
+                Reply::Complete(job) => anthropic_stream::complete(socket, job, close).await,
+                Reply::Stream(job) => anthropic_stream::send(socket, job, close).await,
+            },
+            Route::Completions => match openai::reply(&shared, &request, &body, &request_id) {
+                Reply::Respond(response) => respond(socket, &response, close).await,
+                Reply::Reset => Ok(After::Reset),
+                Reply::Hostile(hostile) => hostile_answer(socket, hostile, close).await,
+                Reply::Complete(job) => openai_stream::complete(socket, job, close).await,
+                Reply::Stream(job) => openai_stream::send(socket, job, close).await,
+            },
             Route::Create => {
                 let native = video::create(&shared, &request, &body, &request_id);
-                native_answer(&mut conn, native, close).await
+                native_answer(socket, native, close).await
             }
             Route::Poll(id) => {
                 let native = video::poll(&shared, &request, &id, &request_id);
-                native_answer(&mut conn, native, close).await
+                native_answer(socket, native, close).await
             }
             Route::Cancel(id) => {
                 let native = video::cancel(&shared, &request, &id, &request_id);
-                native_answer(&mut conn, native, close).await
+                native_answer(socket, native, close).await
             }
             Route::File(id) => {
                 let native = video::file(&shared, &id, &request_id);
-                native_answer(&mut conn, native, close).await
+                native_answer(socket, native, close).await
             }
-            Route::None => {
-                let response = errors::not_found(&request.method, &request.target, &request_id);
-                response
-                    .write(&mut conn.stream, close)
-                    .await
-                    .map(|()| After::KeepAlive)
+            Route::None(surface) => {
+                let response = not_found(surface, &request, &request_id);
+                respond(socket, &response, close).await
             }
         };
         match after {
@@ -130,66 +141,74 @@ async fn serve(mut conn: Conn, shared: Arc<Shared>) {
     }
 }
 
-/// Sends a chat reply.
-async fn answer(conn: &mut Conn, reply: Reply, request_id: &str, close: bool) -> io::Result<After> {
-    match reply {
-        Reply::Respond(response) => respond(conn, &response, close).await,
-        Reply::Reset => Ok(After::Reset),
-        Reply::Complete(job) => chat::complete(&mut conn.stream, job, request_id, close).await,
-        Reply::Stream(job) => stream::send(&mut conn.stream, job, request_id, close).await,
-        Reply::Huge { bytes, chunked } => huge(conn, bytes, chunked, close).await,
-        Reply::Silent => silent().await,
+/// 404 in the shape of the surface whose base path the target is under.
+fn not_found(surface: Surface, request: &Request, request_id: &str) -> Response {
+    let message = format!("No route for {} {}.", request.method, request.target);
+    let id = prefixed("req_", request_id);
+    match surface {
+        Surface::Anthropic => anthropic::error(404, "not_found_error", &message, &id),
+        Surface::OpenAi => openai::Error::new(404, "invalid_request_error", message).response(&id),
+        _ => errors::not_found(&request.method, &request.target, request_id),
     }
 }
 
-/// Sends a huge body ([`faults::send_huge`]).
-async fn huge(conn: &mut Conn, bytes: u64, chunked: bool, close: bool) -> io::Result<After> {
-    faults::send_huge(&mut conn.stream, bytes, chunked, close).await?;
-    Ok(After::KeepAlive)
-}
-
-/// Answers nothing: the connection stays open until the client leaves or the emulator
-/// stops (dropping its runtime cancels this).
-async fn silent() -> io::Result<After> {
-    std::future::pending().await
-}
-
 /// Sends a native API answer.
-async fn native_answer(conn: &mut Conn, native: Native, close: bool) -> io::Result<After> {
+async fn native_answer(
+    stream: &mut tokio::net::TcpStream,
+    native: Native,
+    close: bool,
+) -> io::Result<After> {
     match native {
-        Native::Respond(response) => respond(conn, &response, close).await,
+        Native::Respond(response) => respond(stream, &response, close).await,
         Native::Reset => Ok(After::Reset),
         Native::Cut(response) => {
             use tokio::io::AsyncWriteExt;
 
             let mut bytes = response.head(close);
             bytes.extend_from_slice(&response.body[..response.body.len() / 2]);
-            conn.stream.write_all(&bytes).await?;
-            conn.stream.flush().await?;
+            stream.write_all(&bytes).await?;
+            stream.flush().await?;
             Ok(After::Reset)
         }
         Native::Late(wait, response) => {
             tokio::time::sleep(wait).await;
-            respond(conn, &response, close).await
+            respond(stream, &response, close).await
         }
         Native::Download(file) => {
-            files::send(&mut conn.stream, &file, close).await?;
+            files::send(stream, &file, close).await?;
             Ok(After::KeepAlive)
         }
-        Native::Huge { bytes, chunked } => huge(conn, bytes, chunked, close).await,
-        Native::Silent => silent().await,
+        Native::Hostile(hostile) => hostile_answer(stream, hostile, close).await,
     }
 }
 
-async fn respond(conn: &mut Conn, response: &Response, close: bool) -> io::Result<After> {
-    response.write(&mut conn.stream, close).await?;
+/// Sends a huge body, or nothing until the emulator stops ([`hostile::send`]).
+async fn hostile_answer(
+    stream: &mut tokio::net::TcpStream,
+    hostile: Hostile,
+    close: bool,
+) -> io::Result<After> {
+    hostile::send(stream, hostile, close).await?;
+    Ok(After::KeepAlive)
+}
+
+async fn respond(
+    stream: &mut tokio::net::TcpStream,
+    response: &Response,
+    close: bool,
+) -> io::Result<After> {
+    response.write(stream, close).await?;
     Ok(After::KeepAlive)
 }
 
 /// What a request targets.
 enum Route {
-    /// The chat endpoint of a plan's host.
+    /// The DashScope chat endpoint of a plan's host.
     Chat(Plan),
+    /// The Anthropic Messages endpoint.
+    Messages,
+    /// The OpenAI Chat Completions endpoint.
+    Completions,
     /// Video task creation.
     Create,
     /// A task poll, with the task id.
@@ -198,47 +217,76 @@ enum Route {
     Cancel(String),
     /// A video file, with the task id.
     File(String),
-    /// Nothing served here.
-    None,
+    /// Nothing served here (under this surface's base path, or `Unrouted`).
+    None(Surface),
+}
+
+impl Route {
+    fn surface(&self) -> Surface {
+        match self {
+            Route::Chat(Plan::Standard) => Surface::Standard,
+            Route::Chat(Plan::Coding) => Surface::Coding,
+            Route::Messages => Surface::Anthropic,
+            Route::Completions => Surface::OpenAi,
+            Route::Create | Route::Poll(_) | Route::Cancel(_) | Route::File(_) => Surface::Native,
+            Route::None(surface) => *surface,
+        }
+    }
 }
 
 /// Routes by method and path (the query is ignored).
-fn route(request: &Request) -> Route {
+fn route(routes: &Routes, request: &Request) -> Route {
     let path = request
         .target
         .split_once('?')
         .map_or(request.target.as_str(), |(path, _)| path);
     let segment = |s: &str| (!s.is_empty() && !s.contains('/')).then(|| s.to_owned());
-    let task = path.strip_prefix(TASKS);
+    let task = path.strip_prefix(routes.tasks.as_str());
     let file = path
-        .strip_prefix(FILES)
+        .strip_prefix(routes.files.as_str())
         .and_then(|rest| rest.strip_suffix(".mp4"));
     let routed = match request.method.as_str() {
-        "POST" => match path {
-            STANDARD_CHAT => Some(Route::Chat(Plan::Standard)),
-            CODING_CHAT => Some(Route::Chat(Plan::Coding)),
-            VIDEO_SYNTHESIS => Some(Route::Create),
-            _ => task
-                .and_then(|rest| rest.strip_suffix("/cancel"))
-                .and_then(segment)
-                .map(Route::Cancel),
-        },
+        "POST" if path == routes.standard_chat => Some(Route::Chat(Plan::Standard)),
+        "POST" if path == routes.coding_chat => Some(Route::Chat(Plan::Coding)),
+        "POST" if path == routes.anthropic_messages => Some(Route::Messages),
+        "POST" if path == routes.openai_chat => Some(Route::Completions),
+        "POST" if path == routes.video_synthesis => Some(Route::Create),
+        "POST" => task
+            .and_then(|rest| rest.strip_suffix("/cancel"))
+            .and_then(segment)
+            .map(Route::Cancel),
         "GET" => task
             .and_then(segment)
             .map(Route::Poll)
             .or_else(|| file.and_then(segment).map(Route::File)),
         _ => None,
     };
-    routed.unwrap_or(Route::None)
+    routed.unwrap_or_else(|| Route::None(unrouted(routes, path)))
+}
+
+/// The surface an unserved path is under: the Anthropic or OpenAI base, or none.
+fn unrouted(routes: &Routes, path: &str) -> Surface {
+    let under = |base: &str| {
+        path.strip_prefix(base)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    if under(&routes.anthropic_base) {
+        Surface::Anthropic
+    } else if under(&routes.openai_base) {
+        Surface::OpenAi
+    } else {
+        Surface::Unrouted
+    }
 }
 
 /// Appends the request to the log.
-fn record(shared: &Shared, request: &Request, body: &serde_json::Value) {
+fn record(shared: &Shared, request: &Request, body: &serde_json::Value, surface: Surface) {
     let recorded = Recorded {
         method: request.method.clone(),
         path: request.target.clone(),
         headers: request.headers.clone(),
         body: body.clone(),
+        surface,
     };
     shared.lock().requests.push(recorded);
 }

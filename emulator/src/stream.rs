@@ -1,5 +1,5 @@
-//! The SSE answer: `chat.completion.chunk` frames with DashScope's quirks, and the stream
-//! faults.
+//! Streamed answers: the writer every surface shares ([`send`]: pieces, frames around
+//! them, stream faults at their point), and DashScope's `chat.completion.chunk` frames.
 //!
 //! Order: `: keep-alive` comment; a role chunk (`delta.role: "assistant"`, empty content,
 //! or `content: null, reasoning_content: ""` when thinking); the reasoning pieces
@@ -69,20 +69,51 @@ impl Meta {
     }
 }
 
-/// Renders the deltas of one answer.
-struct Frames<'a> {
-    meta: &'a Meta,
-    thinking: bool,
+/// How one dialect renders a streamed answer around its pieces.
+pub(crate) trait Frames {
+    /// The frames before the first piece.
+    fn opening(&self, out: &mut Vec<Vec<u8>>);
+    /// The frame of one reasoning piece.
+    fn reasoning(&self, piece: &str) -> Vec<u8>;
+    /// The frame of one content piece.
+    fn content(&self, piece: &str) -> Vec<u8>;
+    /// Frames after the answer piece number `sent` (1-based): block changes, pings.
+    fn after_piece(&self, _sent: usize, _out: &mut Vec<Vec<u8>>) {}
+    /// The frames after the last piece; `complete` is false under `MissingDone`.
+    fn closing(&self, complete: bool, out: &mut Vec<Vec<u8>>);
+    /// The frame an `ErrorFrame` fault sends.
+    fn error(&self) -> Vec<u8>;
+    /// The frame a `MalformedFrame` fault sends.
+    fn malformed(&self) -> &'static [u8];
 }
 
-impl Frames<'_> {
-    fn role(&self) -> Vec<u8> {
+/// DashScope's frames for one answer.
+pub(crate) struct DashScope<'a> {
+    pub meta: &'a Meta,
+    pub thinking: bool,
+    pub include_usage: bool,
+    pub usage: Value,
+}
+
+impl DashScope<'_> {
+    fn content_delta(&self, piece: &str) -> Value {
+        if self.thinking {
+            json!({"content": piece, "reasoning_content": null})
+        } else {
+            json!({"content": piece})
+        }
+    }
+}
+
+impl Frames for DashScope<'_> {
+    fn opening(&self, out: &mut Vec<Vec<u8>>) {
+        out.push(b": keep-alive\n\n".to_vec());
         let delta = if self.thinking {
             json!({"role": "assistant", "content": null, "reasoning_content": ""})
         } else {
             json!({"role": "assistant", "content": ""})
         };
-        self.meta.frame(delta, None)
+        out.push(self.meta.frame(delta, None));
     }
 
     fn reasoning(&self, piece: &str) -> Vec<u8> {
@@ -94,16 +125,23 @@ impl Frames<'_> {
         self.meta.frame(self.content_delta(piece), None)
     }
 
-    fn stop(&self) -> Vec<u8> {
-        self.meta.frame(self.content_delta(""), Some("stop"))
+    fn closing(&self, complete: bool, out: &mut Vec<Vec<u8>>) {
+        if !complete {
+            return;
+        }
+        out.push(self.meta.frame(self.content_delta(""), Some("stop")));
+        if self.include_usage {
+            out.push(self.meta.usage_frame(self.usage.clone()));
+        }
+        out.push(b"data: [DONE]\n\n".to_vec());
     }
 
-    fn content_delta(&self, piece: &str) -> Value {
-        if self.thinking {
-            json!({"content": piece, "reasoning_content": null})
-        } else {
-            json!({"content": piece})
-        }
+    fn error(&self) -> Vec<u8> {
+        faults::error_frame()
+    }
+
+    fn malformed(&self) -> &'static [u8] {
+        faults::MALFORMED_FRAME
     }
 }
 
@@ -115,39 +153,58 @@ enum Step {
     Reset,
 }
 
-/// Sends the streamed answer.
-pub(crate) async fn send(
+/// The head of a 200 event stream with the request id under `id_header`.
+pub(crate) fn head(content_type: &str, id_header: &str, request_id: &str, close: bool) -> Vec<u8> {
+    let mut head = status_line(200);
+    head.push_str(&format!(
+        "Content-Type: {content_type}\r\nCache-Control: no-cache\r\n"
+    ));
+    head.push_str("Transfer-Encoding: chunked\r\n");
+    head.push_str(&format!("{id_header}: {request_id}\r\n"));
+    if close {
+        head.push_str("Connection: close\r\n");
+    }
+    head.push_str("\r\n");
+    head.into_bytes()
+}
+
+/// Sends DashScope's streamed answer.
+pub(crate) async fn send_chat(
     stream: &mut TcpStream,
     job: Job,
     request_id: &str,
     close: bool,
 ) -> io::Result<After> {
-    let Job {
-        script,
-        meta,
-        include_usage,
-        fault,
-    } = job;
-    let mut head = status_line(200);
-    head.push_str("Content-Type: text/event-stream\r\nCache-Control: no-cache\r\n");
-    head.push_str("Transfer-Encoding: chunked\r\n");
-    head.push_str(&format!("x-request-id: {request_id}\r\n"));
-    if close {
-        head.push_str("Connection: close\r\n");
-    }
-    head.push_str("\r\n");
-    let batched = matches!(script.content, Content::Repeat { .. });
-    let mut body = ChunkedBody::new(stream, head.into_bytes(), batched);
-    let frames = Frames {
-        meta: &meta,
-        thinking: script.thinking,
+    let frames = DashScope {
+        meta: &job.meta,
+        thinking: job.script.thinking,
+        include_usage: job.include_usage,
+        usage: job.script.usage(),
     };
-    body.chunk(b": keep-alive\n\n").await?;
-    body.chunk(&frames.role()).await?;
+    let head = head("text/event-stream", "x-request-id", request_id, close);
+    send(stream, head, &frames, &job.script, job.fault).await
+}
 
+/// Sends a streamed answer: `head`, the opening frames, one frame per piece (reasoning
+/// first) each followed by its `after_piece` frames, the closing frames; a fault strikes
+/// before the piece numbered `after_chunks`.
+pub(crate) async fn send<F: Frames + Sync>(
+    stream: &mut TcpStream,
+    head: Vec<u8>,
+    frames: &F,
+    script: &Script,
+    fault: Option<Deferred>,
+) -> io::Result<After> {
+    let batched = matches!(script.content, Content::Repeat { .. });
+    let mut body = ChunkedBody::new(stream, head, batched);
+    let mut extra = Vec::new();
+    frames.opening(&mut extra);
+    for frame in extra.drain(..) {
+        body.chunk(&frame).await?;
+    }
     let Script {
         reasoning, content, ..
-    } = &script;
+    } = script;
     let total = reasoning.len() + content.len();
     let strike_at = fault.map(|f| f.after_chunks().unwrap_or(total).min(total));
     let repeat_frame = match content {
@@ -157,7 +214,7 @@ pub(crate) async fn send(
     for i in 0..=total {
         if strike_at == Some(i) {
             if let Some(fault) = fault {
-                match strike(fault, &mut body).await? {
+                match strike(fault, frames, &mut body).await? {
                     Step::Continue => {}
                     Step::Finish => {
                         body.finish().await?;
@@ -178,18 +235,25 @@ pub(crate) async fn send(
             }
             (None, Content::Repeat { .. }) => body.chunk(&repeat_frame).await?,
         }
+        frames.after_piece(i + 1, &mut extra);
+        for frame in extra.drain(..) {
+            body.chunk(&frame).await?;
+        }
     }
-    body.chunk(&frames.stop()).await?;
-    if include_usage {
-        body.chunk(&meta.usage_frame(script.usage())).await?;
+    frames.closing(!matches!(fault, Some(Deferred::MissingDone)), &mut extra);
+    for frame in extra.drain(..) {
+        body.chunk(&frame).await?;
     }
-    body.chunk(b"data: [DONE]\n\n").await?;
     body.finish().await?;
     Ok(After::KeepAlive)
 }
 
 /// Applies a stream fault at its point in the stream.
-async fn strike(fault: Deferred, body: &mut ChunkedBody<'_>) -> io::Result<Step> {
+async fn strike<F: Frames>(
+    fault: Deferred,
+    frames: &F,
+    body: &mut ChunkedBody<'_>,
+) -> io::Result<Step> {
     match fault {
         Deferred::ResetMidStream { .. } => {
             body.flush().await?;
@@ -201,13 +265,13 @@ async fn strike(fault: Deferred, body: &mut ChunkedBody<'_>) -> io::Result<Step>
             Ok(Step::Continue)
         }
         Deferred::MalformedFrame { .. } => {
-            body.chunk(faults::MALFORMED_FRAME).await?;
+            body.chunk(frames.malformed()).await?;
             Ok(Step::Continue)
         }
         Deferred::ErrorFrame { .. } => {
-            body.chunk(&faults::error_frame()).await?;
+            body.chunk(&frames.error()).await?;
             Ok(Step::Finish)
         }
-        Deferred::MissingDone => Ok(Step::Finish),
+        Deferred::MissingDone => Ok(Step::Continue),
     }
 }

@@ -1,4 +1,4 @@
-//! Video tasks: the board they live on, how each poll advances them by their
+//! Video tasks: how they progress ([`VideoScript`]), the board they live on, how each poll advances them by their
 //! [`VideoScript`], cancels, the task request rate window, and the poll answer's JSON.
 //!
 //! A task is `PENDING` when created. Poll number `k` (1-based) answers `PENDING` while
@@ -13,7 +13,66 @@ use serde_json::{Value, json};
 
 use crate::clock;
 use crate::media::Checked;
-use crate::{VideoEnd, VideoScript, VideoTask};
+
+/// How a video task progresses and what it yields (see [`crate::Emulator::set_video_script`]).
+///
+/// Poll `k` (1-based) answers `PENDING` while `k ≤ pending_polls`, `RUNNING` while
+/// `k ≤ pending_polls + running_polls`, then the [`VideoEnd`] for good.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VideoScript {
+    /// Polls answered `PENDING` before `RUNNING` (default 1).
+    pub pending_polls: u32,
+    /// Polls answered `RUNNING` before the end (default 1).
+    pub running_polls: u32,
+    /// How the task ends (default [`VideoEnd::Succeed`]).
+    pub end: VideoEnd,
+    /// Put the URL in `output.results[0].video_url` instead of `output.video_url`
+    /// (default false).
+    pub results_variant: bool,
+    /// The size of the served MP4 in bytes (default 1024); streamed, never built whole.
+    pub file_bytes: usize,
+    /// The `Content-Type` the MP4 is served with (default `video/mp4`).
+    pub content_type: String,
+    /// Answer the file with this redirect (status, `Location`) instead of the MP4
+    /// (default none).
+    pub file_redirect: Option<(u16, String)>,
+}
+
+impl Default for VideoScript {
+    fn default() -> VideoScript {
+        VideoScript {
+            pending_polls: 1,
+            running_polls: 1,
+            end: VideoEnd::Succeed,
+            results_variant: false,
+            file_bytes: 1024,
+            content_type: "video/mp4".to_owned(),
+            file_redirect: None,
+        }
+    }
+}
+
+/// How a video task ends.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum VideoEnd {
+    /// `SUCCEEDED`, with `video_url` and `usage`.
+    #[default]
+    Succeed,
+    /// `FAILED`, with this `output.code` and `output.message`.
+    Fail { code: String, message: String },
+}
+
+/// A video task as the emulator holds it.
+#[derive(Clone, Debug)]
+pub struct VideoTask {
+    /// The task id.
+    pub id: String,
+    /// `PENDING`, `RUNNING`, `SUCCEEDED`, `FAILED` or `CANCELED`: what the last poll (or
+    /// the cancel) said.
+    pub status: String,
+    /// The create request's body.
+    pub body: serde_json::Value,
+}
 
 /// At most this many task requests (polls and cancels) are served per sliding second.
 pub(crate) const TASK_REQUESTS_PER_SECOND: usize = 20;
@@ -22,7 +81,7 @@ const WINDOW: Duration = Duration::from_secs(1);
 /// Every video task, the script for new ones, and the rate window.
 #[derive(Default)]
 pub(crate) struct Board {
-    /// `http://127.0.0.1:PORT`, for `video_url`.
+    /// `http://127.0.0.1:PORT{native_root}`, for `video_url`.
     native: String,
     /// The port, mixed into task ids.
     port: u16,
@@ -86,10 +145,11 @@ pub(crate) struct File {
 }
 
 impl Board {
-    /// Where the server listens (set once, before it serves).
-    pub fn set_addr(&mut self, addr: std::net::SocketAddr) {
-        self.native = format!("http://{addr}");
-        self.port = addr.port();
+    /// The native API root URL (`http://127.0.0.1:PORT{root}`) and the port (set once,
+    /// before the server serves).
+    pub fn set_native(&mut self, native: String, port: u16) {
+        self.native = native;
+        self.port = port;
     }
 
     /// Creates a `PENDING` task under the current script; returns its id.

@@ -1,12 +1,12 @@
 //! The Wan video task API (native, Standard keys only): create, poll, cancel, and the file.
 //!
 //! Checks, in order:
-//! - create (`POST /api/v1/services/aigc/video-generation/video-synthesis`): auth, queued
-//!   [`crate::Fault`], `X-DashScope-Async: enable`, the body ([`crate::media`]);
-//! - poll (`GET /api/v1/tasks/{id}`) and cancel (`POST /api/v1/tasks/{id}/cancel`): auth,
+//! - create (`POST {root}/api/v1/services/aigc/video-generation/video-synthesis`): auth,
+//!   queued [`crate::Fault`], `X-DashScope-Async: enable`, the body ([`crate::media`]);
+//! - poll (`GET {root}/api/v1/tasks/{id}`) and cancel (`POST {root}/api/v1/tasks/{id}/cancel`): auth,
 //!   the 20 requests/s window (polls and cancels together; throttled ones do not count),
 //!   queued fault, then the task ([`crate::tasks`]);
-//! - file (`GET /files/{id}.mp4`): no auth and no faults (a signed storage URL on the real
+//! - file (`GET {root}/files/{id}.mp4`): no auth and no faults (a signed storage URL on the real
 //!   service); 404 unless the task `SUCCEEDED`; the script's `file_redirect` when set.
 //!
 //! Faults act as on a non-streaming chat request: HTTP-error faults answer instead,
@@ -24,7 +24,9 @@ use serde_json::{Value, json};
 use crate::chat::bearer;
 use crate::errors;
 use crate::faults::{self, Action, Deferred};
+use crate::hostile::Hostile;
 use crate::http::{Request, Response};
+use crate::models::Plan;
 use crate::tasks::{Cancel, File};
 use crate::{Shared, media};
 
@@ -40,15 +42,13 @@ pub(crate) enum Native {
     Late(Duration, Response),
     /// Send this video file.
     Download(File),
-    /// Answer 200 with a huge JSON body ([`crate::faults::send_huge`]).
-    Huge { bytes: u64, chunked: bool },
-    /// Answer nothing, keeping the connection open.
-    Silent,
+    /// Answer a huge body or nothing (a hostile-server fault).
+    Hostile(Hostile),
 }
 
 /// `POST …/video-synthesis`.
 pub(crate) fn create(shared: &Shared, request: &Request, body: &Value, request_id: &str) -> Native {
-    if let Some(denied) = check_key(request, request_id) {
+    if let Some(denied) = check_key(shared, request, request_id) {
         return Native::Respond(denied);
     }
     let fault = match take_fault(shared, request_id) {
@@ -122,7 +122,7 @@ pub(crate) fn file(shared: &Shared, task_id: &str, request_id: &str) -> Native {
 
 /// Auth, rate window and fault of a task request.
 fn admit(shared: &Shared, request: &Request, request_id: &str) -> Result<Option<Deferred>, Native> {
-    if let Some(denied) = check_key(request, request_id) {
+    if let Some(denied) = check_key(shared, request, request_id) {
         return Err(Native::Respond(denied));
     }
     if !shared.lock().video.admit(Instant::now()) {
@@ -131,28 +131,27 @@ fn admit(shared: &Shared, request: &Request, request_id: &str) -> Result<Option<
     take_fault(shared, request_id)
 }
 
-/// Auth: `Some(error)` unless the key is a Standard one (`sk-…`, not `sk-sp-…`); as on
-/// chat, any key containing `bad` is refused as wrong.
-fn check_key(request: &Request, request_id: &str) -> Option<Response> {
+/// Auth: `Some(error)` unless the key is a Standard one (by the profile's prefixes, longest
+/// first); as on chat, any key containing `bad` is refused as wrong.
+fn check_key(shared: &Shared, request: &Request, request_id: &str) -> Option<Response> {
     let key = bearer(request.header("authorization"));
-    if key.is_empty() || key.contains("bad") {
-        Some(errors::native_invalid_key(request_id))
-    } else if key.starts_with("sk-sp-") {
-        Some(errors::coding_key_on_standard(request_id))
-    } else {
-        None
+    let plan = shared.config.public.profile.plan_of(key);
+    match plan {
+        _ if key.is_empty() || key.contains("bad") => Some(errors::native_invalid_key(request_id)),
+        None => Some(errors::native_invalid_key(request_id)),
+        Some(Plan::Coding) => Some(errors::coding_key_on_standard(request_id)),
+        Some(Plan::Standard) => None,
     }
 }
 
 /// Pops the next fault: `Err` when it answers instead, `Ok(Some)` when it shapes the answer.
 fn take_fault(shared: &Shared, request_id: &str) -> Result<Option<Deferred>, Native> {
-    let fault = shared.lock().faults.pop_front();
+    let fault = shared.pop_fault();
     match fault.map(|f| faults::action(f, request_id)) {
         None => Ok(None),
         Some(Action::Answer(response)) => Err(Native::Respond(response)),
         Some(Action::Reset) => Err(Native::Reset),
-        Some(Action::Huge { bytes, chunked }) => Err(Native::Huge { bytes, chunked }),
-        Some(Action::Silent) => Err(Native::Silent),
+        Some(Action::Hostile(hostile)) => Err(Native::Hostile(hostile)),
         Some(Action::Defer(deferred)) => Ok(Some(deferred)),
     }
 }

@@ -180,3 +180,25 @@ fn starts_and_stops_inside_another_runtime() {
         assert_eq!(reply.deltas("content"), "echo: hi");
     });
 }
+
+#[test]
+fn task_and_file_paths_take_exactly_one_segment() {
+    let emulator = Emulator::start();
+    for path in [
+        "/api/v1/tasks/a/b",
+        "/api/v1/tasks/",
+        "/files/a/b.mp4",
+        "/files/.mp4",
+    ] {
+        let raw = format!(
+            "GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-1\r\nConnection: close\r\n\r\n"
+        );
+        let reply = exchange(emulator.addr(), raw.as_bytes());
+        assert_flat(
+            &reply,
+            404,
+            "NotFound",
+            &format!("No route for GET {path}."),
+        );
+    }
+}

@@ -55,6 +55,19 @@ impl Reply {
             .collect()
     }
 
+    /// The named SSE events as (event name, data parsed as JSON); comments and events
+    /// without a name are left out, data that is not JSON is `Null`.
+    pub fn named(&self) -> Vec<(String, Value)> {
+        self.events()
+            .iter()
+            .filter_map(|e| {
+                let (name, data) = e.strip_prefix("event: ")?.split_once("\ndata: ")?;
+                let data = serde_json::from_str(data).unwrap_or(Value::Null);
+                Some((name.to_owned(), data))
+            })
+            .collect()
+    }
+
     /// The concatenated `delta.<field>` strings of the chunks.
     pub fn deltas(&self, field: &str) -> String {
         self.chunks()
@@ -92,9 +105,16 @@ pub fn exchange(addr: SocketAddr, raw: &[u8]) -> Reply {
 
 /// A request for `path` with an optional bearer key and a body.
 pub fn request(path: &str, key: Option<&str>, body: &[u8]) -> Vec<u8> {
+    let auth = key.map(|key| format!("Bearer {key}"));
+    let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
+    request_with(path, &headers, body)
+}
+
+/// A POST request for `path` with these headers and a JSON body.
+pub fn request_with(path: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
     let mut raw = format!("POST {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
-    if let Some(key) = key {
-        raw.push_str(&format!("Authorization: Bearer {key}\r\n"));
+    for (name, value) in headers {
+        raw.push_str(&format!("{name}: {value}\r\n"));
     }
     raw.push_str(&format!(
         "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",

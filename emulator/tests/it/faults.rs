@@ -190,6 +190,51 @@ fn stream_faults_on_non_streaming_requests() {
 }
 
 #[test]
+fn overloaded_on_dashscope_is_a_flat_503() {
+    let reply = faulted(Fault::Overloaded {
+        retry_after_secs: Some(2),
+    });
+    let message = "The service is temporarily unavailable, please try again later.";
+    assert_flat(&reply, 503, "ServiceUnavailable", message);
+    assert_eq!(reply.header("retry-after"), Some("2"));
+    let reply = faulted(Fault::Overloaded {
+        retry_after_secs: None,
+    });
+    assert_eq!(reply.status, 503);
+    assert_eq!(reply.header("retry-after"), None);
+}
+
+/// A cut answer carries its head and the first half of its body.
+fn assert_half(reply: &crate::client::Reply) {
+    let length: usize = reply
+        .header("content-length")
+        .and_then(|l| l.parse().ok())
+        .expect("a Content-Length");
+    assert!(reply.reset && !reply.complete);
+    assert!(length > 20, "{length}");
+    assert_eq!(reply.body.len(), length / 2, "{:?}", reply.body);
+}
+
+#[test]
+fn a_cut_non_streaming_answer_is_half_its_body() {
+    let emulator = Emulator::start();
+    let body = json!({"model": "glm-5", "messages": [{"role": "user", "content": "hi"}]});
+    emulator.push_fault(Fault::ResetMidStream { after_chunks: 0 });
+    assert_half(&chat(&emulator, &body));
+    let create = json!({"model": "wan2.6-t2v", "input": {"prompt": "a cat"}});
+    emulator.push_fault(Fault::ResetMidStream { after_chunks: 0 });
+    let raw = crate::client::request_with(
+        "/api/v1/services/aigc/video-generation/video-synthesis",
+        &[
+            ("Authorization", "Bearer sk-1"),
+            ("X-DashScope-Async", "enable"),
+        ],
+        create.to_string().as_bytes(),
+    );
+    assert_half(&crate::client::exchange(emulator.addr(), &raw));
+}
+
+#[test]
 fn redirect_answers_with_its_location() {
     let reply = faulted(Fault::Redirect {
         status: 307,

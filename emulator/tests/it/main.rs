@@ -1,9 +1,14 @@
 //! The emulator's tests: one binary, std-only raw HTTP clients.
 
+mod anthropic;
+mod anthropic_stream;
 mod auth;
 mod checks;
 mod client;
 mod faults;
+mod hostile;
+mod openai;
+mod profile;
 mod stream;
 mod video;
 
