@@ -5,6 +5,7 @@
 //! binary-searched in sorted slices. Misses return a [`LookupError`] that carries the
 //! closest known names.
 
+mod facts;
 pub mod overlay;
 mod types;
 
