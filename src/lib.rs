@@ -9,6 +9,8 @@
 //! - [`client`]: chat requests to a resolved target (SSE streaming, retries, errors).
 //! - [`video`]: Wan video requests checked against the catalog's media rules.
 //! - [`secret`]: API keys that cannot be printed.
+//! - [`redact`]: masking secrets in any text provcat prints; [`escape`]: escaping control
+//!   characters in human-readable output.
 //! - [`provcat_compiler`] (re-exported as [`compiler`]): the compiler behind `build.rs`
 //!   and `provcat catalog check`.
 
@@ -16,7 +18,9 @@ pub mod atomic;
 pub mod catalog;
 pub mod client;
 pub mod config;
+pub mod escape;
 pub mod onboard;
+pub mod redact;
 pub mod resolve;
 pub mod secret;
 pub mod video;

@@ -41,8 +41,9 @@ pub struct Plan {
     pub warnings: Vec<String>,
 }
 
-/// One file's change.
-#[derive(Clone, Debug, Serialize)]
+/// One file's change. Its `Debug` shows the size of the new content, not the content
+/// (a `.env` holds the key).
+#[derive(Clone, Serialize)]
 pub struct FileChange {
     /// The file.
     pub path: PathBuf,
@@ -54,6 +55,17 @@ pub struct FileChange {
     /// The permission bits it is written with.
     #[serde(skip)]
     pub mode: u32,
+}
+
+impl std::fmt::Debug for FileChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileChange")
+            .field("path", &self.path)
+            .field("changed", &self.changed)
+            .field("after", &format_args!("<{} bytes>", self.after.len()))
+            .field("mode", &format_args!("{:o}", self.mode))
+            .finish()
+    }
 }
 
 /// Computes the changes for `choice` (and `key`, unless onboarding without one).
