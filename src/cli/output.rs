@@ -1,5 +1,6 @@
 //! Shared printing helpers: JSON to stdout, plain tables, number formatting, and
-//! writing files atomically.
+//! writing files atomically. What they print is cleaned by [`super::say`]: text is
+//! scrubbed and escaped, every string of JSON scrubbed.
 
 use std::io::Write;
 use std::path::Path;
@@ -12,15 +13,21 @@ use provcat::client::{ClientError, ErrorKind};
 
 use super::{Failure, Outcome};
 
-/// Prints `value` as pretty JSON on stdout.
+/// Prints `value` as pretty JSON on stdout, every string in it scrubbed of secrets
+/// (serde_json escapes control characters).
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Outcome {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::runtime(format!("cannot encode JSON: {e}")))?;
-    print_stdout(&format!("{text}\n"))
+    write_stdout(&format!("{}\n", super::say::json(&text)))
 }
 
-/// Writes `text` to stdout; a closed pipe (`| head`) is not an error.
+/// Writes `text` to stdout, cleaned ([`super::say::clean`]); a closed pipe (`| head`) is
+/// not an error.
 pub fn print_stdout(text: &str) -> Outcome {
+    write_stdout(&super::say::clean(text))
+}
+
+fn write_stdout(text: &str) -> Outcome {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(ExitCode::SUCCESS),

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use provcat::catalog::ModelKind;
+use provcat::escape;
 use provcat::client::{Client, ClientError, ClientOptions, TaskStatus, advice::advice};
 use provcat::resolve::{self, Request, Target};
 use provcat::video::{self, VideoRequest};
@@ -427,7 +428,7 @@ impl Session {
         } else {
             match status.status.as_str() {
                 "SUCCEEDED" => match &status.video_url {
-                    Some(url) => _ = print_stdout(&format!("{url}\n"))?,
+                    Some(url) => _ = print_stdout(&format!("{}\n", escape::one_line(url)))?,
                     None => eprintln!("warning: the task succeeded but named no video URL"),
                 },
                 "PENDING" | "RUNNING" => {
@@ -530,7 +531,7 @@ impl Progress {
 
     fn update(&self, status: &str, elapsed: Duration) {
         if let Some(bar) = &self.bar {
-            bar.set_message(status.to_string());
+            bar.set_message(escape::one_line(status).into_owned());
         } else if self.plain && *self.last.borrow() != status {
             eprintln!("{status} after {}s", elapsed.as_secs());
             *self.last.borrow_mut() = status.to_string();
@@ -539,7 +540,7 @@ impl Progress {
 
     fn note(&self, text: &str) {
         match &self.bar {
-            Some(bar) => bar.println(text),
+            Some(bar) => bar.println(super::say::clean(text)),
             None if self.plain => eprintln!("{text}"),
             None => {}
         }
