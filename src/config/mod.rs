@@ -305,7 +305,8 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
 }
 
 /// Learns the values of the config that are secrets whatever they look like (every
-/// `apiKey`, every header value, every `env` value) and returns their spans.
+/// `apiKey`, every header value, every `env` value) and returns their spans; learns the
+/// credentials and secret query values of every `baseUrl` too.
 fn secret_values(
     value: &serde_json::Value,
     index: &SpanIndex,
@@ -316,6 +317,9 @@ fn secret_values(
     if let Some(providers) = value.pointer("/models/providers").and_then(|p| p.as_object()) {
         for (id, entry) in providers {
             let at = push_token("/models/providers", id);
+            if let Some(url) = entry.get("baseUrl").and_then(|u| u.as_str()) {
+                secrets.learn_url(url);
+            }
             if let Some(key) = entry.get("apiKey") {
                 found.push((push_token(&at, "apiKey"), key));
             }

@@ -130,30 +130,32 @@ fn is_secret_param(name: &str) -> bool {
         .any(|s| name.ends_with(s))
 }
 
-/// The credentials (`user:password` before `@`) and the secret query values of every
-/// `scheme://` URL in `text`.
-fn url_secrets(text: &str, found: &mut Vec<Range<usize>>) {
+/// The credentials (`user:password` before `@`) of every `scheme://` URL in `text`, and
+/// the value of every query parameter named like a secret (`?api_key=…`, `&token=…`),
+/// in a URL or in a path a server quotes.
+pub(super) fn url_secrets(text: &str, found: &mut Vec<Range<usize>>) {
+    let url_end = |from: usize| {
+        text[from..]
+            .find(|c: char| c.is_whitespace() || "\"'`<>\\".contains(c))
+            .map_or(text.len(), |n| from + n)
+    };
     for (at, _) in text.match_indices("://") {
         let after = at + 3;
-        let end = text[after..]
-            .find(|c: char| c.is_whitespace() || "\"'`<>\\".contains(c))
-            .map_or(text.len(), |n| after + n);
-        let url = &text[after..end];
-        let authority_len = url.find(['/', '?', '#']).unwrap_or(url.len());
-        if let Some(userinfo) = url[..authority_len].rfind('@') {
+        let url = &text[after..url_end(after)];
+        let authority = &url[..url.find(['/', '?', '#']).unwrap_or(url.len())];
+        if let Some(userinfo) = authority.rfind('@') {
             found.push(after..after + userinfo);
         }
-        let Some(query) = url.find('?') else { continue };
-        let query_end = url[query..].find('#').map_or(url.len(), |n| query + n);
-        let mut pair_start = after + query + 1;
-        for pair in url[query + 1..query_end].split('&') {
-            if let Some((name, value)) = pair.split_once('=')
-                && is_secret_param(name)
-            {
-                let value_start = pair_start + name.len() + 1;
-                found.push(value_start..value_start + value.len());
-            }
-            pair_start += pair.len() + 1;
+    }
+    for (at, _) in text.match_indices(['?', '&']) {
+        let pair = &text[at + 1..url_end(at + 1)];
+        let Some((name, value)) = pair.split_once('=') else {
+            continue;
+        };
+        let value = &value[..value.find(['&', '#']).unwrap_or(value.len())];
+        if is_secret_param(name) && !name.contains(['?', '/']) {
+            let start = at + 1 + name.len() + 1;
+            found.push(start..start + value.len());
         }
     }
 }

@@ -144,6 +144,19 @@ impl Redactor {
         self.known.sort_by(|a, b| b.len().cmp(&a.len()));
     }
 
+    /// Remembers the secrets in `url` (a configured base URL): its credentials (the whole
+    /// `user:password`, and each part) and its secret-named query values, so that they are
+    /// scrubbed even where a server echoes them out of their URL.
+    pub fn learn_url(&mut self, url: &str) {
+        let mut ranges = Vec::new();
+        find::url_secrets(url, &mut ranges);
+        for range in ranges {
+            let secret = &url[range];
+            self.learn(secret);
+            secret.split(':').for_each(|part| self.learn(part));
+        }
+    }
+
     /// Remembers every secret `other` knows.
     pub fn learn_from(&mut self, other: &Redactor) {
         for value in &other.known {

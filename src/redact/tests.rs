@@ -250,3 +250,19 @@ fn masks_every_dotenv_value_and_lines_without_a_name() {
     let wide = "\u{3000}sk-0123456789abcdefWXYZ\u{3000}tail\n";
     assert!(!r.mask_dotenv(wide).contains("0123456789"));
 }
+
+#[test]
+fn learns_the_secrets_of_a_base_url() {
+    let mut r = Redactor::new();
+    r.learn_url("https://someone1:pa55word-0123@h/v1?api_key=0123456789abcdef&x=visible1");
+    assert_eq!(r.len(), 4, "{r:?}");
+    // Echoed out of their URL (decoded, or in a path a server quotes), still scrubbed.
+    assert_eq!(
+        r.scrub("user someone1, password pa55word-0123, key 0123456789abcdef, x visible1"),
+        "user …, password …0123, key …cdef, x visible1"
+    );
+    assert_eq!(
+        Redactor::new().scrub("No route for POST /v1?api_key=AbC0123/chat/completions."),
+        "No route for POST /v1?api_key=…"
+    );
+}
