@@ -110,9 +110,15 @@ mod tests {
         assert_eq!(controls("a\n\tb"), "a\n\tb");
         assert!(matches!(controls("plain é ✓"), Cow::Borrowed(_)));
         assert_eq!(one_line("a\nb\tc\u{0}"), "a\\nb\\tc\\x00");
-        assert_eq!(controls("\u{2066}\u{2069}\u{202a}"), "\\u{2066}\\u{2069}\\u{202a}");
+        assert_eq!(
+            controls("\u{2066}\u{2069}\u{202a}"),
+            "\\u{2066}\\u{2069}\\u{202a}"
+        );
         // Printable neighbours of the escaped ranges stay.
-        assert_eq!(controls(" ~\u{a0}\u{2029}\u{206a}"), " ~\u{a0}\u{2029}\u{206a}");
+        assert_eq!(
+            controls(" ~\u{a0}\u{2029}\u{206a}"),
+            " ~\u{a0}\u{2029}\u{206a}"
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use provcat::compiler::{self, Report};
 use provcat::escape;
 use serde::Serialize;
 
-use super::{Outcome, say};
 use super::output::{print_json, print_stdout};
+use super::{Outcome, say};
 
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {

@@ -16,11 +16,11 @@ use std::time::Duration;
 use base64::Engine;
 use clap::Args;
 use provcat::catalog::ModelKind;
-use provcat::escape;
 use provcat::client::{
     ChatOutcome, ChatRequest, Client, ClientError, ClientOptions, Discard, ErrorKind, Message,
     Part, Role, Sink, advice::advice,
 };
+use provcat::escape;
 use provcat::resolve::{self, Request};
 use serde::Serialize;
 

@@ -185,8 +185,7 @@ pub fn run() -> ExitCode {
 /// other message; help and version are provcat's own text, printed as clap styles them.
 fn usage_error(e: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) || !e.use_stderr()
-    {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) || !e.use_stderr() {
         // Help goes to stdout; a closed pipe is not worth a panic.
         let _ = e.print();
         return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(0));

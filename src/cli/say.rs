@@ -47,8 +47,7 @@ pub fn learn_env(env: &Env) {
     learning(|r| {
         for name in env.names() {
             let upper = name.to_ascii_uppercase();
-            if catalog_vars.contains(&name) || SECRET_VAR_WORDS.iter().any(|w| upper.contains(w))
-            {
+            if catalog_vars.contains(&name) || SECRET_VAR_WORDS.iter().any(|w| upper.contains(w)) {
                 r.learn(env.get(name).unwrap_or_default());
             }
         }
@@ -146,7 +145,10 @@ mod tests {
         assert_eq!(back["a"][0], "x \\ \"y\"");
         assert_eq!(back["a"][1], "…");
         // The order of the keys is kept.
-        assert!(out.find("\"z\"").unwrap() < out.find("\"a\"").unwrap(), "{out}");
+        assert!(
+            out.find("\"z\"").unwrap() < out.find("\"a\"").unwrap(),
+            "{out}"
+        );
         assert_eq!(scrub_json(&r, "\"unterminated"), "\"unterminated");
     }
 }

@@ -11,8 +11,8 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::schema::{auth_choice_schema, model_ref_schema, video_ref_schema};
 use super::dotenv::masked_map;
+use super::schema::{auth_choice_schema, model_ref_schema, video_ref_schema};
 use crate::catalog::ApiKind;
 use crate::redact::{Redactor, mask_key};
 
@@ -149,8 +149,17 @@ impl fmt::Debug for ProviderConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let redactor = Redactor::new();
         f.debug_struct("ProviderConfig")
-            .field("auth_choice", &self.auth_choice.as_deref().map(|c| redactor.scrub_diagnostic(c)))
-            .field("base_url", &self.base_url.as_deref().map(|u| redactor.scrub(u)))
+            .field(
+                "auth_choice",
+                &self
+                    .auth_choice
+                    .as_deref()
+                    .map(|c| redactor.scrub_diagnostic(c)),
+            )
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(|u| redactor.scrub(u)),
+            )
             .field("api_key", &self.api_key.as_deref().map(mask_key))
             .field("api", &self.api)
             .field("compat", &self.compat)

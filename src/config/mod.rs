@@ -314,7 +314,10 @@ fn secret_values(
 ) -> Vec<std::ops::Range<usize>> {
     use crate::compiler::tree::push_token;
     let mut found: Vec<(String, &serde_json::Value)> = Vec::new();
-    if let Some(providers) = value.pointer("/models/providers").and_then(|p| p.as_object()) {
+    if let Some(providers) = value
+        .pointer("/models/providers")
+        .and_then(|p| p.as_object())
+    {
         for (id, entry) in providers {
             let at = push_token("/models/providers", id);
             if let Some(url) = entry.get("baseUrl").and_then(|u| u.as_str()) {

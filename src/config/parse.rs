@@ -221,7 +221,10 @@ mod tests {
         assert_eq!(d.label.as_deref(), Some("already set on line 2"));
         // Nested objects too; the same name in different objects is fine.
         let nested = r#"{"a": {"x": 1, "x": 2}}"#;
-        assert_eq!(parse(nested, Format::Json, "c.json").unwrap_err().rule, Rule::DuplicateId);
+        assert_eq!(
+            parse(nested, Format::Json, "c.json").unwrap_err().rule,
+            Rule::DuplicateId
+        );
         assert!(parse(r#"{"a": {"x": 1}, "b": {"x": 1}}"#, Format::Json, "c.json").is_ok());
     }
 

@@ -38,7 +38,10 @@ const KEY_RUN: usize = 20;
 pub(super) fn ranges(text: &str, known: &[String], scope: Scope) -> Vec<Range<usize>> {
     let mut found = Vec::new();
     for secret in known {
-        found.extend(text.match_indices(secret.as_str()).map(|(i, s)| i..i + s.len()));
+        found.extend(
+            text.match_indices(secret.as_str())
+                .map(|(i, s)| i..i + s.len()),
+        );
     }
     prefixed_tokens(text, &mut found);
     url_secrets(text, &mut found);

@@ -109,7 +109,11 @@ fn mask_char(c: char) -> char {
 fn push_masked(out: &mut String, value: &str) {
     let (prefix, tail) = visible(value);
     out.push_str(prefix);
-    out.extend(value[prefix.len()..value.len() - tail.len()].chars().map(mask_char));
+    out.extend(
+        value[prefix.len()..value.len() - tail.len()]
+            .chars()
+            .map(mask_char),
+    );
     out.push_str(tail);
 }
 
@@ -141,7 +145,7 @@ impl Redactor {
             return;
         }
         self.known.push(value.to_string());
-        self.known.sort_by(|a, b| b.len().cmp(&a.len()));
+        self.known.sort_by_key(|k| std::cmp::Reverse(k.len()));
     }
 
     /// Remembers the secrets in `url` (a configured base URL): its credentials (the whole
@@ -183,7 +187,10 @@ impl Redactor {
     /// [`Redactor::scrub`], and long random-looking tokens masked too: for the text of a
     /// diagnostic, which may echo a config value holding a pasted key.
     pub fn scrub_diagnostic(&self, text: &str) -> String {
-        self.replace(text, find::ranges(text, &self.known, find::Scope::Diagnostic))
+        self.replace(
+            text,
+            find::ranges(text, &self.known, find::Scope::Diagnostic),
+        )
     }
 
     /// Passes the message, label and help of every diagnostic of `report` through

@@ -111,9 +111,15 @@ fn long_random_tokens_are_masked_in_diagnostics_only() {
     }
     // Exactly 20 with two digits and two letters is enough.
     assert_eq!(r.scrub_diagnostic("ab345678901234567890"), "…7890");
-    assert_eq!(r.scrub_diagnostic("a2345678901234567890"), "a2345678901234567890");
+    assert_eq!(
+        r.scrub_diagnostic("a2345678901234567890"),
+        "a2345678901234567890"
+    );
     assert_eq!(r.scrub_diagnostic("abcdefghijklmnopqr90"), "…qr90");
-    assert_eq!(r.scrub_diagnostic("abcdefghijklmnopqrs9"), "abcdefghijklmnopqrs9");
+    assert_eq!(
+        r.scrub_diagnostic("abcdefghijklmnopqrs9"),
+        "abcdefghijklmnopqrs9"
+    );
 }
 
 #[test]
@@ -144,9 +150,12 @@ fn report_text_is_redacted_in_one_step() {
     use crate::compiler::{Diagnostic, Rule};
     let mut report = Report::default();
     report.push(
-        Diagnostic::new(Rule::DanglingReference, "unknown auth choice `sk-0123456789abcdefWXYZ`")
-            .label("known-secret-value here")
-            .help("not AbCdEfGhIjKlMnOpQrSt12"),
+        Diagnostic::new(
+            Rule::DanglingReference,
+            "unknown auth choice `sk-0123456789abcdefWXYZ`",
+        )
+        .label("known-secret-value here")
+        .help("not AbCdEfGhIjKlMnOpQrSt12"),
     );
     knows(&["known-secret-value"]).redact_report(&mut report);
     let d = report.diagnostics()[0].clone();
@@ -167,7 +176,10 @@ fn masks_files_in_place_keeping_offsets() {
     );
     assert_eq!(r.mask_in_place("sk-short", &[]), "sk-short");
     // A short value keeps no tail; a non-ASCII one is masked byte for byte.
-    assert_eq!(r.mask_in_place("apiKey = \"abc123\"", &[]), "apiKey = \"******\"");
+    assert_eq!(
+        r.mask_in_place("apiKey = \"abc123\"", &[]),
+        "apiKey = \"******\""
+    );
     let cyrillic = "apiKey = \"ключ\"\nb = 1";
     assert_eq!(r.mask_in_place(cyrillic, &[]), "apiKey = \"××××\"\nb = 1");
     // Every hidden character keeps its length in bytes, and stays one character.
@@ -179,10 +191,12 @@ fn masks_files_in_place_keeping_offsets() {
     // The value on the line after its name, and names that only end in "key".
     let split = "{ \"apiKey\":\n  \"MyPrivateKey0123456789\" \"baseUrl\": 1 }";
     assert!(!r.mask_in_place(split, &[]).contains("MyPrivateKey0123"));
-    assert!(!r
-        .mask_in_place("MY_LLM_KEY=MyPrivate0123456789 junk", &[])
-        .contains("MyPrivate0123"));
-    let json = r#"{ "qwen": { "apiKey": "abcdefghijkl", "baseUrl": "x" }, "token":'zzzzzzzz1234' }"#;
+    assert!(
+        !r.mask_in_place("MY_LLM_KEY=MyPrivate0123456789 junk", &[])
+            .contains("MyPrivate0123")
+    );
+    let json =
+        r#"{ "qwen": { "apiKey": "abcdefghijkl", "baseUrl": "x" }, "token":'zzzzzzzz1234' }"#;
     assert_eq!(
         r.mask_in_place(json, &[]),
         r#"{ "qwen": { "apiKey": "********ijkl", "baseUrl": "x" }, "token":'********1234' }"#

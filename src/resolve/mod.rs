@@ -150,7 +150,10 @@ impl std::fmt::Debug for Target {
         f.debug_struct("Target")
             .field("typed_ref", &redactor.scrub_diagnostic(&self.typed_ref))
             .field("ref_source", &self.ref_source)
-            .field("canonical_ref", &redactor.scrub_diagnostic(&self.canonical_ref))
+            .field(
+                "canonical_ref",
+                &redactor.scrub_diagnostic(&self.canonical_ref),
+            )
             .field("alias", &self.alias)
             .field("via", &self.via)
             .field("provider_id", &self.provider_id)

@@ -172,7 +172,10 @@ fn run(case: &str) -> String {
         let chars: Vec<char> = secret.chars().collect();
         for window in chars.windows(8) {
             let window: String = window.iter().collect();
-            assert!(!text.contains(&window), "{case}: `{window}` of a key in\n{text}");
+            assert!(
+                !text.contains(&window),
+                "{case}: `{window}` of a key in\n{text}"
+            );
         }
     }
     let expect = read(case, "expect").unwrap_or_else(|| panic!("{case}: no `expect` file"));

@@ -91,12 +91,18 @@ fn debug_never_shows_a_secret() {
 
     let choice = catalog::lookup_auth_choice("qwen-api-key").unwrap();
     let plan = onboard::plan(&loaded, choice, Some(&ApiKey::new(STDIN)));
-    assert!(plan.dotenv.as_ref().is_some_and(|d| d.after.contains(STDIN)));
+    assert!(
+        plan.dotenv
+            .as_ref()
+            .is_some_and(|d| d.after.contains(STDIN))
+    );
     assert_hidden("Plan", &format!("{plan:#?}"));
 
     let entry = ProviderConfig {
         auth_choice: Some(API_KEY.to_string()),
-        base_url: Some(format!("https://me:{URL_PASSWORD}@h.example/v1?api_key={HEADER}")),
+        base_url: Some(format!(
+            "https://me:{URL_PASSWORD}@h.example/v1?api_key={HEADER}"
+        )),
         api_key: Some(API_KEY.to_string()),
         headers: BTreeMap::from([("Authorization".to_string(), BEARER.to_string())]),
         ..ProviderConfig::default()

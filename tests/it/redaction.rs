@@ -204,7 +204,12 @@ fn leak(case: &Case, secret: &str, stdin_only: bool) -> Result<(), String> {
     Ok(())
 }
 
-fn run(home: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> std::process::Output {
+fn run(
+    home: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: Option<&str>,
+) -> std::process::Output {
     Run {
         cwd: home,
         args,
@@ -269,9 +274,15 @@ fn every_position_is_covered_once() {
     ];
     for (i, position) in all.into_iter().enumerate() {
         let (key, secret) = if i % 2 == 0 {
-            ("sk-Abc0123456789xyzLEAK1".to_string(), "Abc0123456789xyzLEAK1")
+            (
+                "sk-Abc0123456789xyzLEAK1".to_string(),
+                "Abc0123456789xyzLEAK1",
+            )
         } else {
-            ("Zz9876543210qwertyLEAK22".to_string(), "Zz9876543210qwertyLEAK22")
+            (
+                "Zz9876543210qwertyLEAK22".to_string(),
+                "Zz9876543210qwertyLEAK22",
+            )
         };
         let case = lay_out(position, &key, &emulator);
         if let Err(e) = leak(&case, secret, matches!(position, Stdin)) {

@@ -82,7 +82,9 @@ fn provcat(home: &Path, args: &[&str]) -> std::process::Output {
 #[track_caller]
 fn assert_no_controls(text: &str) {
     assert!(
-        !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+        !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
         "a control character reached the output:\n{text:?}"
     );
 }
@@ -109,7 +111,10 @@ fn a_server_error_message_cannot_drive_the_terminal() {
     assert_no_controls(&stderr(&out));
     let json = json_of(&out);
     let message = json["error"]["message"].as_str().unwrap();
-    assert!(message.contains(&format!("refused{HOSTILE} done")), "{message:?}");
+    assert!(
+        message.contains(&format!("refused{HOSTILE} done")),
+        "{message:?}"
+    );
 }
 
 #[test]
@@ -137,7 +142,9 @@ fn a_video_task_cannot_drive_the_terminal() {
     let err = stderr(&out);
     assert_no_controls(&err);
     assert!(
-        err.contains(&format!("task task{ESCAPED} FAILED: Code{ESCAPED}: failed{ESCAPED}")),
+        err.contains(&format!(
+            "task task{ESCAPED} FAILED: Code{ESCAPED}: failed{ESCAPED}"
+        )),
         "{err}"
     );
 
