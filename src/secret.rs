@@ -147,6 +147,64 @@ mod tests {
     }
 
     #[test]
+    fn serializes_masked_and_compares_the_keys_themselves() {
+        let key = ApiKey::new(" sk-0123456789abcdefCANARY ");
+        assert_eq!(serde_json::to_string(&key).unwrap(), "\"sk-…NARY\"");
+        let found = FoundKey {
+            key: key.clone(),
+            source: KeySource::Flag,
+        };
+        assert_eq!(
+            serde_json::to_value(&found).unwrap(),
+            serde_json::json!({"masked": "sk-…NARY", "source": {"layer": "flag"}})
+        );
+        assert!(key == ApiKey::new("sk-0123456789abcdefCANARY"));
+        assert!(key != ApiKey::new("sk-0123456789abcdefCANARZ"));
+        assert!(ApiKey::new(" \n").is_empty());
+        assert!(!ApiKey::new("x").is_empty());
+        assert!(ApiKey::new("sk-sp-abc").starts_with("sk-sp-"));
+        assert!(!ApiKey::new("sk-abc").starts_with("sk-sp-"));
+    }
+
+    #[test]
+    fn says_where_a_key_was_found() {
+        let file = PathBuf::from("/c/config.toml");
+        let shown = [
+            (KeySource::Flag, "the command line"),
+            (
+                KeySource::ConfigApiKey {
+                    file: file.clone(),
+                    provider: "qwen".into(),
+                },
+                "`models.providers.qwen.apiKey` in /c/config.toml",
+            ),
+            (
+                KeySource::Env {
+                    var: "QWEN_API_KEY".into(),
+                },
+                "environment variable QWEN_API_KEY",
+            ),
+            (
+                KeySource::ConfigEnv {
+                    file,
+                    var: "QWEN_API_KEY".into(),
+                },
+                "`env.QWEN_API_KEY` in /c/config.toml",
+            ),
+            (
+                KeySource::DotEnv {
+                    file: PathBuf::from("/c/.env"),
+                    var: "QWEN_API_KEY".into(),
+                },
+                "QWEN_API_KEY in /c/.env",
+            ),
+        ];
+        for (source, text) in shown {
+            assert_eq!(source.to_string(), text);
+        }
+    }
+
+    #[test]
     fn masks_coding_plan_and_short_keys() {
         assert_eq!(ApiKey::new("sk-sp-0123456789abcd").masked(), "sk-sp-…abcd");
         assert_eq!(ApiKey::new("sk-short").masked(), "sk-…");
