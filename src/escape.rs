@@ -129,6 +129,10 @@ mod tests {
             "\u{1b}[1m\u{1b}[38;5;9merror\u{1b}[0m: \\x1b]0;t\\x07\\x1b[2J\\x1b["
         );
         assert!(matches!(controls_keeping_style("ok"), Cow::Borrowed(_)));
+        assert_eq!(sgr_len("\u{1b}[1;31mX"), Some(7));
+        assert_eq!(sgr_len("\u{1b}[m"), Some(3));
+        assert_eq!(sgr_len("\u{1b}[2J"), None);
+        assert_eq!(sgr_len("\u{1b}]0m"), None);
         assert_eq!(controls_keeping_style("\u{9b}\r"), "\\u{9b}\\r");
     }
 }
