@@ -41,6 +41,7 @@ fn learns_only_values_long_enough_once() {
     r.learn("12345678");
     r.learn("another-secret-value");
     assert_eq!(r.len(), 2);
+    assert!(!r.is_empty());
     let mut other = Redactor::new();
     other.learn_from(&r);
     other.learn_from(&r);
