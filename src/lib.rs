@@ -12,6 +12,8 @@
 //! - [`onboard`]: what `provcat onboard` changes, computed before anything is written.
 //! - [`atomic`]: files written whole through exclusive temporary files, and checked
 //!   beforehand; [`lock`]: the config folder's lock held while onboarding.
+//! - [`redact`]: masking secrets in any text provcat prints; [`escape`]: escaping control
+//!   characters in human-readable output.
 //! - [`provcat_compiler`] (re-exported as [`compiler`]): the compiler behind `build.rs`
 //!   and `provcat catalog check`.
 
@@ -19,8 +21,10 @@ pub mod atomic;
 pub mod catalog;
 pub mod client;
 pub mod config;
+pub mod escape;
 pub mod lock;
 pub mod onboard;
+pub mod redact;
 pub mod resolve;
 pub mod secret;
 pub mod video;

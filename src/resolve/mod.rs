@@ -89,8 +89,9 @@ pub enum BaseUrlSource {
     },
 }
 
-/// Everything a request needs, and why each part is what it is.
-#[derive(Clone, Debug, Serialize)]
+/// Everything a request needs, and why each part is what it is. Its `Debug` shows header
+/// names with masked values and URLs without credentials.
+#[derive(Clone, Serialize)]
 pub struct Target {
     /// The ref as typed or configured.
     pub typed_ref: String,
@@ -141,6 +142,38 @@ pub struct Target {
     pub key: KeyLookup,
     /// Things that work but deserve a word.
     pub warnings: Vec<String>,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redactor = crate::redact::Redactor::new();
+        let url = |u: &str| redactor.scrub(u);
+        f.debug_struct("Target")
+            .field("typed_ref", &redactor.scrub_diagnostic(&self.typed_ref))
+            .field("ref_source", &self.ref_source)
+            .field(
+                "canonical_ref",
+                &redactor.scrub_diagnostic(&self.canonical_ref),
+            )
+            .field("alias", &self.alias)
+            .field("via", &self.via)
+            .field("provider_id", &self.provider_id)
+            .field("config_entry", &self.config_entry)
+            .field("model_id", &redactor.scrub_diagnostic(&self.model_id))
+            .field("kind", &self.kind)
+            .field("auth", &self.auth)
+            .field("plan", &self.plan.map(|p| p.id))
+            .field("region", &self.region.map(|r| r.id))
+            .field("base_url", &url(&self.base_url))
+            .field("base_url_source", &self.base_url_source)
+            .field("native_base_url", &self.native_base_url.as_deref().map(url))
+            .field("capabilities", &self.capabilities)
+            .field("headers", &crate::config::dotenv::masked_map(&self.headers))
+            .field("key_env", &self.key_env)
+            .field("key", &self.key)
+            .field("warnings", &self.warnings)
+            .finish_non_exhaustive()
+    }
 }
 
 fn header_names<S: serde::Serializer>(
