@@ -13,6 +13,8 @@
 //! - [`atomic`]: files written whole through exclusive temporary files, and checked
 //!   beforehand; [`lock`]: the config folder's lock held while onboarding.
 //! - [`warning`]: things that work but deserve a word, typed.
+//! - [`redact`]: masking secrets in any text provcat prints; [`escape`]: escaping control
+//!   characters in human-readable output.
 //! - [`provcat_compiler`] (re-exported as [`compiler`]): the compiler behind `build.rs`
 //!   and `provcat catalog check`.
 
@@ -20,8 +22,10 @@ pub mod atomic;
 pub mod catalog;
 pub mod client;
 pub mod config;
+pub mod escape;
 pub mod lock;
 pub mod onboard;
+pub mod redact;
 pub mod resolve;
 pub mod secret;
 pub mod video;

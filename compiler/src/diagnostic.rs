@@ -216,6 +216,19 @@ impl Report {
         self.diagnostics.push(diagnostic);
     }
 
+    /// Rewrites the text of every diagnostic (message, label and help) with `f`: the
+    /// hook through which a caller redacts secrets (and escapes what the diagnostics
+    /// quote) before the report is rendered or serialized. File names, spans and the
+    /// quoted source texts are left as they are (a source text is redacted by whoever
+    /// adds it, keeping its byte offsets).
+    pub fn map_text(&mut self, f: impl Fn(&str) -> String) {
+        for d in &mut self.diagnostics {
+            d.message = f(&d.message);
+            d.label = d.label.as_deref().map(&f);
+            d.help = d.help.as_deref().map(&f);
+        }
+    }
+
     /// True when nothing was reported.
     pub fn is_empty(&self) -> bool {
         self.diagnostics.is_empty()
@@ -392,6 +405,24 @@ mod tests {
         let offset = text.find('"').unwrap();
         assert_eq!(line_col(text, offset), (2, 8));
         assert_eq!(line_col(text, 0), (1, 1));
+    }
+
+    #[test]
+    fn map_text_rewrites_message_label_and_help_only() {
+        let mut report = Report::default();
+        report.add_source("c.toml", Arc::from("k = \"SECRET\"\n"));
+        report.push(
+            Diagnostic::new(Rule::InvalidValue, "`SECRET` is wrong")
+                .at("c.toml", Some(4..12))
+                .label("SECRET here")
+                .help("not SECRET"),
+        );
+        report.map_text(|t| t.replace("SECRET", "***"));
+        let d = report.diagnostics()[0].clone();
+        assert_eq!(d.message, "`***` is wrong");
+        assert_eq!(d.label.as_deref(), Some("*** here"));
+        assert_eq!(d.help.as_deref(), Some("not ***"));
+        assert_eq!((d.file.as_deref(), d.span), (Some("c.toml"), Some(4..12)));
     }
 
     #[test]

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use provcat::compiler::{self, Report};
+use provcat::escape;
 use serde::Serialize;
 
-use super::Outcome;
 use super::output::{print_json, print_stdout};
+use super::{Outcome, say};
 
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {
@@ -93,11 +94,19 @@ fn check(args: CheckArgs) -> Outcome {
 /// exit code 2.
 pub fn print_report(report: &Report) -> ExitCode {
     let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    eprint!("{}", report.render(styled));
+    let text = say::report(report).render(styled);
+    // The renderer's own colours are kept; anything else a file could inject is escaped.
+    let text = if styled {
+        escape::controls_keeping_style(&text)
+    } else {
+        escape::controls(&text)
+    };
+    std::eprint!("{text}");
     ExitCode::from(2)
 }
 
 fn to_json(report: &Report) -> Vec<DiagnosticJson> {
+    let report = say::report(report);
     report
         .diagnostics()
         .into_iter()
