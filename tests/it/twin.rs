@@ -194,11 +194,23 @@ impl Scenario<'_> {
         }
         .output();
         let home_text = home.path().display().to_string();
-        // Table columns are as wide as the names in them: compare words, not padding.
+        // Table columns and the marks under a quoted name are as wide as the names:
+        // compare words, not padding or the length of `^^^`.
         let normal = |text: String| {
             text.replace(&home_text, "HOME")
                 .lines()
-                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .map(|l| {
+                    l.split_whitespace()
+                        .map(|w| {
+                            if w.len() > 1 && w.chars().all(|c| c == '^' || c == '-') {
+                                &w[..1]
+                            } else {
+                                w
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         };
