@@ -79,6 +79,8 @@ struct ModelJson<'a> {
     lifecycle: &'a Lifecycle,
     availability: BTreeMap<&'a str, AvailabilityJson<'a>>,
     video: Option<&'a VideoSpec>,
+    /// Why provcat cannot call the model (listed only), or null when it can.
+    not_callable: Option<&'a str>,
     /// Which configured default this model is (`model` / `videoGenerationModel`), if any.
     configured_default: Option<&'static str>,
 }
@@ -130,6 +132,7 @@ fn to_json<'a>(m: &'a Model, view: &ConfigView) -> ModelJson<'a> {
             })
             .collect(),
         video: m.video.as_ref(),
+        not_callable: m.not_callable,
     }
 }
 
@@ -332,6 +335,9 @@ fn show(args: ShowArgs, view: &ConfigView) -> Outcome {
         && let Some(a) = m.availability_on(plan)
     {
         line("on your plan", format!("{plan}: {}", a.status));
+    }
+    if let Some(reason) = m.not_callable {
+        line("callable", format!("no (listed only): {reason}"));
     }
     line("lifecycle", m.lifecycle.status.to_string());
     if let Some(r) = m.lifecycle.replacement {
