@@ -17,6 +17,8 @@
 //!   characters in human-readable output.
 //! - [`provcat_compiler`] (re-exported as [`compiler`]): the compiler behind `build.rs`
 //!   and `provcat catalog check`.
+//! - [`provcat_import`] (re-exported as [`import`]): `provcat import models-dev`, the
+//!   models.dev catalog as a provcat catalog folder.
 
 pub mod atomic;
 pub mod catalog;
@@ -32,3 +34,4 @@ pub mod video;
 pub mod warning;
 
 pub use provcat_compiler as compiler;
+pub use provcat_import as import;

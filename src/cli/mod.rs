@@ -34,6 +34,7 @@ mod chat;
 mod completions;
 mod context;
 mod explain;
+mod import;
 mod listing;
 mod man;
 mod models;
@@ -87,6 +88,9 @@ enum Command {
     Catalog(catalog_check::CatalogCommand),
     /// Print or write the JSON Schemas of the catalog files and the config file.
     Schema(schema::SchemaArgs),
+    /// Import another catalog as a provcat catalog folder (usable with `--catalog`).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Choose an auth choice (plan + region), store the key, and set the default model.
     Onboard(onboard::OnboardArgs),
     /// Show how a model ref resolves: config, provider, plan, endpoint, capabilities, key.
@@ -186,6 +190,7 @@ pub fn run() -> ExitCode {
         Command::Endpoints(flag) => listing::endpoints(flag),
         Command::Catalog(command) => catalog_check::run(command),
         Command::Schema(args) => schema::run(args),
+        Command::Import(command) => import::run(command),
         Command::Onboard(args) => onboard::run(args, &context),
         Command::Explain(args) => explain::run(args, &context),
         Command::Chat(args) => chat::run(args, &context),
