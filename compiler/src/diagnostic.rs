@@ -4,12 +4,22 @@
 //! and a [`Rule`]. A [`Report`] holds them with the file texts they point into and
 //! renders them the way rustc does (via `annotate-snippets`), so `cargo build` and
 //! `provcat catalog check` print the same text.
+//!
+//! Rendering costs the same per diagnostic however large its file is: each file's lines
+//! are indexed once ([`LineIndex`]), and the renderer is given only the lines a
+//! diagnostic points at ([`lines::excerpt`]), never the whole file.
 
+mod lines;
+
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+pub use lines::LineIndex;
+use lines::{Excerpt, floor_char_boundary};
 
 /// A rule of the catalog format. The code appears in brackets after `error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -151,7 +161,8 @@ impl Diagnostic {
     }
 }
 
-/// 1-based line and column (in characters) of byte `offset` in `text`.
+/// 1-based line and column (in characters) of byte `offset` in `text`. For many offsets
+/// in one text, build a [`LineIndex`] once instead.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
     let before = &text[..offset];
@@ -161,24 +172,55 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
+/// A file's text and, once a diagnostic needs it, the index of its lines.
+#[derive(Clone, Debug)]
+struct Source {
+    text: Arc<str>,
+    lines: OnceLock<LineIndex>,
+}
+
+impl Source {
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
-    i
+
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines().line_col(&self.text, offset)
+    }
+}
+
+/// What a diagnostic says, as it is rendered: the one place the rendered texts come from.
+struct Texts<'a> {
+    message: Cow<'a, str>,
+    label: Option<Cow<'a, str>>,
+    help: Option<Cow<'a, str>>,
+}
+
+impl<'a> Texts<'a> {
+    fn of(d: &'a Diagnostic) -> Self {
+        Texts {
+            message: Cow::Borrowed(&d.message),
+            label: d.label.as_deref().map(Cow::Borrowed),
+            help: d.help.as_deref().map(Cow::Borrowed),
+        }
+    }
 }
 
 /// Diagnostics together with the texts of the files they point into.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     diagnostics: Vec<Diagnostic>,
-    sources: BTreeMap<String, Arc<str>>,
+    sources: BTreeMap<String, Source>,
 }
 
 impl Report {
     /// Remembers the text of `file` so diagnostics in it can show the offending line.
     pub fn add_source(&mut self, file: &str, text: Arc<str>) {
-        self.sources.insert(file.to_string(), text);
+        let source = Source {
+            text,
+            lines: OnceLock::new(),
+        };
+        self.sources.insert(file.to_string(), source);
     }
 
     /// Adds a diagnostic.
@@ -219,7 +261,11 @@ impl Report {
         let mut problems = Vec::new();
         for d in &self.diagnostics {
             let Some(span) = &d.span else { continue };
-            let text = d.file.as_ref().and_then(|f| self.sources.get(f));
+            let text = d
+                .file
+                .as_ref()
+                .and_then(|f| self.sources.get(f))
+                .map(|s| &s.text);
             let valid = text.is_some_and(|text| {
                 span.start <= span.end
                     && span.end <= text.len()
@@ -241,15 +287,15 @@ impl Report {
 
     /// The 1-based line of byte `offset` in `file`, when its text is known.
     pub fn line_of(&self, file: &str, offset: usize) -> Option<usize> {
-        self.sources.get(file).map(|text| line_col(text, offset).0)
+        self.sources.get(file).map(|s| s.line_col(offset).0)
     }
 
     /// `file:line:col` of a diagnostic, when it has a location.
     pub fn location(&self, diagnostic: &Diagnostic) -> Option<String> {
         let file = diagnostic.file.as_deref()?;
         match (&diagnostic.span, self.sources.get(file)) {
-            (Some(span), Some(text)) => {
-                let (line, col) = line_col(text, span.start);
+            (Some(span), Some(source)) => {
+                let (line, col) = source.line_col(span.start);
                 Some(format!("{file}:{line}:{col}"))
             }
             _ => Some(file.to_string()),
@@ -259,8 +305,9 @@ impl Report {
     /// Renders every diagnostic the way rustc does, followed by a summary line.
     /// `styled` adds ANSI colours.
     pub fn render(&self, styled: bool) -> String {
-        let mut out = self.render_diagnostics(styled);
-        let n = self.diagnostics().len();
+        let diagnostics = self.diagnostics();
+        let mut out = self.render_each(&diagnostics, styled);
+        let n = diagnostics.len();
         out.push_str(&format!(
             "error: the catalog has {n} error{}; nothing was generated\n",
             if n == 1 { "" } else { "s" }
@@ -271,47 +318,92 @@ impl Report {
     /// Renders every diagnostic, each followed by a blank line, without a summary (for
     /// problems outside a catalog, such as a user's config file).
     pub fn render_diagnostics(&self, styled: bool) -> String {
+        self.render_each(&self.diagnostics(), styled)
+    }
+
+    fn render_each(&self, diagnostics: &[&Diagnostic], styled: bool) -> String {
         let renderer = if styled {
             Renderer::styled()
         } else {
             Renderer::plain()
         };
-        let diagnostics = self.diagnostics();
         let mut out = String::new();
-        for d in &diagnostics {
-            out.push_str(&renderer.render(&[self.group(d)]));
+        for d in diagnostics {
+            self.render_one(&renderer, d, &mut out);
             out.push_str("\n\n");
         }
         out
     }
 
-    fn group<'a>(&'a self, d: &'a Diagnostic) -> Group<'a> {
+    /// Renders one diagnostic: its title, where it is (with the lines it points at, when
+    /// its file's text is known) and its help.
+    fn render_one(&self, renderer: &Renderer, d: &Diagnostic, out: &mut String) {
+        let texts = Texts::of(d);
         let title = Level::ERROR
-            .primary_title(d.message.as_str())
+            .primary_title(texts.message.as_ref())
             .id(d.rule.code());
-        let mut group = Group::with_title(title);
-        match (&d.file, &d.span) {
-            (Some(file), Some(span)) if self.sources.contains_key(file) => {
-                let text = &self.sources[file];
-                let span = clamp(text, span.clone());
-                let mut annotation = AnnotationKind::Primary.span(span);
-                if let Some(label) = &d.label {
-                    annotation = annotation.label(label.as_str());
+        let help = texts.help.as_deref().map(|h| Level::HELP.message(h));
+        let excerpt = match (&d.file, &d.span) {
+            (Some(file), Some(span)) => self.sources.get(file).map(|source| {
+                let span = clamp(&source.text, span.clone());
+                (file, lines::excerpt(&source.text, source.lines(), span))
+            }),
+            _ => None,
+        };
+        let label = texts.label.as_deref();
+        match &excerpt {
+            Some((
+                file,
+                excerpt @ Excerpt {
+                    cut: Some((line, col)),
+                    ..
+                },
+            )) => {
+                let (line, col) = (*line, *col);
+                // The renderer would count the column in the excerpt: give it the place
+                // (as a title group of its own) and the excerpt without a path, then
+                // indent the place's line to the gutter of the excerpt's line numbers.
+                let head = Group::with_title(title)
+                    .element(Origin::path(file.as_str()).line(line).char_column(col));
+                let mut body = Group::with_level(Level::ERROR).element(snippet(excerpt, label));
+                if let Some(help) = help {
+                    body = body.element(help);
                 }
-                group = group.element(
-                    Snippet::source(&**text)
-                        .path(file.as_str())
-                        .annotation(annotation),
-                );
+                let head = renderer.render(&[head]);
+                let at = head.rfind('\n').map_or(0, |i| i + 1);
+                out.push_str(&head[..at]);
+                out.push_str(&" ".repeat(line.to_string().len().saturating_sub(1)));
+                out.push_str(&head[at..]);
+                out.push('\n');
+                out.push_str(&renderer.render(&[body]));
             }
-            (Some(file), _) => group = group.element(Origin::path(file.as_str())),
-            _ => {}
+            _ => {
+                let mut group = Group::with_title(title);
+                match (&d.file, &excerpt) {
+                    (_, Some((file, excerpt))) => {
+                        group = group.element(snippet(excerpt, label).path(file.as_str()));
+                    }
+                    (Some(file), None) => group = group.element(Origin::path(file.as_str())),
+                    (None, None) => {}
+                }
+                if let Some(help) = help {
+                    group = group.element(help);
+                }
+                out.push_str(&renderer.render(&[group]));
+            }
         }
-        if let Some(help) = &d.help {
-            group = group.element(Level::HELP.message(help.as_str()));
-        }
-        group
     }
+}
+
+/// The excerpt as the renderer's snippet, its span marked with `label`.
+fn snippet<'a>(excerpt: &'a Excerpt<'_>, label: Option<&'a str>) -> Snippet<'a, Annotation<'a>> {
+    let mut annotation = AnnotationKind::Primary.span(excerpt.span.clone());
+    if let Some(label) = label {
+        annotation = annotation.label(label);
+    }
+    Snippet::source(excerpt.source.as_ref())
+        .line_start(excerpt.first_line)
+        .annotation(annotation)
 }
 
 /// Keeps a span inside the text and on character boundaries.
@@ -331,6 +423,98 @@ mod tests {
         let offset = text.find('"').unwrap();
         assert_eq!(line_col(text, offset), (2, 8));
         assert_eq!(line_col(text, 0), (1, 1));
+    }
+
+    /// How a diagnostic rendered before excerpts: the renderer given the whole file.
+    fn render_whole_file(text: &str, span: Range<usize>, label: Option<&str>) -> String {
+        let mut annotation = AnnotationKind::Primary.span(span);
+        if let Some(label) = label {
+            annotation = annotation.label(label);
+        }
+        let group = Group::with_title(Level::ERROR.primary_title("bad").id("io"))
+            .element(Snippet::source(text).path("f.toml").annotation(annotation))
+            .element(Level::HELP.message("fix it"));
+        Renderer::plain().render(&[group])
+    }
+
+    fn render_excerpt(text: &str, span: Range<usize>, label: Option<&str>) -> String {
+        let mut report = Report::default();
+        report.add_source("f.toml", Arc::from(text));
+        let mut d = Diagnostic::new(Rule::Io, "bad")
+            .at("f.toml", Some(span))
+            .help("fix it");
+        d.label = label.map(str::to_string);
+        report.push(d);
+        let mut out = report.render_diagnostics(false);
+        out.truncate(out.len() - 2);
+        out
+    }
+
+    #[test]
+    fn excerpts_render_exactly_like_the_whole_file() {
+        let texts = [
+            "a = 1\nkind = \"chatt\"\n\tb = [\n  1,\r\n  \"é€\",\n]\n\nlast = 3",
+            "x\n",
+            "x\n\n",
+            "é\r\n",
+            "",
+            "one line without a newline",
+            "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11 = x\n12\n",
+        ];
+        for text in texts {
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for &start in &bounds {
+                for &end in bounds.iter().filter(|&&end| end >= start) {
+                    for label in [None, Some("here")] {
+                        // Given the whole file, the renderer sizes the line-number gutter
+                        // for the line before an empty span at the start of a line
+                        // (`10| 10`); an excerpt gets it right, as for a one-character
+                        // span there.
+                        let widened = start == end
+                            && text[..start].ends_with('\n')
+                            && text[start..].starts_with("10");
+                        let whole_span = if widened {
+                            start..start + 1
+                        } else {
+                            start..end
+                        };
+                        assert_eq!(
+                            render_excerpt(text, start..end, label),
+                            render_whole_file(text, whole_span, label),
+                            "{text:?} at {start}..{end}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_line_shows_the_span_with_its_true_place() {
+        let pad = "k = 1, ".repeat(400);
+        let text = format!("{}\nt = {{ {pad}bad = 2, {pad}}}\n", "\n".repeat(10));
+        let at = text.find("bad").unwrap();
+        let out = render_excerpt(&text, at..at + 3, Some("here"));
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[..3],
+            [
+                "error[io]: bad",
+                &format!("  --> f.toml:12:{}", at - 11 + 1),
+                "   |"
+            ]
+        );
+        // The line is cut around the span, which the caret marks.
+        assert!(
+            lines[3].starts_with("12 | ...") && lines[3].len() < 200,
+            "{out}"
+        );
+        let caret = lines[4].find('^').unwrap_or(0);
+        assert_eq!(&lines[3][caret..caret + 3], "bad", "{out}");
+        assert_eq!(&lines[4][caret..], "^^^ here", "{out}");
+        assert_eq!(lines[5..], ["   |", "   = help: fix it"]);
     }
 
     #[test]
