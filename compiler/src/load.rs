@@ -1,7 +1,14 @@
 //! Reading a catalog folder into memory, and telling provider files from model files.
+//!
+//! The folder is walked by [`walk`], which reads only regular files (and links to regular
+//! files inside the folder), within [`Limits`].
+
+mod walk;
 
 use std::path::Path;
 use std::sync::Arc;
+
+pub use walk::Limits;
 
 use crate::diagnostic::{Diagnostic, Report, Rule};
 use crate::schema::FileKind;
@@ -81,56 +88,29 @@ impl Placement {
     }
 }
 
-/// Reads every `.toml` file under `dir` (skipping hidden entries), sorted by path.
-/// Unreadable files and folders are reported; the rest is still returned.
+/// Reads every `.toml` file under `dir` (skipping hidden entries), sorted by path, within
+/// [`Limits::DEFAULT`]. Unreadable and refused entries are reported (see [`walk`]); the
+/// rest is still returned.
 pub fn load_dir(dir: &Path, report: &mut Report) -> Vec<SourceFile> {
+    load_dir_with(dir, Limits::DEFAULT, report)
+}
+
+/// [`load_dir`] with other caps.
+pub fn load_dir_with(dir: &Path, limits: Limits, report: &mut Report) -> Vec<SourceFile> {
     let root = dir.to_string_lossy().replace('\\', "/");
-    let mut files = Vec::new();
     if !dir.is_dir() {
         report.push(
             Diagnostic::new(Rule::Io, format!("`{root}` is not a catalog folder"))
                 .at(&root, None)
                 .help("pass the folder that holds one sub-folder per provider, e.g. `catalog`"),
         );
-        return files;
+        return Vec::new();
     }
-    walk(dir, "", &root, &mut files, report);
+    let mut walk = walk::Walk::new(dir, &root, limits, report);
+    walk.folder(dir, "", 0);
+    let mut files = walk.files;
     files.sort_by(|a, b| a.relative.cmp(&b.relative));
     files
-}
-
-fn walk(dir: &Path, prefix: &str, root: &str, files: &mut Vec<SourceFile>, report: &mut Report) {
-    let shown = |name: &str| SourceFile::new(root, &format!("{prefix}{name}"), "").path;
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            report.push(
-                Diagnostic::new(Rule::Io, format!("cannot read folder: {e}")).at(&shown(""), None),
-            );
-            return;
-        }
-    };
-    let mut names: Vec<(String, std::path::PathBuf)> = entries
-        .filter_map(Result::ok)
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-        .filter(|(name, _)| !name.starts_with('.'))
-        .collect();
-    names.sort();
-    for (name, path) in names {
-        if path.is_dir() {
-            walk(&path, &format!("{prefix}{name}/"), root, files, report);
-        } else if name.ends_with(".toml") {
-            let relative = format!("{prefix}{name}");
-            match std::fs::read_to_string(&path) {
-                Ok(text) => files.push(SourceFile::new(root, &relative, text)),
-                Err(e) => report.push(
-                    Diagnostic::new(Rule::Io, format!("cannot read file: {e}"))
-                        .at(&shown(&name), None)
-                        .help("catalog files must be readable UTF-8 text"),
-                ),
-            }
-        }
-    }
 }
 
 #[cfg(test)]
