@@ -133,10 +133,47 @@ mod tests {
             }
         );
         assert_eq!(Placement::of("provider.toml"), Placement::Unexpected);
+        assert_eq!(Placement::of("qwen/models/.toml"), Placement::Unexpected);
+        assert_eq!(Placement::of("qwen/models/x.json"), Placement::Unexpected);
+        assert_eq!(Placement::of("qwen/model/x.toml"), Placement::Unexpected);
         assert_eq!(
             Placement::of("qwen/models/deep/x.toml"),
             Placement::Unexpected
         );
+    }
+
+    #[test]
+    fn the_place_says_the_kind() {
+        assert_eq!(
+            Placement::of("q/provider.toml").kind(),
+            Some(FileKind::Provider)
+        );
+        assert_eq!(
+            Placement::of("q/models/m.toml").kind(),
+            Some(FileKind::Model)
+        );
+        assert_eq!(Placement::of("q/other.toml").kind(), None);
+    }
+
+    #[test]
+    fn a_path_that_is_not_a_folder_is_one_error() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let file = dir.path().join("catalog.toml");
+        std::fs::write(&file, "").expect("file");
+        for path in [file, dir.path().join("missing")] {
+            let mut report = Report::default();
+            assert!(load_dir(&path, &mut report).is_empty());
+            let shown = path.to_string_lossy();
+            let messages: Vec<String> = report
+                .diagnostics()
+                .into_iter()
+                .map(|d| format!("{}: {}", report.location(d).unwrap_or_default(), d.message))
+                .collect();
+            assert_eq!(
+                messages,
+                [format!("{shown}: `{shown}` is not a catalog folder")]
+            );
+        }
     }
 
     #[test]
