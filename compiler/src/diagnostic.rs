@@ -518,6 +518,72 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_line_is_placed_and_indented_as_the_whole_file_would_be() {
+        let long = format!("x = [{}\"é\", {}]", "1, ".repeat(400), "2, ".repeat(400));
+        let text = format!("{}{long}\n", "a = 1\n".repeat(9));
+        let e = text.find('é').unwrap_or(0);
+        // (Not an empty span at the line's start: see `excerpts_render_exactly_like_…`.)
+        let starts = [
+            55,
+            60,
+            e - 1,
+            e,
+            e + 2,
+            e + 3,
+            text.len() - 2,
+            text.len() - 1,
+        ];
+        for start in starts.into_iter().chain([text.len()]) {
+            let near = lines::ceil_char_boundary(&text, (start + 3).min(text.len()));
+            for end in [start, near, text.len()] {
+                let cut = render_excerpt(&text, start..end, Some("here"));
+                let whole = render_whole_file(&text, start..end, Some("here"));
+                let (cut, whole): (Vec<&str>, Vec<&str>) =
+                    (cut.lines().collect(), whole.lines().collect());
+                assert_eq!(cut[..3], whole[..3], "{start}..{end}");
+                assert_eq!(
+                    cut[cut.len() - 2..],
+                    whole[whole.len() - 2..],
+                    "{start}..{end}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn span_problems_name_each_bad_location() {
+        let mut report = Report::default();
+        assert!(report.is_empty());
+        report.add_source("f", Arc::from("aé\nb"));
+        let spans = [
+            (0..5, "f"),
+            (1..3, "f"),
+            (5..5, "f"),
+            (3..1, "f"),
+            (0..6, "f"),
+        ];
+        let bad = [(2..3, "f"), (1..2, "f"), (0..1, "g")];
+        for (span, file) in spans.into_iter().chain(bad) {
+            report.push(Diagnostic::new(Rule::Io, "x").at(file, Some(span)));
+        }
+        report.push(Diagnostic::new(Rule::Io, "no span").at("g", None));
+        assert!(!report.is_empty());
+        assert_eq!(
+            report.span_problems(),
+            [
+                "[io] x: span 3..1 in Some(\"f\") (5 bytes)",
+                "[io] x: span 0..6 in Some(\"f\") (5 bytes)",
+                "[io] x: span 2..3 in Some(\"f\") (5 bytes)",
+                "[io] x: span 1..2 in Some(\"f\") (5 bytes)",
+                "[io] x: span 0..1 in Some(\"g\") (0 bytes)",
+            ]
+        );
+        assert_eq!(report.line_of("f", 3), Some(1));
+        assert_eq!(report.line_of("f", 4), Some(2));
+        assert_eq!(report.line_of("g", 0), None);
+    }
+
+    #[test]
     fn renders_like_rustc() {
         let mut report = Report::default();
         report.add_source("cat/m.toml", Arc::from("id = \"m\"\nkind = \"chatt\"\n"));

@@ -107,19 +107,18 @@ fn char_starts(bytes: &[u8]) -> usize {
 }
 
 /// The largest character boundary of `text` at or before `i` (`i` ≤ `text.len()`).
-pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
+pub fn floor_char_boundary(text: &str, i: usize) -> usize {
+    (0..=i)
+        .rev()
+        .find(|&j| text.is_char_boundary(j))
+        .unwrap_or(0)
 }
 
 /// The smallest character boundary of `text` at or after `i` (`i` ≤ `text.len()`).
-fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
-    while i < text.len() && !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
+pub fn ceil_char_boundary(text: &str, i: usize) -> usize {
+    (i..text.len())
+        .find(|&j| text.is_char_boundary(j))
+        .unwrap_or(text.len())
 }
 
 /// The text a diagnostic shows and where it sits in its file.
@@ -174,7 +173,10 @@ pub fn excerpt<'a>(text: &'a str, index: &LineIndex, span: Range<usize>) -> Exce
         .min(span.start + AROUND)
         .max(span.start);
     let shown_end = ceil_char_boundary(text, shown_end);
-    let to = ceil_char_boundary(text, (shown_end + AROUND).min(content_end));
+    // (At least to the span's end: a span at the end of a text that ends with a newline
+    // starts after its last line's content.)
+    let to = ceil_char_boundary(text, (shown_end + AROUND).min(content_end)).max(shown_end);
+    let column = index.chars_before(text, span.start) - index.chars_before(text, lines.start) + 1;
     let mut source = String::with_capacity(to - from + 6);
     if from > lines.start {
         source.push_str("...");
@@ -188,10 +190,7 @@ pub fn excerpt<'a>(text: &'a str, index: &LineIndex, span: Range<usize>) -> Exce
         source: Cow::Owned(source),
         first_line: first + 1,
         span: span.start - from + shift..shown_end - from + shift,
-        cut: Some((
-            first + 1,
-            index.line_col(text, span.start).1 - index.line_col(text, lines.start).1 + 1,
-        )),
+        cut: Some((first + 1, column)),
     }
 }
 
@@ -201,7 +200,13 @@ mod tests {
 
     /// The obvious way, for comparison.
     fn naive(text: &str, offset: usize) -> (usize, usize) {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let offset = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .take_while(|&i| i <= offset)
+            .last()
+            .unwrap_or(0);
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
         let start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -227,6 +232,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn boundaries_round_down_and_up() {
+        let text = "a€b";
+        let floors: Vec<usize> = (0..=5).map(|i| floor_char_boundary(text, i)).collect();
+        assert_eq!(floors, [0, 1, 1, 1, 4, 5]);
+        let ceils: Vec<usize> = (0..=5).map(|i| ceil_char_boundary(text, i)).collect();
+        assert_eq!(ceils, [0, 1, 4, 4, 4, 5]);
     }
 
     #[test]
@@ -257,6 +271,31 @@ mod tests {
     }
 
     #[test]
+    fn a_line_is_long_past_the_limit() {
+        for (len, cut) in [(LONG_LINE, false), (LONG_LINE + 1, true)] {
+            // `len` bytes with the newline.
+            let text = format!("{}\n", "x".repeat(len - 1));
+            let e = excerpt(&text, &LineIndex::new(&text), 500..501);
+            assert_eq!(e.cut.is_some(), cut, "{len}");
+        }
+    }
+
+    #[test]
+    fn a_cut_falls_between_characters() {
+        // Three-byte characters: most offsets are inside one.
+        let line = "€".repeat(LONG_LINE);
+        for start in [900, 903, 906] {
+            let text = format!("{line}\n");
+            let e = excerpt(&text, &LineIndex::new(&text), start..start);
+            let shown = e.source.trim_start_matches("...").trim_end_matches("...");
+            assert!(shown.chars().all(|c| c == '€'), "{start}: {}", e.source);
+            assert!(shown.len() >= 2 * AROUND, "{start}: {}", e.source);
+            assert_eq!(e.cut, Some((1, start / 3 + 1)));
+            assert_eq!(e.span.start, 3 + AROUND / 3 * 3 + 3);
+        }
+    }
+
+    #[test]
     fn a_long_line_is_cut_around_the_span() {
         let pad = "x, ".repeat(LONG_LINE);
         let text = format!("a = 1\nb = [{pad}\"é\", {pad}]\n");
@@ -275,6 +314,20 @@ mod tests {
         // A span running past the end of the line is clipped to what is shown.
         let e = excerpt(&text, &index, at..text.len());
         assert_eq!(e.span.len(), AROUND);
+        // At the end of the text, after the last newline: the end of the last line.
+        let e = excerpt(&text, &index, text.len()..text.len());
+        assert!(e.source.ends_with(", ]\n"), "{}", e.source);
+        assert_eq!(e.span, e.source.len()..e.source.len());
+        assert!(e.source.starts_with("...") && !e.source.ends_with("..."));
+        assert_eq!(e.cut, Some((2, text.len() - 6)));
+        // At the line's newline: clipped to the end of what is shown.
+        let e = excerpt(&text, &index, text.len() - 1..text.len());
+        assert!(e.source.ends_with(", ]"), "{}", e.source);
+        assert_eq!(e.span, e.source.len()..e.source.len());
+        // A span from a short line into a long one shows the short line only.
+        let e = excerpt(&text, &index, 2..10);
+        assert_eq!(e.source, "a = 1");
+        assert_eq!((e.span, e.cut), (2..5, Some((1, 3))));
         // At the line's start nothing is cut off before the span.
         let e = excerpt(&text, &index, 6..7);
         assert!(e.source.starts_with("b = ["), "{}", e.source);
