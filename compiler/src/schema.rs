@@ -5,6 +5,7 @@
 //! of the Even Better TOML editor extension) understands. Validation errors are turned
 //! into located diagnostics with a rule and, where it helps, a "did you mean".
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -117,53 +118,68 @@ pub fn validate_with(
     file: &str,
 ) -> Vec<Diagnostic> {
     let errors: Vec<ValidationError<'_>> = validator.iter_errors(value).collect();
+    // The known keys closest to each unknown key, ranked once per key.
+    let suggestions: Vec<Vec<Vec<&str>>> = errors
+        .iter()
+        .map(|error| unknown_key_suggestions(error, schema))
+        .collect();
     // A misspelt required key is one mistake: report the unknown key (with its "did you
     // mean"), not also the key it was meant to be.
-    let typos: Vec<(String, &str)> = errors
+    let typos: HashSet<(&str, &str)> = errors
         .iter()
-        .flat_map(|error| misspelt_keys(error, schema))
+        .zip(&suggestions)
+        .flat_map(|(error, per_key)| {
+            let pointer = error.instance_path().as_str();
+            per_key
+                .iter()
+                .filter_map(move |closest| closest.first().map(|meant| (pointer, *meant)))
+        })
         .collect();
     errors
         .iter()
-        .filter(|error| match error.kind() {
+        .zip(&suggestions)
+        .filter(|(error, _)| match error.kind() {
             ValidationErrorKind::Required { property } => {
                 let pointer = error.instance_path().as_str();
                 let missing = property.as_str().unwrap_or_default();
-                !typos
-                    .iter()
-                    .any(|(p, meant)| p == pointer && *meant == missing)
+                !typos.contains(&(pointer, missing))
             }
             _ => true,
         })
-        .flat_map(|error| to_diagnostics(error, schema, index, file))
+        .flat_map(|(error, per_key)| to_diagnostics(error, per_key, schema, index, file))
         .collect()
 }
 
-/// For an unknown-keys error: (the object's pointer, the known key each unknown key is
-/// closest to).
-fn misspelt_keys<'s>(error: &ValidationError<'_>, schema: &'s Value) -> Vec<(String, &'s str)> {
-    let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() else {
-        return Vec::new();
-    };
-    let known: Vec<&'s str> = schema_node(schema, error.schema_path().as_str())
+/// The keys the schema node of an unknown-keys error defines.
+fn known_keys<'s>(error: &ValidationError<'_>, schema: &'s Value) -> Vec<&'s str> {
+    schema_node(schema, error.schema_path().as_str())
         .and_then(|n| n.get("properties"))
         .and_then(Value::as_object)
         .map(|p| p.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    let pointer = error.instance_path().as_str().to_string();
+        .unwrap_or_default()
+}
+
+/// For an unknown-keys error: the known keys closest to each unknown key, in order (empty
+/// for any other error).
+fn unknown_key_suggestions<'s>(
+    error: &ValidationError<'_>,
+    schema: &'s Value,
+) -> Vec<Vec<&'s str>> {
+    let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() else {
+        return Vec::new();
+    };
+    let known = known_keys(error, schema);
     unexpected
         .iter()
-        .filter_map(|key| {
-            suggest::closest(key, known.iter().copied())
-                .first()
-                .copied()
-        })
-        .map(|meant| (pointer.clone(), meant))
+        .map(|key| suggest::closest(key, known.iter().copied()))
         .collect()
 }
 
+/// The diagnostics of one validation error; `suggestions` are its unknown keys' (see
+/// [`unknown_key_suggestions`]).
 fn to_diagnostics(
     error: &ValidationError<'_>,
+    suggestions: &[Vec<&str>],
     schema: &Value,
     index: &SpanIndex,
     file: &str,
@@ -173,27 +189,26 @@ fn to_diagnostics(
     let schema_node = schema_node(schema, error.schema_path().as_str());
     let value_span = index.value_span(&pointer);
     match error.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
-            .iter()
-            .map(|key| {
-                let known = schema_node
-                    .and_then(|n| n.get("properties"))
-                    .and_then(Value::as_object)
-                    .map(|p| p.keys().map(String::as_str).collect::<Vec<_>>())
-                    .unwrap_or_default();
-                let where_ = if pointer.is_empty() {
-                    "at the top level".to_string()
-                } else {
-                    format!("in `{}`", display_pointer(&pointer))
-                };
-                let help = suggest::did_you_mean(&suggest::closest(key, known.iter().copied()))
-                    .unwrap_or_else(|| format!("known keys here: {}", quote_list(&known)));
-                Diagnostic::new(Rule::UnknownKey, format!("unknown key `{key}` {where_}"))
-                    .at(file, index.key_span(&push_token(&pointer, key)))
-                    .label("not defined by the schema")
-                    .help(help)
-            })
-            .collect(),
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let known = known_keys(error, schema);
+            let where_ = if pointer.is_empty() {
+                "at the top level".to_string()
+            } else {
+                format!("in `{}`", display_pointer(&pointer))
+            };
+            let known_here = format!("known keys here: {}", quote_list(&known));
+            unexpected
+                .iter()
+                .zip(suggestions)
+                .map(|(key, closest)| {
+                    let help = suggest::did_you_mean(closest).unwrap_or_else(|| known_here.clone());
+                    Diagnostic::new(Rule::UnknownKey, format!("unknown key `{key}` {where_}"))
+                        .at(file, index.key_span(&push_token(&pointer, key)))
+                        .label("not defined by the schema")
+                        .help(help)
+                })
+                .collect()
+        }
         ValidationErrorKind::Required { property } => {
             let property = property.as_str().unwrap_or_default();
             let description = schema_node
