@@ -19,6 +19,7 @@
 
 pub mod assemble;
 pub mod convert;
+pub mod differences;
 pub mod fields;
 pub mod folder;
 pub mod mapping;
