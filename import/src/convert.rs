@@ -215,6 +215,7 @@ pub fn convert(
                 field: "name".to_string(),
                 message: "no `name`".to_string(),
                 action: "used the model id as its name".to_string(),
+                at_value: true,
             });
             id.to_string()
         }
@@ -256,6 +257,7 @@ impl Ctx<'_> {
             field: field.to_string(),
             message: message.to_string(),
             action: action.to_string(),
+            at_value: true,
         });
     }
 
@@ -266,6 +268,7 @@ impl Ctx<'_> {
             field: field.to_string(),
             message,
             action: "left out this field".to_string(),
+            at_value: true,
         });
     }
 

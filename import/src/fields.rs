@@ -21,6 +21,8 @@ pub struct Issue {
     pub message: String,
     /// What the import did.
     pub action: String,
+    /// Located at the value (a wrong value) rather than at the key (an unknown field).
+    pub at_value: bool,
 }
 
 /// A reasoning option (`reasoning_options`).
@@ -305,17 +307,22 @@ struct Reader<'i> {
 
 impl Reader<'_> {
     fn error(&mut self, field: &str, message: String) {
+        self.push(field, message, false);
+    }
+
+    fn wrong(&mut self, field: &str, expected: &str) {
+        self.push(field, format!("`{field}` is not {expected}"), true);
+    }
+
+    fn push(&mut self, field: &str, message: String, at_value: bool) {
         self.issues.push(Issue {
             kind: Kind::Error,
             pointer: pointer(field),
             field: field.to_string(),
             message,
             action: "left out this field".to_string(),
+            at_value,
         });
-    }
-
-    fn wrong(&mut self, field: &str, expected: &str) {
-        self.error(field, format!("`{field}` is not {expected}"));
     }
 
     fn string(&mut self, t: &Map<String, Value>, table: &str, key: &str) -> Option<String> {

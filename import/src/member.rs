@@ -179,7 +179,7 @@ pub fn read(
 }
 
 fn issue_entry(provider: &str, model: &str, merged: &merge::Merged, issue: Issue) -> Entry {
-    let (file, position) = merged.locate(&issue.pointer, true);
+    let (file, position) = merged.locate(&issue.pointer, !issue.at_value);
     Entry {
         kind: issue.kind,
         provider: provider.to_string(),

@@ -16,6 +16,8 @@ mod editor;
 mod file_safety;
 mod generated;
 mod hostile;
+mod import;
+mod import_bad;
 mod redaction;
 mod robustness;
 mod scale;
