@@ -35,11 +35,12 @@ impl ApiKey {
         self.expose().starts_with(prefix)
     }
 
-    /// The masked form: the recognised prefix (`sk-` or `sk-sp-`), an ellipsis and the
-    /// last four characters; keys too short to hide anything show no characters at all.
+    /// The masked form: the longest key prefix of a catalog plan the key starts with
+    /// (`sk-`, `sk-sp-`), an ellipsis and the last four characters; keys too short to hide
+    /// anything show no characters at all.
     pub fn masked(&self) -> String {
         let key = self.expose();
-        let prefix = ["sk-sp-", "sk-"]
+        let prefix = key_prefixes()
             .into_iter()
             .find(|p| key.starts_with(p))
             .unwrap_or("");
@@ -77,6 +78,17 @@ impl PartialEq for ApiKey {
     fn eq(&self, other: &Self) -> bool {
         self.expose() == other.expose()
     }
+}
+
+/// Every key prefix the catalog's plans declare, longest first.
+fn key_prefixes() -> Vec<&'static str> {
+    let mut prefixes: Vec<&'static str> = crate::catalog::providers()
+        .iter()
+        .flat_map(|p| p.plans.iter().filter_map(|plan| plan.key_prefix))
+        .collect();
+    prefixes.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    prefixes.dedup();
+    prefixes
 }
 
 /// Where a key was found, in precedence order (the first layer that has one wins).
@@ -144,7 +156,8 @@ pub struct FoundKey {
 /// `text` (a config or `.env` file) with anything that may be a key masked, byte for
 /// byte, so diagnostics can quote the file without quoting a key: the value after every
 /// name that mentions a key, token, secret or password (`apiKey = "…"`,
-/// `"apiKey": "…"`, `QWEN_API_KEY=…`, anywhere on a line), and every `sk-…` token.
+/// `"apiKey": "…"`, `QWEN_API_KEY=…`, anywhere on a line), and every token starting with
+/// a catalog plan's key prefix (`sk-…`).
 /// ASCII letters and digits become `*` except the last four; lengths and offsets (and so
 /// diagnostic spans) are unchanged.
 pub fn redact(text: &str) -> String {
@@ -160,16 +173,18 @@ pub fn redact(text: &str) -> String {
             from = after_name;
         }
     }
-    let mut from = 0;
-    while let Some(found) = text[from..].find("sk-") {
-        let start = from + found + 3;
-        let end = text[start..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .map_or(text.len(), |n| start + n);
-        if end - start >= 8 {
-            mask(&mut bytes, start, end);
+    for prefix in key_prefixes() {
+        let mut from = 0;
+        while let Some(found) = text[from..].find(prefix) {
+            let start = from + found + prefix.len();
+            let end = text[start..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                .map_or(text.len(), |n| start + n);
+            if end - start >= 8 {
+                mask(&mut bytes, start, end);
+            }
+            from = end.max(start);
         }
-        from = end.max(start);
     }
     // Only ASCII bytes were replaced by ASCII bytes, so this is still UTF-8.
     String::from_utf8(bytes).unwrap_or_default()
