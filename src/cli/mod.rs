@@ -20,6 +20,7 @@ mod progress;
 mod schema;
 mod signals;
 mod video;
+mod video_args;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
