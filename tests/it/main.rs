@@ -18,6 +18,7 @@ mod scale;
 mod schemas;
 mod seed_facts;
 mod support;
+mod tidy;
 mod twin;
 mod video;
 mod video_output;
