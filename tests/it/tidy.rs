@@ -168,3 +168,60 @@ fn runtime_code_names_no_provider() {
         found.join("\n")
     );
 }
+
+/// The display names of the catalog's providers and plans, as words (the part before a
+/// parenthesis, and what the parenthesis holds): `Qwen`, `Alibaba Cloud Model Studio`,
+/// `Standard`, `Coding Plan`. Matched case-sensitively: they are names, not words.
+fn display_names() -> Vec<String> {
+    let mut names = Vec::new();
+    let mut add = |name: &str| {
+        for part in name.split(['(', ')']) {
+            let part = part.trim();
+            // Billing words (`pay-as-you-go`, `subscription`) are not names.
+            if !part.is_empty() && part.starts_with(|c: char| c.is_ascii_uppercase()) {
+                names.push(part.to_string());
+            }
+        }
+    };
+    for p in catalog::providers() {
+        add(p.name);
+        for plan in p.plans {
+            add(plan.name);
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[test]
+fn runtime_code_words_nothing_with_a_provider_or_plan_name() {
+    let names = display_names();
+    let mut found = Vec::new();
+    for path in rust_files() {
+        let rel = relative(&path);
+        if !rel.starts_with("src/") || may_name_providers(&rel) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("#[cfg(test)]") {
+                break;
+            }
+            if code.starts_with("//") {
+                continue;
+            }
+            for name in &names {
+                if line.contains(name.as_str()) {
+                    found.push(format!("{rel}:{}: `{name}` in {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "messages worded with a provider's or plan's name (take it from the catalog):\n{}",
+        found.join("\n")
+    );
+}
