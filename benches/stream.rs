@@ -161,6 +161,8 @@ fn stream(s: &Setup, chunks: usize) -> usize {
     let request = ChatRequest {
         messages: vec![Message::text(Role::User, "go")],
         stream: true,
+        // Room for every chunk (Anthropic Messages always sends a cap, 4096 by default).
+        max_tokens: Some(chunks as u32 + 1),
         ..ChatRequest::default()
     };
     let mut outcome = ChatOutcome {

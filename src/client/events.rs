@@ -116,14 +116,15 @@ pub enum Event<'a> {
     Reasoning(&'a str),
     /// A piece of the answer.
     Text(&'a str),
-    /// Token usage so far (each replaces the last).
-    Usage(Usage),
+    /// Token usage so far (each replaces the last). Boxed, like the error, so the event
+    /// stays small: text events, the common case, are moved once per chunk.
+    Usage(Box<Usage>),
     /// Why the answer ended.
     Finish(FinishReason),
     /// Something went oddly but not wrong (a malformed frame skipped).
     Warning(String),
     /// The server reported an error: the answer ends with it.
-    Error(ApiError),
+    Error(Box<ApiError>),
 }
 
 /// An answer, complete or as far as it got.
@@ -165,6 +166,7 @@ impl ChatOutcome {
     /// Takes one event: text goes to `sink` and is kept (when `keep_text`); an
     /// [`Event::Error`] is returned as [`ClientError::Api`], as is going over the text
     /// limit — in both cases with everything before it kept.
+    #[inline]
     pub fn apply(&mut self, event: Event<'_>, sink: &mut dyn Sink) -> Result<(), ClientError> {
         match event {
             Event::Model(model) => {
@@ -185,10 +187,15 @@ impl ChatOutcome {
                     self.keep(text, false)?;
                 }
             }
-            Event::Usage(usage) => self.usage = Some(usage),
+            Event::Usage(usage) => self.usage = Some(*usage),
             Event::Finish(reason) => self.finish_reason = Some(reason),
             Event::Warning(warning) => self.warn(warning),
-            Event::Error(error) => return Err(ClientError::Api { error, attempts: 1 }),
+            Event::Error(error) => {
+                return Err(ClientError::Api {
+                    error: *error,
+                    attempts: 1,
+                });
+            }
         }
         Ok(())
     }

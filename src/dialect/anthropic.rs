@@ -335,7 +335,7 @@ pub fn answer(
         ))
     })?;
     if message.error.is_some() || message.kind.as_deref() == Some("error") {
-        return outcome.apply(Event::Error(errors.error(None, text)), sink);
+        return outcome.apply(Event::Error(Box::new(errors.error(None, text))), sink);
     }
     if message.kind.as_deref() != Some("message") {
         return Err(ClientError::Protocol(format!(
@@ -353,7 +353,7 @@ pub fn answer(
         outcome.apply(Event::Finish(finish_reason(reason)), sink)?;
     }
     if let Some(usage) = message.usage {
-        outcome.apply(Event::Usage(usage.usage()), sink)?;
+        outcome.apply(Event::Usage(Box::new(usage.usage())), sink)?;
     }
     Ok(())
 }

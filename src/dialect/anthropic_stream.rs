@@ -148,12 +148,15 @@ impl Stream {
                 }
                 if let Some(usage) = frame.usage {
                     self.usage.update(usage);
-                    outcome.apply(Event::Usage(self.usage.usage()), sink)?;
+                    outcome.apply(Event::Usage(Box::new(self.usage.usage())), sink)?;
                 }
             }
             "error" => {
                 return outcome
-                    .apply(Event::Error(self.errors.error(None, event.data)), sink)
+                    .apply(
+                        Event::Error(Box::new(self.errors.error(None, event.data))),
+                        sink,
+                    )
                     .map(|()| Step::Done);
             }
             "message_stop" => return Ok(Step::Done),

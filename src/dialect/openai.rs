@@ -195,12 +195,12 @@ fn first_choices<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Vec<Choice<'
     super::first(d, MAX_CHOICES)
 }
 
+/// A choice: its `delta` (streams) or `message` (whole answers), read as one field so the
+/// choice stays small (it is moved once per chunk).
 #[derive(Deserialize)]
 struct Choice<'a> {
-    #[serde(borrow, default)]
+    #[serde(borrow, default, alias = "message")]
     delta: Option<Delta<'a>>,
-    #[serde(borrow, default)]
-    message: Option<Delta<'a>>,
     #[serde(borrow, default)]
     finish_reason: Option<Cow<'a, str>>,
 }
@@ -280,7 +280,7 @@ fn apply_chunk(
         outcome.apply(Event::Model(model), sink)?;
     }
     for choice in &chunk.choices {
-        if let Some(delta) = choice.delta.as_ref().or(choice.message.as_ref()) {
+        if let Some(delta) = &choice.delta {
             if let Some(text) = delta
                 .reasoning_content
                 .as_ref()
@@ -299,7 +299,7 @@ fn apply_chunk(
         }
     }
     if chunk.error.is_some() {
-        return outcome.apply(Event::Error(errors.error(None, data)), sink);
+        return outcome.apply(Event::Error(Box::new(errors.error(None, data))), sink);
     }
     match chunk.usage.map(RawValue::get) {
         None | Some("null") => {}
@@ -308,7 +308,7 @@ fn apply_chunk(
             raw.len()
         )),
         Some(raw) => match serde_json::from_str(raw) {
-            Ok(usage) => outcome.apply(Event::Usage(usage), sink)?,
+            Ok(usage) => outcome.apply(Event::Usage(Box::new(usage)), sink)?,
             Err(e) => outcome.warn(format!("skipped a malformed usage object ({e})")),
         },
     }
