@@ -366,7 +366,6 @@ fn rate_limits_and_overload_are_retried_honouring_retry_after() {
     emulator.push_fault(Fault::Overloaded {
         retry_after_secs: Some(1),
     });
-    emulator.push_fault(Fault::ServerError);
     let out = chat(home.path(), KEY, &["-m", "claude/claude-haiku-4-5", "hi"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "echo: hi\n");
@@ -378,36 +377,38 @@ fn rate_limits_and_overload_are_retried_honouring_retry_after() {
     );
     assert_eq!(
         emulator.requests().len(),
-        4,
-        "three failures, then the answer"
+        3,
+        "two failures, counted on the server, then the answer"
     );
 
-    // Still overloaded after the retries: exit 1, like a server failure.
-    for _ in 0..2 {
-        emulator.push_fault(Fault::Overloaded {
-            retry_after_secs: None,
-        });
+    // Still overloaded when the retries are spent: exit 1, like a server failure; still
+    // rate-limited: exit 4.
+    for (fault, code, advice) in [
+        (
+            Fault::Overloaded {
+                retry_after_secs: None,
+            },
+            1,
+            "overloaded after 1 attempt(s)",
+        ),
+        (
+            Fault::RateLimit {
+                retry_after_secs: None,
+            },
+            4,
+            "rate limited after 1 attempt(s)",
+        ),
+    ] {
+        emulator.push_fault(fault);
+        let out = chat(
+            home.path(),
+            KEY,
+            &["--retries", "0", "-m", "claude/claude-haiku-4-5", "hi"],
+        );
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+        assert_stderr_has(&out, advice);
     }
-    let out = chat(
-        home.path(),
-        KEY,
-        &["--retries", "1", "-m", "claude/claude-haiku-4-5", "hi"],
-    );
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert_stderr_has(&out, "overloaded after 2 attempt(s)");
-    assert_eq!(emulator.requests().len(), 6);
-    for _ in 0..2 {
-        emulator.push_fault(Fault::RateLimit {
-            retry_after_secs: None,
-        });
-    }
-    let out = chat(
-        home.path(),
-        KEY,
-        &["--retries", "1", "-m", "claude/claude-haiku-4-5", "hi"],
-    );
-    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-    assert_stderr_has(&out, "rate limited after 2 attempt(s)");
+    assert_eq!(emulator.requests().len(), 5);
 }
 
 #[test]
