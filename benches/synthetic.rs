@@ -276,7 +276,7 @@ notes = "Chat model {global}"
         if j == per_provider - 1 {
             let _ = write!(
                 out,
-                "\n[lifecycle]\nstatus = \"deprecated\"\nreplacement = \"{}/{}\"\n",
+                "\n[lifecycle]\nstatus = \"deprecated\"\nreplacement = \"{}/{}\"\ndate = \"2026-06-30\"\n",
                 provider_id(p),
                 model_id(0, first_model)
             );

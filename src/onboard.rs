@@ -54,8 +54,9 @@ pub struct Plan {
     pub warnings: Vec<String>,
 }
 
-/// One file's change.
-#[derive(Clone, Debug, Serialize)]
+/// One file's change. Its `Debug` shows the size of the new content, not the content
+/// (a `.env` holds the key).
+#[derive(Clone, Serialize)]
 pub struct FileChange {
     /// The file.
     pub path: PathBuf,
@@ -70,6 +71,18 @@ pub struct FileChange {
     /// Its permission bits before, when it exists (Unix).
     #[serde(skip)]
     pub mode_before: Option<u32>,
+}
+
+impl std::fmt::Debug for FileChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileChange")
+            .field("path", &self.path)
+            .field("changed", &self.changed)
+            .field("after", &format_args!("<{} bytes>", self.after.len()))
+            .field("mode", &format_args!("{:o}", self.mode))
+            .field("mode_before", &self.mode_before.map(|m| format!("{m:o}")))
+            .finish()
+    }
 }
 
 impl FileChange {

@@ -1,8 +1,10 @@
 //! API keys: a type that cannot be printed, and where a key came from.
 //!
-//! [`ApiKey`] wraps the key in a [`secrecy::SecretString`]; its `Debug` and `Display`
-//! show only the masked form (`sk-…abcd`). The only way to the real text is
-//! [`ApiKey::expose`], which the HTTP client calls to build its `Authorization` header.
+//! [`ApiKey`] wraps the key in a [`secrecy::SecretString`]; its `Debug`, `Display` and
+//! `Serialize` show only the masked form (`sk-…abcd`, the one format of
+//! [`crate::redact::mask_key`]). The only way to the real text is [`ApiKey::expose`],
+//! which the HTTP client calls to build its `Authorization` header. Masking any other
+//! text (messages, quoted files) is [`crate::redact`]'s work.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -35,23 +37,11 @@ impl ApiKey {
         self.expose().starts_with(prefix)
     }
 
-    /// The masked form: the longest key prefix of a catalog plan the key starts with
-    /// (`sk-`, `sk-sp-`), an ellipsis and the last four characters; keys too short to hide
-    /// anything show no characters at all.
+    /// The masked form, [`crate::redact::mask_key`]: the key's catalog prefix (`sk-`,
+    /// `sk-sp-`), an ellipsis, and the last four characters only when at least eight stay
+    /// hidden (`sk-…WXYZ`, `sk-…`).
     pub fn masked(&self) -> String {
-        let key = self.expose();
-        let prefix = key_prefixes()
-            .into_iter()
-            .find(|p| key.starts_with(p))
-            .unwrap_or("");
-        let chars: Vec<char> = key.chars().collect();
-        // Show the tail only when at least 8 characters stay hidden.
-        if chars.len() >= prefix.len() + 4 + 8 {
-            let tail: String = chars[chars.len() - 4..].iter().collect();
-            format!("{prefix}…{tail}")
-        } else {
-            format!("{prefix}…")
-        }
+        crate::redact::mask_key(self.expose())
     }
 }
 
@@ -78,17 +68,6 @@ impl PartialEq for ApiKey {
     fn eq(&self, other: &Self) -> bool {
         self.expose() == other.expose()
     }
-}
-
-/// Every key prefix the catalog's plans declare, longest first.
-fn key_prefixes() -> Vec<&'static str> {
-    let mut prefixes: Vec<&'static str> = crate::catalog::providers()
-        .iter()
-        .flat_map(|p| p.plans.iter().filter_map(|plan| plan.key_prefix))
-        .collect();
-    prefixes.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-    prefixes.dedup();
-    prefixes
 }
 
 /// Where a key was found, in precedence order (the first layer that has one wins).
@@ -153,130 +132,9 @@ pub struct FoundKey {
     pub source: KeySource,
 }
 
-/// `text` (a config or `.env` file) with anything that may be a key masked, byte for
-/// byte, so diagnostics can quote the file without quoting a key: the value after every
-/// name that mentions a key, token, secret or password (`apiKey = "…"`,
-/// `"apiKey": "…"`, `QWEN_API_KEY=…`, anywhere on a line), and every token starting with
-/// a catalog plan's key prefix (`sk-…`).
-/// ASCII letters and digits become `*` except the last four; lengths and offsets (and so
-/// diagnostic spans) are unchanged.
-pub fn redact(text: &str) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    let lower = text.to_ascii_lowercase();
-    for name in ["key", "token", "secret", "password"] {
-        let mut from = 0;
-        while let Some(found) = lower[from..].find(name) {
-            let after_name = from + found + name.len();
-            if let Some((start, end)) = value_after(text, after_name) {
-                mask(&mut bytes, start, end);
-            }
-            from = after_name;
-        }
-    }
-    for prefix in key_prefixes() {
-        let mut from = 0;
-        while let Some(found) = text[from..].find(prefix) {
-            let start = from + found + prefix.len();
-            let end = text[start..]
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-                .map_or(text.len(), |n| start + n);
-            if end - start >= 8 {
-                mask(&mut bytes, start, end);
-            }
-            from = end.max(start);
-        }
-    }
-    // Only ASCII bytes were replaced by ASCII bytes, so this is still UTF-8.
-    String::from_utf8(bytes).unwrap_or_default()
-}
-
-/// The byte range of the value assigned after a name ending at `at`: past the rest of the
-/// name and an `=` or `:` on the same line, then (on that line or the next ones) a quoted
-/// string or a bare word.
-fn value_after(text: &str, at: usize) -> Option<(usize, usize)> {
-    let rest = &text[at..];
-    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
-    let sep = line.find(['=', ':'])?;
-    // Only name characters and a closing quote may sit between the name and `=`/`:`.
-    if !line[..sep]
-        .trim_end()
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "_-\"'".contains(c))
-    {
-        return None;
-    }
-    let value = &rest[sep + 1..];
-    let trimmed = value.trim_start();
-    let start = at + sep + 1 + (value.len() - trimmed.len());
-    let len = match trimmed.chars().next() {
-        Some(q @ ('"' | '\'')) => trimmed[1..].find(q).map_or(trimmed.len(), |n| n + 2),
-        _ => trimmed
-            .find(|c: char| c.is_whitespace() || ",}]#".contains(c))
-            .unwrap_or(trimmed.len()),
-    };
-    Some((start, start + len))
-}
-
-/// `text` (a `.env` file) with every value masked, whatever its name, byte for byte:
-/// a `.env` beside the config exists to hold keys.
-pub fn redact_dotenv(text: &str) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        if !line.trim_start().starts_with('#')
-            && let Some(eq) = line.find('=')
-        {
-            mask(&mut bytes, line_start + eq + 1, line_start + line.len());
-        }
-        line_start += line.len();
-    }
-    String::from_utf8(bytes).unwrap_or_default()
-}
-
-/// Masks ASCII letters and digits in `bytes[start..end]`, keeping the last four.
-fn mask(bytes: &mut [u8], start: usize, end: usize) {
-    let alnum: Vec<usize> = (start..end.min(bytes.len()))
-        .filter(|&i| bytes[i].is_ascii_alphanumeric())
-        .collect();
-    let keep = alnum.len().saturating_sub(4);
-    for &i in &alnum[..keep] {
-        bytes[i] = b'*';
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redacts_keys_without_moving_anything() {
-        let text = "apiKey = \"abcdefghijkl\"\nQWEN_API_KEY=sk-0123456789abcd\nprimary = \"qwen/glm-5\" # sk-zzzzzzzzzzzzWXYZ\nnamé = \"x\"\n";
-        let out = redact(text);
-        assert_eq!(out.len(), text.len());
-        assert_eq!(
-            out,
-            "apiKey = \"********ijkl\"\nQWEN_API_KEY=**-**********abcd\nprimary = \"qwen/glm-5\" # sk-************WXYZ\nnamé = \"x\"\n"
-        );
-        assert_eq!(redact("sk-short"), "sk-short");
-        // The value on the line after its name, and names that only end in "key".
-        let split = "{ \"apiKey\":\n  \"MyPrivateKey0123456789\" \"baseUrl\": 1 }";
-        assert!(
-            !redact(split).contains("MyPrivateKey0123"),
-            "{}",
-            redact(split)
-        );
-        assert!(!redact("MY_LLM_KEY=MyPrivate0123456789 junk").contains("MyPrivate0123"));
-        assert_eq!(
-            redact_dotenv("# c=1\nA=abcdefgh1234 x\n"),
-            "# c=1\nA=*********234 x\n"
-        );
-        let json =
-            r#"{ "qwen": { "apiKey": "abcdefghijkl", "baseUrl": "x" }, "token":'zzzzzzzz1234' }"#;
-        assert_eq!(
-            redact(json),
-            r#"{ "qwen": { "apiKey": "********ijkl", "baseUrl": "x" }, "token":'********1234' }"#
-        );
-    }
 
     #[test]
     fn never_prints_the_key() {
@@ -286,6 +144,64 @@ mod tests {
         assert_eq!(format!("{key:?}"), "ApiKey(sk-…NARY)");
         assert!(!format!("{key:#?}").contains("0123456789"));
         assert_eq!(key.expose(), "sk-0123456789abcdefCANARY");
+    }
+
+    #[test]
+    fn serializes_masked_and_compares_the_keys_themselves() {
+        let key = ApiKey::new(" sk-0123456789abcdefCANARY ");
+        assert_eq!(serde_json::to_string(&key).unwrap(), "\"sk-…NARY\"");
+        let found = FoundKey {
+            key: key.clone(),
+            source: KeySource::Flag,
+        };
+        assert_eq!(
+            serde_json::to_value(&found).unwrap(),
+            serde_json::json!({"masked": "sk-…NARY", "source": {"layer": "flag"}})
+        );
+        assert!(key == ApiKey::new("sk-0123456789abcdefCANARY"));
+        assert!(key != ApiKey::new("sk-0123456789abcdefCANARZ"));
+        assert!(ApiKey::new(" \n").is_empty());
+        assert!(!ApiKey::new("x").is_empty());
+        assert!(ApiKey::new("sk-sp-abc").starts_with("sk-sp-"));
+        assert!(!ApiKey::new("sk-abc").starts_with("sk-sp-"));
+    }
+
+    #[test]
+    fn says_where_a_key_was_found() {
+        let file = PathBuf::from("/c/config.toml");
+        let shown = [
+            (KeySource::Flag, "the command line"),
+            (
+                KeySource::ConfigApiKey {
+                    file: file.clone(),
+                    provider: "qwen".into(),
+                },
+                "`models.providers.qwen.apiKey` in /c/config.toml",
+            ),
+            (
+                KeySource::Env {
+                    var: "QWEN_API_KEY".into(),
+                },
+                "environment variable QWEN_API_KEY",
+            ),
+            (
+                KeySource::ConfigEnv {
+                    file,
+                    var: "QWEN_API_KEY".into(),
+                },
+                "`env.QWEN_API_KEY` in /c/config.toml",
+            ),
+            (
+                KeySource::DotEnv {
+                    file: PathBuf::from("/c/.env"),
+                    var: "QWEN_API_KEY".into(),
+                },
+                "QWEN_API_KEY in /c/.env",
+            ),
+        ];
+        for (source, text) in shown {
+            assert_eq!(source.to_string(), text);
+        }
     }
 
     #[test]

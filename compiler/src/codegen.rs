@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use crate::compiled::Catalog;
-use crate::source::{Endpoint, ModelFile, ProviderFile};
+use crate::source::{Cost, Endpoint, ModelFile, ProviderFile, ReasoningControls};
 use crate::vocab::{Capabilities, RefVia};
 
 /// The first line of every generated file.
@@ -123,11 +123,12 @@ fn provider(out: &mut String, p: &ProviderFile) {
     for plan in &p.plans {
         let _ = writeln!(
             out,
-            "            Plan {{ id: {:?}, name: {:?}, billing: {}, key_prefix: {} }},",
+            "            Plan {{ id: {:?}, name: {:?}, billing: {}, key_prefix: {}, key_env: {} }},",
             plan.id,
             plan.name,
             plan.billing.rust_path(),
-            opt_str(plan.key_prefix.as_deref())
+            opt_str(plan.key_prefix.as_deref()),
+            strs(&plan.key_env)
         );
     }
     out.push_str("        ],\n        regions: &[\n");
@@ -215,6 +216,31 @@ fn model(out: &mut String, provider: &str, canonical_ref: &str, m: &ModelFile, a
     let _ = writeln!(out, "        input: &[{}],", input.join(", "));
     let _ = writeln!(out, "        context_window: {:?},", m.context_window);
     let _ = writeln!(out, "        max_output_tokens: {:?},", m.max_output_tokens);
+    let _ = writeln!(out, "        input_limit: {:?},", m.input_limit);
+    let output: Vec<&str> = m.outputs().iter().map(|x| x.rust_path()).collect();
+    let _ = writeln!(out, "        output: &[{}],", output.join(", "));
+    let _ = writeln!(out, "        cost: {},", cost(m.cost.as_ref()));
+    for (key, value) in [
+        ("tool_call", m.tool_call),
+        ("structured_output", m.structured_output),
+        ("temperature", m.temperature),
+        ("attachment", m.attachment),
+        ("open_weights", m.open_weights),
+    ] {
+        let _ = writeln!(out, "        {key}: {value:?},");
+    }
+    for (key, value) in [
+        ("knowledge", &m.knowledge),
+        ("release_date", &m.release_date),
+        ("last_updated", &m.last_updated),
+    ] {
+        let _ = writeln!(out, "        {key}: {},", opt_str(value.as_deref()));
+    }
+    let _ = writeln!(
+        out,
+        "        reasoning_controls: {},",
+        reasoning_controls(m.reasoning_controls.as_ref())
+    );
     let _ = writeln!(out, "        reasoning: {},", m.reasoning);
     let _ = writeln!(
         out,
@@ -225,9 +251,11 @@ fn model(out: &mut String, provider: &str, canonical_ref: &str, m: &ModelFile, a
     let _ = writeln!(out, "        aliases: &{aliases:?},");
     let _ = writeln!(
         out,
-        "        lifecycle: Lifecycle {{ status: {}, replacement: {} }},",
+        "        lifecycle: Lifecycle {{ status: {}, replacement: {}, date: {}, reason: {} }},",
         m.lifecycle.status.rust_path(),
-        opt_str(m.lifecycle.replacement.as_deref())
+        opt_str(m.lifecycle.replacement.as_deref()),
+        opt_str(m.lifecycle.date.as_deref()),
+        opt_str(m.lifecycle.reason.as_deref())
     );
     let dialects: Vec<&str> = m.dialects.iter().map(|d| d.rust_path()).collect();
     let _ = writeln!(out, "        dialects: &[{}],", dialects.join(", "));
@@ -235,9 +263,10 @@ fn model(out: &mut String, provider: &str, canonical_ref: &str, m: &ModelFile, a
     for (plan, a) in &m.availability {
         let _ = writeln!(
             out,
-            "            PlanAvailability {{ plan: {plan:?}, status: {}, reason: {} }},",
+            "            PlanAvailability {{ plan: {plan:?}, status: {}, reason: {}, regions: {} }},",
             a.status.rust_path(),
-            opt_str(a.reason.as_deref())
+            opt_str(a.reason.as_deref()),
+            strs(&a.regions)
         );
     }
     out.push_str("        ],\n");
@@ -261,6 +290,66 @@ fn model(out: &mut String, provider: &str, canonical_ref: &str, m: &ModelFile, a
         }
     }
     out.push_str("    },\n");
+}
+
+/// A price as Rust: `Some(0.8)` (always with a decimal point) or `None`.
+fn price(value: Option<f64>) -> String {
+    match value {
+        Some(v) => format!("Some({v:?})"),
+        None => "None".to_string(),
+    }
+}
+
+fn cost(cost: Option<&Cost>) -> String {
+    let Some(c) = cost else {
+        return "None".to_string();
+    };
+    let tiers: Vec<String> = c
+        .tiers
+        .iter()
+        .map(|t| {
+            format!(
+                "CostTier {{ above: {}, input: {}, output: {}, cache_read: {}, cache_write: {}, reasoning: {} }}",
+                t.above,
+                price(t.input),
+                price(t.output),
+                price(t.cache_read),
+                price(t.cache_write),
+                price(t.reasoning)
+            )
+        })
+        .collect();
+    format!(
+        "Some(Cost {{ input: {}, output: {}, cache_read: {}, cache_write: {}, reasoning: {}, input_audio: {}, output_audio: {}, tiers: &[{}] }})",
+        price(c.input),
+        price(c.output),
+        price(c.cache_read),
+        price(c.cache_write),
+        price(c.reasoning),
+        price(c.input_audio),
+        price(c.output_audio),
+        tiers.join(", ")
+    )
+}
+
+fn reasoning_controls(controls: Option<&ReasoningControls>) -> String {
+    let Some(r) = controls else {
+        return "None".to_string();
+    };
+    format!(
+        "Some(ReasoningControls {{ toggle: {}, effort_levels: {}, default_effort: {}, budget: {}, field: {} }})",
+        r.toggle,
+        strs(&r.effort_levels),
+        opt_str(r.default_effort.as_deref()),
+        r.budget.map_or_else(
+            || "None".to_string(),
+            |b| format!("Some(Budget {{ min: {}, max: {} }})", b.min, b.max)
+        ),
+        r.field.map_or_else(
+            || "None".to_string(),
+            |f| format!("Some({})", f.rust_path())
+        )
+    )
 }
 
 fn strs(items: &[String]) -> String {

@@ -9,7 +9,10 @@
 use std::path::Path;
 
 use provcat_compiler::compiled::Catalog;
-use provcat_compiler::source::{Endpoint as SourceEndpoint, ModelFile, ProviderFile};
+use provcat_compiler::source::{
+    Cost as SourceCost, Endpoint as SourceEndpoint, ModelFile, ProviderFile,
+    ReasoningControls as SourceControls,
+};
 use provcat_compiler::{Report, SourceFile};
 
 use super::types::*;
@@ -133,6 +136,7 @@ fn provider(p: &ProviderFile) -> Provider {
                 name: text(&plan.name),
                 billing: plan.billing,
                 key_prefix: opt(plan.key_prefix.as_ref()),
+                key_env: texts(&plan.key_env),
             })
             .collect::<Vec<_>>()
             .leak(),
@@ -208,6 +212,18 @@ fn model(provider: &str, canonical_ref: &str, m: &ModelFile, aliases: Vec<&'stat
         input: m.input.clone().leak(),
         context_window: m.context_window,
         max_output_tokens: m.max_output_tokens,
+        input_limit: m.input_limit,
+        output: m.outputs().leak(),
+        cost: m.cost.as_ref().map(cost),
+        tool_call: m.tool_call,
+        structured_output: m.structured_output,
+        temperature: m.temperature,
+        attachment: m.attachment,
+        open_weights: m.open_weights,
+        knowledge: opt(m.knowledge.as_ref()),
+        release_date: opt(m.release_date.as_ref()),
+        last_updated: opt(m.last_updated.as_ref()),
+        reasoning_controls: m.reasoning_controls.as_ref().map(controls),
         reasoning: m.reasoning,
         thinking_by_default: m.thinking_by_default,
         notes: opt(m.notes.as_ref()),
@@ -215,6 +231,8 @@ fn model(provider: &str, canonical_ref: &str, m: &ModelFile, aliases: Vec<&'stat
         lifecycle: Lifecycle {
             status: m.lifecycle.status,
             replacement: opt(m.lifecycle.replacement.as_ref()),
+            date: opt(m.lifecycle.date.as_ref()),
+            reason: opt(m.lifecycle.reason.as_ref()),
         },
         dialects: m.dialects.clone().leak(),
         availability: m
@@ -224,6 +242,7 @@ fn model(provider: &str, canonical_ref: &str, m: &ModelFile, aliases: Vec<&'stat
                 plan: text(plan),
                 status: a.status,
                 reason: opt(a.reason.as_ref()),
+                regions: texts(&a.regions),
             })
             .collect::<Vec<_>>()
             .leak(),
@@ -240,6 +259,44 @@ fn model(provider: &str, canonical_ref: &str, m: &ModelFile, aliases: Vec<&'stat
             resolutions: texts(&v.resolutions),
             ratios: texts(&v.ratios),
         }),
+    }
+}
+
+fn cost(c: &SourceCost) -> Cost {
+    Cost {
+        input: c.input,
+        output: c.output,
+        cache_read: c.cache_read,
+        cache_write: c.cache_write,
+        reasoning: c.reasoning,
+        input_audio: c.input_audio,
+        output_audio: c.output_audio,
+        tiers: c
+            .tiers
+            .iter()
+            .map(|t| CostTier {
+                above: t.above,
+                input: t.input,
+                output: t.output,
+                cache_read: t.cache_read,
+                cache_write: t.cache_write,
+                reasoning: t.reasoning,
+            })
+            .collect::<Vec<_>>()
+            .leak(),
+    }
+}
+
+fn controls(r: &SourceControls) -> ReasoningControls {
+    ReasoningControls {
+        toggle: r.toggle,
+        effort_levels: texts(&r.effort_levels),
+        default_effort: opt(r.default_effort.as_ref()),
+        budget: r.budget.map(|b| Budget {
+            min: b.min,
+            max: b.max,
+        }),
+        field: r.field,
     }
 }
 

@@ -3,10 +3,12 @@
 
 use serde::Serialize;
 
-pub use provcat_compiler::vocab::{
+pub use provcat_common::vocab::{
     AvailabilityStatus, Billing, Capabilities, Dialect, ErrorKind, LifecycleStatus, MaxTokensField,
-    MediaField, Modality, ModelKind, RefVia, Surface, ThinkingFormat, VideoMode,
+    MediaField, Modality, ModelKind, ReasoningField, RefVia, Surface, ThinkingFormat, VideoMode,
 };
+
+pub use super::facts::{Budget, Cost, CostTier, Prices, ReasoningControls};
 
 /// The catalog's own settings.
 #[derive(Debug, Serialize)]
@@ -79,6 +81,8 @@ pub struct Plan {
     pub billing: Billing,
     /// The prefix its keys start with, if they have one.
     pub key_prefix: Option<&'static str>,
+    /// Env vars holding this plan's key, tried before the provider's.
+    pub key_env: &'static [&'static str],
 }
 
 /// A region.
@@ -157,6 +161,30 @@ pub struct Model {
     pub context_window: Option<u32>,
     /// Largest output per request (chat).
     pub max_output_tokens: Option<u32>,
+    /// Largest prompt, where less than the context window.
+    pub input_limit: Option<u32>,
+    /// Output modalities.
+    pub output: &'static [Modality],
+    /// Prices in USD per million tokens.
+    pub cost: Option<Cost>,
+    /// Calls tools.
+    pub tool_call: Option<bool>,
+    /// Answers in a given JSON schema.
+    pub structured_output: Option<bool>,
+    /// Takes `temperature`.
+    pub temperature: Option<bool>,
+    /// Takes file attachments.
+    pub attachment: Option<bool>,
+    /// Weights are published.
+    pub open_weights: Option<bool>,
+    /// Knowledge cutoff.
+    pub knowledge: Option<&'static str>,
+    /// Release date.
+    pub release_date: Option<&'static str>,
+    /// Last update.
+    pub last_updated: Option<&'static str>,
+    /// How reasoning is controlled.
+    pub reasoning_controls: Option<ReasoningControls>,
     /// Produces reasoning output.
     pub reasoning: bool,
     /// Thinks unless told not to.
@@ -182,6 +210,10 @@ pub struct Lifecycle {
     pub status: LifecycleStatus,
     /// Ref to use instead.
     pub replacement: Option<&'static str>,
+    /// When it was or will be deprecated or retired.
+    pub date: Option<&'static str>,
+    /// Why, when there is no replacement.
+    pub reason: Option<&'static str>,
 }
 
 /// Whether one plan serves a model.
@@ -193,6 +225,8 @@ pub struct PlanAvailability {
     pub status: AvailabilityStatus,
     /// Why, and what to do instead.
     pub reason: Option<&'static str>,
+    /// Regions where the plan serves it (empty: all).
+    pub regions: &'static [&'static str],
 }
 
 /// How a video model is called.

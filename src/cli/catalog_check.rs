@@ -7,15 +7,20 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use provcat::compiler::{self, Report};
+use provcat::escape;
 use serde::Serialize;
 
-use super::Outcome;
 use super::output::{print_json, print_stdout};
+use super::{Outcome, say};
 
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {
     /// Check a catalog folder with the same compiler and diagnostics as `cargo build`.
     /// Exits 0 when it is clean, 2 when it is not.
+    ///
+    /// Only regular `.toml` files are read, each up to 1 MiB. A link to a file inside the
+    /// folder is followed; a link to a folder, a link out of the folder, a named pipe, a
+    /// socket or a device is reported (exit 2), never opened.
     Check(CheckArgs),
     /// Render the Markdown page of each provider (as committed under `docs/providers/`).
     Docs(super::catalog_docs::DocsArgs),
@@ -93,11 +98,19 @@ fn check(args: CheckArgs) -> Outcome {
 /// exit code 2.
 pub fn print_report(report: &Report) -> ExitCode {
     let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    eprint!("{}", report.render(styled));
+    let text = say::report(report).render(styled);
+    // The renderer's own colours are kept; anything else a file could inject is escaped.
+    let text = if styled {
+        escape::controls_keeping_style(&text)
+    } else {
+        escape::controls(&text)
+    };
+    std::eprint!("{text}");
     ExitCode::from(2)
 }
 
 fn to_json(report: &Report) -> Vec<DiagnosticJson> {
+    let report = say::report(report);
     report
         .diagnostics()
         .into_iter()

@@ -1,13 +1,15 @@
 //! `provcat chat`: ask a model, stream the answer to stdout as it arrives.
 //!
 //! Reasoning goes to stderr (dimmed on a terminal, or hidden), then a one-line usage
-//! summary. `--json` prints one object at the end instead. Whatever the model's dialect,
-//! the output is the same: usage as prompt, completion and total tokens, the finish
-//! reason as `stop`, `length`, `tool_calls` or `content_filter`. Ctrl-C stops the request
-//! and keeps what was printed. Exit codes: 0 answered; 1 network, timeout, truncated
-//! stream, server failure or overload; 2 a request that cannot work (bad ref, image for a
-//! text-only model, model not on the plan, moderation); 3 refused key, plan or billing;
-//! 4 still rate-limited after the retries; 130 interrupted.
+//! summary. The answer is the model's text, printed as it arrives; on a terminal its
+//! control characters (but newlines and tabs) are escaped, and the reasoning's always are.
+//! `--json` prints one object at the end instead. Whatever the model's dialect, the output
+//! is the same: usage as prompt, completion and total tokens, the finish reason as `stop`,
+//! `length`, `tool_calls` or `content_filter`. Ctrl-C stops the request and keeps what was
+//! printed. Exit codes: 0 answered; 1 network, timeout, truncated stream, server failure
+//! or overload; 2 a request that cannot work (bad ref, image for a text-only model, model
+//! not on the plan, moderation); 3 refused key, plan or billing; 4 still rate-limited
+//! after the retries; 130 interrupted.
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
@@ -21,6 +23,7 @@ use provcat::client::{
     ChatOutcome, ChatRequest, Client, ClientError, ClientOptions, Discard, ErrorKind, Message,
     Part, Role, Sink, advice::advice,
 };
+use provcat::escape;
 use provcat::resolve::{self, Request};
 use serde::Serialize;
 
@@ -257,6 +260,8 @@ fn image_url(image: &str) -> Result<String, Failure> {
 struct Printer {
     show_reasoning: bool,
     dim: bool,
+    /// Whether stdout is a terminal, where the answer's control characters are escaped.
+    escape_content: bool,
     in_reasoning: bool,
     wrote_content: bool,
     ends_with_newline: bool,
@@ -267,6 +272,7 @@ impl Printer {
         Printer {
             show_reasoning,
             dim: std::io::stderr().is_terminal(),
+            escape_content: std::io::stdout().is_terminal(),
             in_reasoning: false,
             wrote_content: false,
             ends_with_newline: true,
@@ -277,7 +283,8 @@ impl Printer {
         if self.in_reasoning {
             self.in_reasoning = false;
             let reset = if self.dim { "\x1b[0m" } else { "" };
-            eprintln!("{reset}");
+            // provcat's own style sequence: not cleaned like other lines.
+            std::eprintln!("{reset}");
         }
     }
 
@@ -303,12 +310,19 @@ impl Sink for Printer {
                 let _ = err.write_all(b"\x1b[2m");
             }
         }
-        let _ = err.write_all(text.as_bytes());
+        let _ = err.write_all(escape::controls(text).as_bytes());
     }
 
     fn content(&mut self, text: &str) {
         self.end_reasoning();
         let mut out = std::io::stdout().lock();
+        // The answer is printed as the model wrote it, except on a terminal, where its
+        // control characters are escaped (they could drive the terminal).
+        let text = if self.escape_content {
+            escape::controls(text)
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
         // A closed pipe (`| head`) stops printing, not the request.
         let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
         self.wrote_content = true;

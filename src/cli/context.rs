@@ -26,6 +26,7 @@ impl Context {
         let location = config::locate(self.config_flag.as_deref(), &self.env)
             .map_err(|r| Failure::report(&r))?;
         let loaded = config::load(location).map_err(|r| Failure::report(&r))?;
+        super::say::learn(&loaded.secrets);
         if self.verbose > 0 {
             eprintln!("config: {}", loaded.describe());
             eprintln!(".env: {}", loaded.describe_dotenv());
@@ -53,6 +54,7 @@ pub fn read_key_from_stdin() -> Result<ApiKey, Failure> {
         .read_to_string(&mut text)
         .map_err(|e| Failure::runtime(format!("cannot read the key from stdin: {e}")))?;
     let key = ApiKey::new(&text);
+    super::say::learn_value(key.expose());
     if key.is_empty() {
         return Err(Failure::input(
             "--api-key-stdin was given but stdin was empty",

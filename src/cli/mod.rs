@@ -4,6 +4,29 @@
 //! Exit codes: 0 success, 1 a failure while doing the work (I/O, network), 2 bad input (an
 //! unknown ref or id, a broken catalog or config, a usage error); `chat` and `video` add
 //! codes for refused keys, rate limits and task outcomes (see their modules).
+//!
+//! Everything printed is cleaned by [`say`]: in this module and every command module,
+//! `eprintln!` and `eprint!` are the macros below, which scrub secrets and escape control
+//! characters before writing to stderr (`std::eprintln!` is only for text provcat styles
+//! itself, such as the reset of the dimmed reasoning).
+
+/// `eprintln!`, with the line cleaned by [`say::clean`] (secrets scrubbed, control
+/// characters escaped).
+macro_rules! eprintln {
+    () => {
+        ::std::eprintln!()
+    };
+    ($($arg:tt)*) => {
+        ::std::eprintln!("{}", $crate::cli::say::clean(&format!($($arg)*)))
+    };
+}
+
+/// `eprint!`, with the text cleaned by [`say::clean`].
+macro_rules! eprint {
+    ($($arg:tt)*) => {
+        ::std::eprint!("{}", $crate::cli::say::clean(&format!($($arg)*)))
+    };
+}
 
 mod catalog_check;
 mod catalog_docs;
@@ -17,6 +40,7 @@ mod models;
 mod onboard;
 mod output;
 mod progress;
+mod say;
 mod schema;
 mod signals;
 mod video;
@@ -100,11 +124,12 @@ impl Failure {
         }
     }
 
-    /// Bad input described by located diagnostics: exit code 2.
+    /// Bad input described by located diagnostics: exit code 2. The report is redacted
+    /// ([`say::report`]) before it is rendered.
     pub fn report(report: &Report) -> Self {
         Failure {
             code: 2,
-            message: report.render_diagnostics(false),
+            message: say::report(report).render_diagnostics(false),
             rendered: true,
         }
     }
@@ -125,7 +150,12 @@ pub type Outcome = Result<ExitCode, Failure>;
 
 /// Parses the command line, runs the command and returns its exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let env = Env::from_process();
+    say::learn_env(&env);
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     if !cli.catalogs.is_empty() {
         let dirs: Vec<&std::path::Path> = cli.catalogs.iter().map(PathBuf::as_path).collect();
         match provcat::catalog::overlay::load(&dirs) {
@@ -141,7 +171,7 @@ pub fn run() -> ExitCode {
                 }
             }
             Err(report) => {
-                eprint!("{}", report.render_diagnostics(false));
+                eprint!("{}", say::report(&report).render_diagnostics(false));
                 return ExitCode::from(2);
             }
         }
@@ -149,7 +179,7 @@ pub fn run() -> ExitCode {
     let context = Context {
         config_flag: cli.config,
         verbose: cli.verbose,
-        env: Env::from_process(),
+        env,
     };
     let outcome = match cli.command {
         Command::Models(command) => models::run(command, &context),
@@ -175,4 +205,18 @@ pub fn run() -> ExitCode {
             ExitCode::from(failure.code)
         }
     }
+}
+
+/// Prints a command-line parsing error (or the help or version asked for) and returns its
+/// exit code. An error quotes the arguments, so it is printed plain and cleaned like any
+/// other message; help and version are provcat's own text, printed as clap styles them.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) || !e.use_stderr() {
+        // Help goes to stdout; a closed pipe is not worth a panic.
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(0));
+    }
+    eprint!("{}", e.render());
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }

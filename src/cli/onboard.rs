@@ -14,7 +14,7 @@ use provcat::catalog;
 use provcat::config::{self, LoadedConfig};
 use provcat::lock::{self, FolderLock};
 use provcat::onboard::{self, Plan};
-use provcat::secret::{ApiKey, redact};
+use provcat::secret::ApiKey;
 use serde::Serialize;
 
 use super::context::{Context, read_key_from_stdin};
@@ -116,7 +116,9 @@ fn read_key(args: &OnboardArgs, plan: &str) -> Result<ApiKey, Failure> {
         let prompt = format!("API key for the {plan} plan (input hidden): ");
         let text = rpassword::prompt_password(prompt)
             .map_err(|e| Failure::runtime(format!("cannot read the key: {e}")))?;
-        ApiKey::new(&text)
+        let key = ApiKey::new(&text);
+        super::say::learn_value(key.expose());
+        key
     } else {
         return Err(Failure::input(
             "no key: stdin is not a terminal; pipe the key with --api-key-stdin, or pass --skip-key when the key is already in the environment",
@@ -188,7 +190,7 @@ fn report(plan: &Plan, choice: &catalog::AuthChoiceMatch, dry_run: bool) -> Stri
         out.push_str(&format!(
             "\n--- {} would be (keys masked):\n{}",
             plan.config.path.display(),
-            redact(&plan.config.after)
+            provcat::redact::Redactor::new().mask_in_place(&plan.config.after, &[])
         ));
     }
     out

@@ -1,5 +1,6 @@
 //! Shared printing helpers: JSON to stdout, plain tables, number formatting, and
-//! writing files atomically.
+//! writing files atomically. What they print is cleaned by [`super::say`]: text is
+//! scrubbed and escaped, every string of JSON scrubbed.
 
 use std::io::Write;
 use std::path::Path;
@@ -12,11 +13,15 @@ use provcat::client::{ClientError, ErrorKind};
 
 use super::{Failure, Outcome};
 
-/// Prints `value` as pretty JSON on stdout, written as it is encoded (never held whole:
-/// `chat --json` may print tens of MiB of answer); a closed pipe is not an error.
+/// Prints `value` as pretty JSON on stdout, every string in it scrubbed of secrets, written
+/// as it is encoded: only one string is held at a time (`chat --json` may print tens of MiB
+/// of answer). serde_json escapes control characters; a closed pipe is not an error.
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Outcome {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = serde_json::to_writer_pretty(&mut out, value)
+    let formatter = super::say::JsonScrubber::new(serde_json::ser::PrettyFormatter::new());
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    let written = value
+        .serialize(&mut serializer)
         .map_err(std::io::Error::from)
         .and_then(|()| out.write_all(b"\n"))
         .and_then(|()| out.flush());
@@ -29,8 +34,13 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Outcome {
     }
 }
 
-/// Writes `text` to stdout; a closed pipe (`| head`) is not an error.
+/// Writes `text` to stdout, cleaned ([`super::say::clean`]); a closed pipe (`| head`) is
+/// not an error.
 pub fn print_stdout(text: &str) -> Outcome {
+    write_stdout(&super::say::clean(text))
+}
+
+fn write_stdout(text: &str) -> Outcome {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(ExitCode::SUCCESS),

@@ -38,7 +38,7 @@ impl Progress {
     /// The task's status changed (or not).
     pub fn update(&self, status: &str, elapsed: Duration) {
         if let Some(bar) = &self.bar {
-            bar.set_message(status.to_string());
+            bar.set_message(provcat::escape::one_line(status).into_owned());
         } else if self.plain && *self.last.borrow() != status {
             eprintln!("{status} after {}s", elapsed.as_secs());
             *self.last.borrow_mut() = status.to_string();
@@ -48,7 +48,7 @@ impl Progress {
     /// A line above the spinner.
     pub fn note(&self, text: &str) {
         match &self.bar {
-            Some(bar) => bar.println(text),
+            Some(bar) => bar.println(super::say::clean(text)),
             None if self.plain => eprintln!("{text}"),
             None => {}
         }

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use provcat::atomic::{FileError, check_target};
 use provcat::catalog::{AvailabilityStatus, ModelKind};
 use provcat::client::{Client, ClientError, ClientOptions, TaskStatus, advice::advice};
+use provcat::escape;
 use provcat::resolve::{self, Request, Target};
 use provcat::video::{self, VideoRequest};
 use serde::Serialize;
@@ -457,7 +458,7 @@ impl Session {
         } else {
             match status.status.as_str() {
                 "SUCCEEDED" => match &status.video_url {
-                    Some(url) => _ = print_stdout(&format!("{url}\n"))?,
+                    Some(url) => _ = print_stdout(&format!("{}\n", escape::one_line(url)))?,
                     None => eprintln!("warning: the task succeeded but named no video URL"),
                 },
                 "PENDING" | "RUNNING" => {

@@ -6,7 +6,7 @@
 //! which models of the target's own provider are close to an unknown one.
 
 use crate::catalog::{self, AuthChoice, Plan, Provider};
-use crate::compiler::suggest;
+use crate::common::suggest;
 use crate::resolve::{BaseUrlSource, Target};
 
 use super::error::{ClientError, ErrorKind, Oversized};

@@ -1,16 +1,18 @@
 //! The `.env` file beside the config file: where `provcat onboard` keeps the key, and
 //! the last layer of key lookup. Parsed by `dotenvy`; a line it cannot parse is an
-//! error located in the file.
+//! error located in the file, quoted with every value masked (a line without `=` may be
+//! a pasted key, so it is masked whole but for `export` and a name).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::compiler::{Diagnostic, Report, Rule};
-use crate::secret::redact_dotenv;
+use crate::common::{Diagnostic, Report, Rule};
+use crate::redact::{Redactor, mask_key};
 
-/// The `.env` file's variables, or nothing when it does not exist.
-#[derive(Clone, Debug, Default)]
+/// The `.env` file's variables, or nothing when it does not exist. Its `Debug` shows the
+/// names with masked values.
+#[derive(Clone, Default)]
 pub struct DotEnv {
     /// Where it is (whether or not it exists).
     pub path: PathBuf,
@@ -18,6 +20,21 @@ pub struct DotEnv {
     pub exists: bool,
     /// Its variables, in file order of first appearance.
     pub vars: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for DotEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DotEnv")
+            .field("path", &self.path)
+            .field("exists", &self.exists)
+            .field("vars", &masked_map(&self.vars))
+            .finish()
+    }
+}
+
+/// `map` for `Debug`: its names, each with its value masked.
+pub(crate) fn masked_map(map: &BTreeMap<String, String>) -> BTreeMap<&str, String> {
+    map.iter().map(|(k, v)| (k.as_str(), mask_key(v))).collect()
 }
 
 /// The `.env` beside `config`.
@@ -59,7 +76,7 @@ pub fn read(path: &Path) -> Result<DotEnv, Report> {
             }
             Err(e) => {
                 let mut report = Report::default();
-                report.add_source(&shown, Arc::from(redact_dotenv(&text)));
+                report.add_source(&shown, Arc::from(Redactor::new().mask_dotenv(&text)));
                 let (span, label) = match &e {
                     dotenvy::Error::LineParse(line, at) => {
                         let start = line_start(&text, line);

@@ -8,10 +8,19 @@ use std::collections::BTreeMap;
 /// The config file to use, instead of the platform config dir.
 pub const PROVCAT_CONFIG: &str = "PROVCAT_CONFIG";
 
-/// A snapshot of environment variables.
-#[derive(Clone, Debug, Default)]
+/// A snapshot of environment variables. Its `Debug` shows the names only: any value may
+/// be a key.
+#[derive(Clone, Default)]
 pub struct Env {
     vars: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("names", &self.vars.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Env {
@@ -33,6 +42,11 @@ impl Env {
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
         }
+    }
+
+    /// The names of the variables set (with a value or not).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.vars.keys().map(String::as_str)
     }
 
     /// The value of `name`, when it is set and not empty.

@@ -6,15 +6,18 @@
 //! against the catalog afterwards, in `config::check`.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::dotenv::masked_map;
 use super::schema::{auth_choice_schema, model_ref_schema, video_ref_schema};
 use crate::catalog::{Dialect, MaxTokensField, ThinkingFormat};
+use crate::redact::{Redactor, mask_key};
 
 /// The provcat config file (`~/.config/provcat/config.toml`).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ConfigFile {
     /// The JSON Schema this file follows (JSON configs; TOML files use a `#:schema` comment).
@@ -86,7 +89,7 @@ pub struct Models {
 }
 
 /// `models.providers.<id>`: how to reach one provider.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ProviderConfig {
     /// The auth choice made at onboarding (`qwen-standard-api-key`): it selects the plan,
@@ -142,6 +145,43 @@ pub struct Compat {
     /// The field that caps output tokens: `max_tokens` or `max_completion_tokens`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tokens_field: Option<MaxTokensField>,
+}
+
+/// Masks every `env` value (the providers mask their own secrets).
+impl fmt::Debug for ConfigFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigFile")
+            .field("schema", &self.schema)
+            .field("agents", &self.agents)
+            .field("models", &self.models)
+            .field("env", &masked_map(&self.env))
+            .finish()
+    }
+}
+
+/// Masks the `apiKey`, the header values, credentials in the `baseUrl` and a key pasted
+/// into `authChoice`.
+impl fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redactor = Redactor::new();
+        f.debug_struct("ProviderConfig")
+            .field(
+                "auth_choice",
+                &self
+                    .auth_choice
+                    .as_deref()
+                    .map(|c| redactor.scrub_diagnostic(c)),
+            )
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(|u| redactor.scrub(u)),
+            )
+            .field("api_key", &self.api_key.as_deref().map(mask_key))
+            .field("api", &self.api)
+            .field("compat", &self.compat)
+            .field("headers", &masked_map(&self.headers))
+            .finish()
+    }
 }
 
 impl Agents {

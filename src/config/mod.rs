@@ -31,9 +31,9 @@ pub use file::{
 pub use parse::Format;
 pub use schema::{SCHEMA_PATH, config_schema};
 
-use crate::compiler::tree::SpanIndex;
-use crate::compiler::{Diagnostic, Report, Rule, schema as catalog_schema};
-use crate::secret::redact;
+use crate::common::tree::SpanIndex;
+use crate::common::{Diagnostic, Report, Rule, validate};
+use crate::redact::Redactor;
 use crate::warning::Warning;
 
 /// How the config file was chosen.
@@ -106,8 +106,9 @@ pub fn locate(flag: Option<&Path>, env: &Env) -> Result<ConfigLocation, Report> 
     })
 }
 
-/// A config file read and checked, with the `.env` beside it.
-#[derive(Clone, Debug)]
+/// A config file read and checked, with the `.env` beside it. Its `Debug` shows no
+/// value that may be secret (the text, `apiKey`s, headers, `env` and `.env` values).
+#[derive(Clone)]
 pub struct LoadedConfig {
     /// Where it is.
     pub location: ConfigLocation,
@@ -117,7 +118,7 @@ pub struct LoadedConfig {
     pub format: Format,
     /// What it says.
     pub file: ConfigFile,
-    /// Its text (diagnostics quote it through [`redact`]).
+    /// Its text (diagnostics quote it masked, see [`LoadedConfig::report`]).
     pub text: Arc<str>,
     /// Where each value is in `text`.
     pub index: SpanIndex,
@@ -125,6 +126,26 @@ pub struct LoadedConfig {
     pub dotenv: DotEnv,
     /// Things that work but deserve a word (legacy ids).
     pub warnings: Vec<Warning>,
+    /// The secrets it holds (`apiKey`s, header values, `env` and `.env` values), to be
+    /// kept out of every message.
+    pub secrets: Redactor,
+    /// `text` with every secret masked in place, as diagnostics quote it.
+    masked_text: Arc<str>,
+}
+
+impl std::fmt::Debug for LoadedConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedConfig")
+            .field("location", &self.location)
+            .field("exists", &self.exists)
+            .field("format", &self.format)
+            .field("file", &self.file)
+            .field("text", &format_args!("<{} bytes>", self.text.len()))
+            .field("dotenv", &self.dotenv)
+            .field("warnings", &self.warnings)
+            .field("secrets", &self.secrets)
+            .finish_non_exhaustive()
+    }
 }
 
 impl LoadedConfig {
@@ -171,11 +192,13 @@ impl LoadedConfig {
         diagnostic.at(&self.display_path(), span)
     }
 
-    /// A report of `diagnostics`, able to show the lines they point at.
+    /// A report of `diagnostics`, able to show the lines they point at (with every
+    /// secret masked), their text redacted by [`Redactor::redact_report`].
     pub fn report(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) -> Report {
         let mut report = Report::default();
-        report.add_source(&self.display_path(), Arc::from(redact(&self.text)));
+        report.add_source(&self.display_path(), self.masked_text.clone());
         diagnostics.into_iter().for_each(|d| report.push(d));
+        self.secrets.redact_report(&mut report);
         report
     }
 
@@ -220,39 +243,50 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
         }
     };
     let text: Arc<str> = Arc::from(text);
-    let mut report = Report::default();
-    report.add_source(&shown, Arc::from(redact(&text)));
+    // The `.env` is read first so that its values are known secrets in every message
+    // about the config; its own problems are reported after the config's.
+    let dotenv = dotenv::read(&dotenv::path_beside(&location.path));
+    let mut secrets = Redactor::new();
+    if let Ok(d) = &dotenv {
+        d.vars.values().for_each(|v| secrets.learn(v));
+    }
+    let fail = |secrets: &Redactor, masked: &str, d: Vec<Diagnostic>| {
+        let mut report = Report::default();
+        report.add_source(&shown, Arc::from(masked));
+        d.into_iter().for_each(|d| report.push(d));
+        secrets.redact_report(&mut report);
+        Err(report)
+    };
     let (value, index) = match parse::parse(&text, format, &shown) {
         Ok(parsed) => parsed,
         Err(d) => {
-            report.push(*d);
-            return Err(report);
+            let masked = secrets.mask_in_place(&text, &[]);
+            return fail(&secrets, &masked, vec![*d]);
         }
     };
+    let spans = secret_values(&value, &index, &mut secrets);
+    let masked = secrets.mask_in_place(&text, &spans);
     let Some((validator, schema)) = schema::validator() else {
-        report.push(Diagnostic::new(
+        let d = Diagnostic::new(
             Rule::InvalidValue,
             "internal error: the config schema does not compile",
-        ));
-        return Err(report);
+        );
+        return fail(&secrets, &masked, vec![d]);
     };
-    let problems = catalog_schema::validate_with(validator, schema, &value, &index, &shown);
+    let problems = validate::validate_with(validator, schema, &value, &index, &shown);
     if !problems.is_empty() {
-        problems.into_iter().for_each(|d| report.push(d));
-        return Err(report);
+        return fail(&secrets, &masked, problems);
     }
     let file: ConfigFile = match serde_json::from_value(value) {
         Ok(file) => file,
         Err(e) => {
-            report.push(
-                Diagnostic::new(Rule::InvalidValue, format!("the config does not fit: {e}"))
-                    .at(&shown, Some(0..0))
-                    .help("this is a gap between the config schema and provcat; please report it"),
-            );
-            return Err(report);
+            let d = Diagnostic::new(Rule::InvalidValue, format!("the config does not fit: {e}"))
+                .at(&shown, Some(0..0))
+                .help("this is a gap between the config schema and provcat; please report it");
+            return fail(&secrets, &masked, vec![d]);
         }
     };
-    let dotenv = dotenv::read(&dotenv::path_beside(&location.path))?;
+    let dotenv = dotenv?;
     let mut loaded = LoadedConfig {
         location,
         exists,
@@ -262,6 +296,8 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
         index,
         dotenv,
         warnings: Vec::new(),
+        secrets,
+        masked_text: Arc::from(masked),
     };
     let problems = check::check(&mut loaded);
     loaded.warnings.extend(exposure::warnings(&loaded));
@@ -270,4 +306,48 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
     } else {
         Err(loaded.report(problems))
     }
+}
+
+/// Learns the values of the config that are secrets whatever they look like (every
+/// `apiKey`, every header value, every `env` value) and returns their spans; learns the
+/// credentials and secret query values of every `baseUrl` too.
+fn secret_values(
+    value: &serde_json::Value,
+    index: &SpanIndex,
+    secrets: &mut Redactor,
+) -> Vec<std::ops::Range<usize>> {
+    use crate::common::tree::push_token;
+    let mut found: Vec<(String, &serde_json::Value)> = Vec::new();
+    if let Some(providers) = value
+        .pointer("/models/providers")
+        .and_then(|p| p.as_object())
+    {
+        for (id, entry) in providers {
+            let at = push_token("/models/providers", id);
+            if let Some(url) = entry.get("baseUrl").and_then(|u| u.as_str()) {
+                secrets.learn_url(url);
+            }
+            if let Some(key) = entry.get("apiKey") {
+                found.push((push_token(&at, "apiKey"), key));
+            }
+            if let Some(headers) = entry.get("headers").and_then(|h| h.as_object()) {
+                let at = push_token(&at, "headers");
+                found.extend(headers.iter().map(|(k, v)| (push_token(&at, k), v)));
+            }
+        }
+    }
+    if let Some(env) = value.get("env").and_then(|e| e.as_object()) {
+        found.extend(env.iter().map(|(k, v)| (push_token("/env", k), v)));
+    }
+    found
+        .into_iter()
+        .filter_map(|(pointer, value)| {
+            match value {
+                serde_json::Value::String(s) => secrets.learn(s),
+                serde_json::Value::Number(n) => secrets.learn(&n.to_string()),
+                _ => return None,
+            }
+            index.value_span(&pointer)
+        })
+        .collect()
 }

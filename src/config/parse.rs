@@ -4,6 +4,8 @@
 //! `jsonc-parser` in its lenient mode, so the JSON5-style example of the Qwen page
 //! (`{ agents: { defaults: { model: { primary: "qwen/qwen3.5-plus" } } } }`, unquoted keys,
 //! trailing commas, comments) works as written. Both feed the same schema validation.
+//! A key given twice in one object is an error in both formats (JSON parsers would
+//! silently keep the last).
 
 use std::path::Path;
 
@@ -11,8 +13,8 @@ use jsonc_parser::ast;
 use jsonc_parser::{CollectOptions, ParseOptions};
 use serde_json::{Map, Number, Value};
 
-use crate::compiler::tree::{self, Located, SpanIndex, push_token};
-use crate::compiler::{Diagnostic, Rule};
+use crate::common::tree::{self, Located, SpanIndex, push_token};
+use crate::common::{Diagnostic, Rule};
 
 /// The format of a config file, from its extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,7 +86,7 @@ fn parse_json(text: &str, file: &str) -> Result<(Value, SpanIndex), Box<Diagnost
             value: range(root_range(&root)),
         },
     );
-    let value = convert(&root, "", &mut index);
+    let value = convert(&root, "", &mut index, text, file)?;
     Ok((value, index))
 }
 
@@ -103,8 +105,14 @@ fn range(r: jsonc_parser::common::Range) -> std::ops::Range<usize> {
     r.start..r.end
 }
 
-fn convert(value: &ast::Value<'_>, pointer: &str, index: &mut SpanIndex) -> Value {
-    match value {
+fn convert(
+    value: &ast::Value<'_>,
+    pointer: &str,
+    index: &mut SpanIndex,
+    text: &str,
+    file: &str,
+) -> Result<Value, Box<Diagnostic>> {
+    Ok(match value {
         ast::Value::StringLit(s) => Value::String(s.value.to_string()),
         ast::Value::NumberLit(n) => number(n.value),
         ast::Value::BooleanLit(b) => Value::Bool(b.value),
@@ -123,9 +131,9 @@ fn convert(value: &ast::Value<'_>, pointer: &str, index: &mut SpanIndex) -> Valu
                             value: range(root_range(item)),
                         },
                     );
-                    convert(item, &child, index)
+                    convert(item, &child, index, text, file)
                 })
-                .collect(),
+                .collect::<Result<_, _>>()?,
         ),
         ast::Value::Object(object) => {
             let mut map = Map::new();
@@ -135,6 +143,10 @@ fn convert(value: &ast::Value<'_>, pointer: &str, index: &mut SpanIndex) -> Valu
                     ast::ObjectPropName::Word(w) => (w.value.to_string(), w.range),
                 };
                 let child = push_token(pointer, &name);
+                if map.contains_key(&name) {
+                    let first = index.key_span(&child);
+                    return Err(duplicate(&name, range(key_range), first, text, file));
+                }
                 index.insert(
                     child.clone(),
                     Located {
@@ -142,12 +154,32 @@ fn convert(value: &ast::Value<'_>, pointer: &str, index: &mut SpanIndex) -> Valu
                         value: range(root_range(&prop.value)),
                     },
                 );
-                let converted = convert(&prop.value, &child, index);
+                let converted = convert(&prop.value, &child, index, text, file)?;
                 map.insert(name, converted);
             }
             Value::Object(map)
         }
-    }
+    })
+}
+
+/// A key given a second time at `at` (first at `first`).
+fn duplicate(
+    name: &str,
+    at: std::ops::Range<usize>,
+    first: Option<std::ops::Range<usize>>,
+    text: &str,
+    file: &str,
+) -> Box<Diagnostic> {
+    let line = first.map(|f| crate::common::diagnostic::line_col(text, f.start).0);
+    Box::new(
+        Diagnostic::new(Rule::DuplicateId, format!("duplicate key `{name}`"))
+            .at(file, Some(at))
+            .label(match line {
+                Some(line) => format!("already set on line {line}"),
+                None => "already set above".to_string(),
+            })
+            .help("keep one of them: a JSON parser would silently use the last"),
+    )
 }
 
 /// A JSON number as written; one that does not fit keeps its digits as a string, so the
@@ -177,6 +209,23 @@ mod tests {
         let at = index.locate("/agents/defaults/model/primary").unwrap();
         assert_eq!(&text[at.key.clone().unwrap()], "primary");
         assert_eq!(&text[at.value.clone()], "\"qwen/qwen3.5-plus\"");
+    }
+
+    #[test]
+    fn a_duplicate_json_key_is_located_at_its_second_use() {
+        let text = "{\n  \"env\": { \"A\": \"1\" },\n  env: { \"B\": \"2\" }\n}";
+        let d = parse(text, Format::Json, "c.json").unwrap_err();
+        assert_eq!(d.rule, Rule::DuplicateId);
+        assert_eq!(&text[d.span.clone().unwrap()], "env");
+        assert_eq!(d.span.clone().unwrap().start, text.rfind("env").unwrap());
+        assert_eq!(d.label.as_deref(), Some("already set on line 2"));
+        // Nested objects too; the same name in different objects is fine.
+        let nested = r#"{"a": {"x": 1, "x": 2}}"#;
+        assert_eq!(
+            parse(nested, Format::Json, "c.json").unwrap_err().rule,
+            Rule::DuplicateId
+        );
+        assert!(parse(r#"{"a": {"x": 1}, "b": {"x": 1}}"#, Format::Json, "c.json").is_ok());
     }
 
     #[test]

@@ -30,7 +30,7 @@ use crate::catalog::{
     AuthChoice, Dialect, Endpoint, LifecycleStatus, Model, ModelKind, Plan, Provider, RefVia,
     Region,
 };
-use crate::compiler::{Diagnostic, Report, Rule};
+use crate::common::{Diagnostic, Report, Rule};
 use crate::config::{Env, LoadedConfig};
 use crate::secret::ApiKey;
 use crate::warning::Warning;
@@ -107,7 +107,8 @@ pub enum BaseUrlSource {
     },
 }
 
-/// Everything a request needs, and why each part is what it is.
+/// Everything a request needs, and why each part is what it is. Its `Debug` shows header
+/// names with masked values and URLs without credentials.
 #[derive(Clone, Serialize)]
 pub struct Target {
     /// The ref as typed or configured.
@@ -173,17 +174,33 @@ pub struct Target {
     pub warnings: Vec<Warning>,
 }
 
-/// Shows everything but header values (which may hold secrets); the key is masked by its
-/// own type.
 impl std::fmt::Debug for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redactor = crate::redact::Redactor::new();
+        let url = |u: &str| redactor.scrub(u);
         f.debug_struct("Target")
-            .field("canonical_ref", &self.canonical_ref)
+            .field("typed_ref", &redactor.scrub_diagnostic(&self.typed_ref))
+            .field("ref_source", &self.ref_source)
+            .field(
+                "canonical_ref",
+                &redactor.scrub_diagnostic(&self.canonical_ref),
+            )
+            .field("alias", &self.alias)
+            .field("via", &self.via)
             .field("provider_id", &self.provider_id)
-            .field("wire_id", &self.wire_id)
+            .field("config_entry", &self.config_entry)
+            .field("model_id", &redactor.scrub_diagnostic(&self.model_id))
+            .field("kind", &self.kind)
+            .field("auth", &self.auth)
+            .field("plan", &self.plan.map(|p| p.id))
+            .field("region", &self.region.map(|r| r.id))
+            .field("base_url", &url(&self.base_url))
+            .field("base_url_source", &self.base_url_source)
             .field("dialect", &self.dialect)
-            .field("base_url", &self.base_url)
-            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("wire_id", &redactor.scrub_diagnostic(&self.wire_id))
+            .field("capabilities", &self.capabilities)
+            .field("headers", &crate::config::dotenv::masked_map(&self.headers))
+            .field("key_env", &self.key_env)
             .field("key", &self.key)
             .field("warnings", &self.warnings)
             .finish_non_exhaustive()

@@ -11,7 +11,9 @@
 //! - `expect`: lines that must appear in stderr, as printed with `[DIR]`;
 //! - `unlocated`: why the error has no ` --> file:line:col` (the file says why; without it,
 //!   a location in one of the case's files is required);
-//! - `plain-error`: why the error is a plain `error: …` rather than `error[rule]`.
+//! - `plain-error`: why the error is a plain `error: …` rather than `error[rule]`;
+//! - `secret`: keys placed in the case's files, one a line: no 8 characters in a row of
+//!   any of them may appear in the output (masked forms show a prefix and 4 characters).
 //!
 //! Every case must exit with code 2, print nothing on stdout, change no file, and its
 //! stderr is pinned by a snapshot.
@@ -22,7 +24,15 @@ use std::path::{Path, PathBuf};
 use crate::support::{Run, config_dir, copy_tree, fixture, stderr, stdout};
 
 /// The files of a case that steer the run, as opposed to the files it lays out.
-const CONTROL_FILES: &[&str] = &["args", "env", "stdin", "expect", "unlocated", "plain-error"];
+const CONTROL_FILES: &[&str] = &[
+    "args",
+    "env",
+    "stdin",
+    "expect",
+    "unlocated",
+    "plain-error",
+    "secret",
+];
 
 fn cases() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(fixture("config"))
@@ -157,6 +167,16 @@ fn run(case: &str) -> String {
             text.lines().any(|l| names_a_case_file(l, &files)),
             "{case}: no ` --> [DIR]/file:line:col` naming one of {files:?} in\n{text}"
         );
+    }
+    for secret in read(case, "secret").unwrap_or_default().lines() {
+        let chars: Vec<char> = secret.chars().collect();
+        for window in chars.windows(8) {
+            let window: String = window.iter().collect();
+            assert!(
+                !text.contains(&window),
+                "{case}: `{window}` of a key in\n{text}"
+            );
+        }
     }
     let expect = read(case, "expect").unwrap_or_else(|| panic!("{case}: no `expect` file"));
     for wanted in expect.lines().filter(|l| !l.is_empty()) {

@@ -3,21 +3,26 @@
 mod bad_configs;
 mod broken_catalogs;
 mod canary;
+#[cfg(unix)]
+mod catalog_walk;
 mod chat;
 mod cli;
 mod completions_man;
 mod config;
 mod contributing;
+mod debug;
 mod docs;
 mod editor;
 mod file_safety;
 mod generated;
 mod hostile;
+mod redaction;
 mod robustness;
 mod scale;
 mod schemas;
 mod seed_facts;
 mod support;
+mod terminal;
 mod tidy;
 mod twin;
 mod video;

@@ -5,6 +5,7 @@
 //! (output within context, https endpoints, plans that can serve a model, …). Every
 //! problem is reported; the compiled [`Catalog`] is only used when there are none.
 
+mod facts;
 mod models;
 mod providers;
 mod refs;

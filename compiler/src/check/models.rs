@@ -155,6 +155,7 @@ fn check_one(provider: &ProviderFile, m: &Parsed<ModelFile>, report: &mut Report
         }
     }
     check_availability(provider, m, report);
+    super::facts::check(provider, m, report);
     if let Some(video) = &v.video {
         check_media(m, video, report);
     }

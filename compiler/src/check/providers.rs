@@ -116,6 +116,17 @@ fn check_one(p: &Parsed<ProviderFile>, report: &mut Report) {
         "auth env var",
         report,
     );
+    // A plan's own key variables hold that plan's keys only.
+    report_duplicates(
+        v.plans.iter().enumerate().flat_map(|(i, plan)| {
+            plan.key_env
+                .iter()
+                .enumerate()
+                .map(move |(j, x)| (x.as_str(), p, format!("/plans/{i}/key_env/{j}")))
+        }),
+        "plan key variable",
+        report,
+    );
     let plans: Vec<&str> = v.plans.iter().map(|x| x.id.as_str()).collect();
     let regions: Vec<&str> = v.regions.iter().map(|x| x.id.as_str()).collect();
 

@@ -63,6 +63,8 @@ pub fn availability(s: AvailabilityStatus) -> &'static str {
 pub fn lifecycle(s: LifecycleStatus) -> &'static str {
     match s {
         LifecycleStatus::Active => "Active",
+        LifecycleStatus::Alpha => "Alpha",
+        LifecycleStatus::Beta => "Beta",
         LifecycleStatus::Preview => "Preview",
         LifecycleStatus::Deprecated => "Deprecated",
         LifecycleStatus::Retired => "Retired",

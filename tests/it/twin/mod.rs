@@ -181,15 +181,21 @@ impl Scenario<'_> {
         }
         .output();
         let home_text = home.path().display().to_string();
-        // Table columns are as wide as the names in them: compare words, not padding; and
-        // a diagnostic underlines a renamed value with as many carets as it is long.
+        // Table columns and the marks under a quoted name are as wide as the names:
+        // compare words, not padding or the length of `^^^`.
         let normal = |text: String| {
             let text = text.replace(&home_text, "HOME");
             let text = server.map_or(text.clone(), |s| placeholders_from(s, &text));
             text.lines()
                 .map(|l| {
                     l.split_whitespace()
-                        .map(|w| if w.bytes().all(|b| b == b'^') { "^" } else { w })
+                        .map(|w| {
+                            if w.len() > 1 && w.chars().all(|c| c == '^' || c == '-') {
+                                &w[..1]
+                            } else {
+                                w
+                            }
+                        })
                         .collect::<Vec<_>>()
                         .join(" ")
                 })

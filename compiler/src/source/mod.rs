@@ -10,6 +10,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+mod facts;
+
+pub use facts::{Budget, Cost, CostTier, ReasoningControls};
+
 use crate::vocab::{
     AvailabilityStatus, Billing, Capabilities, Dialect, ErrorKind, LifecycleStatus, MediaField,
     Modality, ModelKind, Surface, VideoMode,
@@ -135,6 +139,12 @@ pub struct Plan {
     #[serde(default)]
     #[schemars(length(min = 1))]
     pub key_prefix: Option<String>,
+    /// Environment variables that hold this plan's key, tried before the provider's
+    /// `auth_env` (so keys of several plans can live side by side); onboarding writes the
+    /// first.
+    #[serde(default)]
+    #[schemars(inner(regex(pattern = r"^[A-Z][A-Z0-9_]*$")))]
+    pub key_env: Vec<String>,
 }
 
 /// A region.
@@ -235,6 +245,46 @@ pub struct ModelFile {
     #[serde(default)]
     #[schemars(range(min = 1))]
     pub max_output_tokens: Option<u32>,
+    /// Largest prompt in tokens, where it is less than `context_window` (chat models only).
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub input_limit: Option<u32>,
+    /// What the model produces (default: `text` for chat models, `video` for video models).
+    #[serde(default)]
+    pub output: Vec<Modality>,
+    /// Prices, in USD per million tokens.
+    #[serde(default)]
+    pub cost: Option<Cost>,
+    /// The model can call tools (function calling).
+    #[serde(default)]
+    pub tool_call: Option<bool>,
+    /// The model can answer in a given JSON schema (structured output).
+    #[serde(default)]
+    pub structured_output: Option<bool>,
+    /// Requests may set `temperature`.
+    #[serde(default)]
+    pub temperature: Option<bool>,
+    /// The model takes file attachments.
+    #[serde(default)]
+    pub attachment: Option<bool>,
+    /// The weights are published.
+    #[serde(default)]
+    pub open_weights: Option<bool>,
+    /// The knowledge cutoff, `YYYY-MM` or `YYYY-MM-DD`.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}(-\d{2})?$"))]
+    pub knowledge: Option<String>,
+    /// The release date, `YYYY-MM-DD` (or `YYYY-MM`).
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}(-\d{2})?$"))]
+    pub release_date: Option<String>,
+    /// The date of the last update, `YYYY-MM-DD` (or `YYYY-MM`); not before `release_date`.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}(-\d{2})?$"))]
+    pub last_updated: Option<String>,
+    /// How the model's reasoning is controlled (reasoning models only).
+    #[serde(default)]
+    pub reasoning_controls: Option<ReasoningControls>,
     /// The model can produce reasoning (thinking) output.
     #[serde(default)]
     pub reasoning: bool,
@@ -262,6 +312,20 @@ pub struct ModelFile {
     pub video: Option<VideoSpec>,
 }
 
+impl ModelFile {
+    /// What the model produces: `output` as written, else text for a chat model and video
+    /// for a video model.
+    pub fn outputs(&self) -> Vec<Modality> {
+        if !self.output.is_empty() {
+            return self.output.clone();
+        }
+        match self.kind {
+            ModelKind::Chat => vec![Modality::Text],
+            ModelKind::Video => vec![Modality::Video],
+        }
+    }
+}
+
 /// Where a model is in its life.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -269,9 +333,18 @@ pub struct Lifecycle {
     /// Lifecycle status.
     #[serde(default = "active")]
     pub status: LifecycleStatus,
-    /// The canonical ref to use instead (required when deprecated or retired).
+    /// The canonical ref to use instead. A deprecated or retired model names one (with
+    /// its `date`), or says why there is none (`reason`).
     #[serde(default)]
     pub replacement: Option<String>,
+    /// When the model was (or will be) deprecated or retired, `YYYY-MM-DD`.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub date: Option<String>,
+    /// Why, and what to do, when there is no replacement.
+    #[serde(default)]
+    #[schemars(length(min = 1))]
+    pub reason: Option<String>,
 }
 
 impl Default for Lifecycle {
@@ -279,6 +352,8 @@ impl Default for Lifecycle {
         Lifecycle {
             status: LifecycleStatus::Active,
             replacement: None,
+            date: None,
+            reason: None,
         }
     }
 }
@@ -296,6 +371,10 @@ pub struct Availability {
     /// Why, and what to do instead; required unless `status` is `available`.
     #[serde(default)]
     pub reason: Option<String>,
+    /// The regions (region ids of the provider) where the plan serves the model; absent:
+    /// every region of the plan.
+    #[serde(default)]
+    pub regions: Vec<String>,
 }
 
 /// How a video model is called.

@@ -189,12 +189,28 @@ vocabulary! {
     LifecycleStatus {
         /// Generally available.
         Active = "active",
+        /// An early test release; may change or disappear without notice.
+        Alpha = "alpha",
+        /// A test release; may change without notice.
+        Beta = "beta",
         /// Available for testing; may change without notice.
         Preview = "preview",
         /// Still served, but scheduled for removal: use `replacement`.
         Deprecated = "deprecated",
         /// No longer served: requests fail; use `replacement`.
         Retired = "retired",
+    }
+}
+
+vocabulary! {
+    /// The stream field that carries a model's reasoning text.
+    ReasoningField {
+        /// `delta.reasoning_content` (DashScope, DeepSeek, Moonshot, Z.ai).
+        ReasoningContent = "reasoning_content",
+        /// `delta.reasoning` (OpenRouter, Groq, some vLLM builds).
+        Reasoning = "reasoning",
+        /// Thinking content blocks (Anthropic Messages).
+        Thinking = "thinking",
     }
 }
 
