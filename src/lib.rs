@@ -6,8 +6,10 @@
 //! - [`config`]: the user's config file (TOML or JSON), its schema, the `.env` beside it.
 //! - [`resolve`]: a ref + the config + the environment → a [`resolve::Target`]: endpoint,
 //!   capabilities and key, each with the reason it is what it is.
-//! - [`client`]: chat requests to a resolved target (SSE streaming, retries, errors).
-//! - [`video`]: Wan video requests checked against the catalog's media rules.
+//! - [`client`]: requests to a resolved target (SSE streaming, retries, errors, advice),
+//!   whatever its dialect.
+//! - [`dialect`]: one module per wire dialect, owning everything about its protocol.
+//! - [`video`]: video requests checked against the catalog's media rules.
 //! - [`secret`]: API keys that cannot be printed.
 //! - [`onboard`]: what `provcat onboard` changes, computed before anything is written.
 //! - [`atomic`]: files written whole through exclusive temporary files, and checked
@@ -30,6 +32,7 @@ pub mod atomic;
 pub mod catalog;
 pub mod client;
 pub mod config;
+pub mod dialect;
 pub mod escape;
 pub mod lock;
 pub mod onboard;

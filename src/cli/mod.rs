@@ -45,6 +45,7 @@ mod say;
 mod schema;
 mod signals;
 mod video;
+mod video_args;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -25,6 +25,7 @@ mod schemas;
 mod seed_facts;
 mod support;
 mod terminal;
+mod tidy;
 mod twin;
 mod video;
 mod video_output;
