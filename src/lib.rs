@@ -14,6 +14,7 @@
 //! - [`onboard`]: what `provcat onboard` changes, computed before anything is written.
 //! - [`atomic`]: files written whole through exclusive temporary files, and checked
 //!   beforehand; [`lock`]: the config folder's lock held while onboarding.
+//! - [`export`]: the catalog in LiteLLM's, models.dev's, catwalk's and OpenClaw's formats.
 //! - [`warning`]: things that work but deserve a word, typed.
 //! - [`redact`]: masking secrets in any text provcat prints; [`escape`]: escaping control
 //!   characters in human-readable output.
@@ -34,6 +35,7 @@ pub mod client;
 pub mod config;
 pub mod dialect;
 pub mod escape;
+pub mod export;
 pub mod lock;
 pub mod onboard;
 pub mod redact;

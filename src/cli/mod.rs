@@ -34,6 +34,7 @@ mod chat;
 mod completions;
 mod context;
 mod explain;
+mod export;
 mod import;
 mod listing;
 mod man;
@@ -89,6 +90,8 @@ enum Command {
     Catalog(catalog_check::CatalogCommand),
     /// Print or write the JSON Schemas of the catalog files and the config file.
     Schema(schema::SchemaArgs),
+    /// Export the catalog for LiteLLM, models.dev, catwalk (crush) or OpenClaw.
+    Export(export::ExportArgs),
     /// Import another catalog as a provcat catalog folder (usable with `--catalog`).
     #[command(subcommand)]
     Import(import::ImportCommand),
@@ -191,6 +194,7 @@ pub fn run() -> ExitCode {
         Command::Endpoints(flag) => listing::endpoints(flag),
         Command::Catalog(command) => catalog_check::run(command),
         Command::Schema(args) => schema::run(args),
+        Command::Export(args) => export::run(args),
         Command::Import(command) => import::run(command),
         Command::Onboard(args) => onboard::run(args, &context),
         Command::Explain(args) => explain::run(args, &context),
