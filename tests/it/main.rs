@@ -13,6 +13,7 @@ mod contributing;
 mod debug;
 mod docs;
 mod editor;
+mod export;
 mod file_safety;
 mod generated;
 mod hostile;
