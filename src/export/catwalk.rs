@@ -80,7 +80,8 @@ fn kind(dialect: Dialect) -> Option<&'static str> {
     match dialect {
         Dialect::OpenAiCompletions => Some("completions"),
         Dialect::AnthropicMessages => Some("messages"),
-        Dialect::DashscopeVideo => None,
+        // Another chat dialect: the endpoint is left out, with a note.
+        _ => None,
     }
 }
 
@@ -116,6 +117,14 @@ pub fn export(selection: &Selection) -> Result<Export, ExportError> {
             continue;
         };
         let Some(kind) = kind(surface.dialect) else {
+            notes.add(
+                &id,
+                "endpoint",
+                format!(
+                    "left out: catwalk has no counterpart of the `{}` dialect",
+                    surface.dialect
+                ),
+            );
             continue;
         };
         for video in target.video_models(selection) {

@@ -53,7 +53,7 @@ pub fn export(selection: &Selection) -> Result<Export, ExportError> {
                 );
                 continue;
             }
-            entries.insert(key, entry(model, provider, litellm, &mut notes));
+            entries.insert(key, entry(model, provider, &litellm, &mut notes));
         }
     }
     let text = serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n";

@@ -42,7 +42,8 @@ fn package(dialect: Dialect, base_url: &str) -> Option<(&'static str, String)> {
             "@ai-sdk/anthropic",
             format!("{}/v1", base_url.trim_end_matches('/')),
         )),
-        Dialect::DashscopeVideo => None,
+        // Another chat dialect: the endpoint is left out, with a note.
+        _ => None,
     }
 }
 
@@ -59,6 +60,14 @@ pub fn export(selection: &Selection) -> Result<Export, ExportError> {
             continue;
         };
         let Some((npm, api)) = package(surface.dialect, surface.base_url) else {
+            notes.add(
+                &id,
+                "endpoint",
+                format!(
+                    "left out: models.dev has no counterpart of the `{}` dialect",
+                    surface.dialect
+                ),
+            );
             continue;
         };
         if let Some((other, _)) = seen.iter().find(|(i, n)| *i == id || *n == name) {

@@ -1,207 +1,77 @@
 //! The ids and names each format knows providers by. A provider the format already has is
-//! exported under the format's own id and name (models.dev's `alibaba-coding-plan-cn`,
-//! catwalk's `zhipu-coding`, LiteLLM's `dashscope`), so an export can replace or sit beside
-//! the format's own entry; any other gets a derived id: the provider id when it has one
+//! exported under the format's own id and name, so an export can replace or sit beside the
+//! format's own entry; any other gets a derived id: the provider id when it has one
 //! endpoint, else `<provider>-<plan>-<region>`, and a name saying plan and region.
 //!
-//! The tables match a catalog provider by its id or any namespace alias, and a plan and
-//! region by id, so they keep working when a provider's canonical id changes.
+//! Which providers a format has is data, not code: `names.toml` beside this file (embedded),
+//! matched by catalog provider id or any namespace alias, and by plan and region id — so it
+//! keeps working when a provider's canonical id changes.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
 
 use super::targets::Target;
+use crate::catalog::Provider;
 
-/// (provider ids, plan, region, format id, format name).
-type Known = (
-    &'static [&'static str],
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-);
+/// The embedded table.
+const NAMES: &str = include_str!("names.toml");
 
-const QWEN: &[&str] = &["qwen", "modelstudio", "alibaba", "dashscope"];
-const MOONSHOT: &[&str] = &["moonshot", "moonshotai", "kimi"];
-const ZAI: &[&str] = &["zai", "zhipuai", "zhipu"];
-const MINIMAX: &[&str] = &["minimax"];
+/// One target a format has: its provider (any of these catalog ids or namespace aliases),
+/// plan and region, and the format's id and name for it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Known {
+    providers: Vec<String>,
+    plan: String,
+    region: String,
+    id: String,
+    name: String,
+}
 
-/// models.dev provider ids and names (from the models.dev snapshot's `provider.toml`s).
-const MODELS_DEV: &[Known] = &[
-    (QWEN, "standard", "global", "alibaba", "Alibaba"),
-    (QWEN, "standard", "cn", "alibaba-cn", "Alibaba (China)"),
-    (
-        QWEN,
-        "coding",
-        "global",
-        "alibaba-coding-plan",
-        "Alibaba Coding Plan",
-    ),
-    (
-        QWEN,
-        "coding",
-        "cn",
-        "alibaba-coding-plan-cn",
-        "Alibaba Coding Plan (China)",
-    ),
-    (
-        QWEN,
-        "token",
-        "global",
-        "alibaba-token-plan",
-        "Alibaba Token Plan",
-    ),
-    (
-        QWEN,
-        "token",
-        "cn",
-        "alibaba-token-plan-cn",
-        "Alibaba Token Plan (China)",
-    ),
-    (MOONSHOT, "standard", "global", "moonshotai", "Moonshot AI"),
-    (
-        MOONSHOT,
-        "standard",
-        "cn",
-        "moonshotai-cn",
-        "Moonshot AI (China)",
-    ),
-    (
-        MOONSHOT,
-        "coding",
-        "global",
-        "kimi-for-coding",
-        "Kimi For Coding",
-    ),
-    (ZAI, "standard", "global", "zai", "Z.AI"),
-    (ZAI, "standard", "cn", "zhipuai", "Zhipu AI"),
-    (
-        ZAI,
-        "coding",
-        "global",
-        "zai-coding-plan",
-        "Z.AI Coding Plan",
-    ),
-    (
-        ZAI,
-        "coding",
-        "cn",
-        "zhipuai-coding-plan",
-        "Zhipu AI Coding Plan",
-    ),
-    (
-        MINIMAX,
-        "standard",
-        "global",
-        "minimax",
-        "MiniMax (minimax.io)",
-    ),
-    (
-        MINIMAX,
-        "standard",
-        "cn",
-        "minimax-cn",
-        "MiniMax (minimaxi.com)",
-    ),
-    (
-        MINIMAX,
-        "token",
-        "global",
-        "minimax-coding-plan",
-        "MiniMax Token Plan (minimax.io)",
-    ),
-    (
-        MINIMAX,
-        "token",
-        "cn",
-        "minimax-cn-coding-plan",
-        "MiniMax Token Plan (minimaxi.com)",
-    ),
-    (
-        MINIMAX,
-        "coding",
-        "global",
-        "minimax-coding-plan",
-        "MiniMax Token Plan (minimax.io)",
-    ),
-    (
-        MINIMAX,
-        "coding",
-        "cn",
-        "minimax-cn-coding-plan",
-        "MiniMax Token Plan (minimaxi.com)",
-    ),
-    (
-        &["google", "gemini"],
-        "standard",
-        "global",
-        "google",
-        "Google",
-    ),
-];
+/// A provider LiteLLM has, and its `litellm_provider` id.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KnownProvider {
+    providers: Vec<String>,
+    id: String,
+}
 
-/// catwalk provider ids and names (catwalk's `InferenceProvider` constants and configs).
-const CATWALK: &[Known] = &[
-    (
-        QWEN,
-        "standard",
-        "global",
-        "alibaba-singapore",
-        "Alibaba (Singapore)",
-    ),
-    (
-        QWEN,
-        "standard",
-        "us",
-        "alibaba-us",
-        "Alibaba (United States)",
-    ),
-    (MOONSHOT, "standard", "global", "moonshot", "Moonshot"),
-    (MOONSHOT, "coding", "global", "kimi-coding", "Kimi Coding"),
-    (ZAI, "standard", "global", "zai", "Z.AI"),
-    (ZAI, "standard", "cn", "zhipu", "Zhipu"),
-    (ZAI, "coding", "cn", "zhipu-coding", "Zhipu Coding"),
-    (MINIMAX, "standard", "global", "minimax", "MiniMax"),
-    (
-        MINIMAX,
-        "standard",
-        "cn",
-        "minimax-china",
-        "MiniMax (China)",
-    ),
-    (
-        &["google", "gemini"],
-        "standard",
-        "global",
-        "gemini",
-        "Google Gemini",
-    ),
-];
+/// The whole table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    models_dev: Vec<Known>,
+    catwalk: Vec<Known>,
+    litellm: Vec<KnownProvider>,
+}
 
-/// LiteLLM's `litellm_provider` ids, by catalog provider id or namespace alias.
-const LITELLM: &[(&[&str], &str)] = &[
-    (QWEN, "dashscope"),
-    (MOONSHOT, "moonshot"),
-    (ZAI, "zai"),
-    (MINIMAX, "minimax"),
-    (&["google", "gemini"], "gemini"),
-    (&["openai"], "openai"),
-    (&["anthropic"], "anthropic"),
-    (&["deepseek"], "deepseek"),
-    (&["mistral"], "mistral"),
-    (&["xai"], "xai"),
-    (&["groq"], "groq"),
-    (&["openrouter"], "openrouter"),
-];
+/// Parses a names table (`names.toml`'s shape).
+pub fn parse(text: &str) -> Result<Names, toml::de::Error> {
+    toml::from_str(text)
+}
 
-fn is(provider: &crate::catalog::Provider, ids: &[&str]) -> bool {
-    ids.contains(&provider.id) || provider.namespace_aliases.iter().any(|a| ids.contains(a))
+/// The embedded table, parsed once. The file is part of the source and a unit test parses
+/// it; were it ever broken, every provider would get its derived name.
+fn names() -> &'static Names {
+    static NAMES_TABLE: OnceLock<Names> = OnceLock::new();
+    NAMES_TABLE.get_or_init(|| parse(NAMES).unwrap_or_default())
+}
+
+fn is(provider: &Provider, ids: &[String]) -> bool {
+    ids.iter()
+        .any(|id| id == provider.id || provider.namespace_aliases.contains(&id.as_str()))
 }
 
 fn known(table: &[Known], target: &Target) -> Option<(String, String)> {
     table
         .iter()
-        .find(|(ids, plan, region, ..)| {
-            is(target.provider, ids) && *plan == target.plan.id && *region == target.region.id
+        .find(|k| {
+            is(target.provider, &k.providers)
+                && k.plan == target.plan.id
+                && k.region == target.region.id
         })
-        .map(|(.., id, name)| (id.to_string(), name.to_string()))
+        .map(|k| (k.id.clone(), k.name.clone()))
 }
 
 /// The id and name derived from the catalog: the provider's own for a provider with one
@@ -228,19 +98,41 @@ pub fn derived(target: &Target) -> (String, String) {
 
 /// The models.dev id and name of a target.
 pub fn models_dev(target: &Target) -> (String, String) {
-    known(MODELS_DEV, target).unwrap_or_else(|| derived(target))
+    known(&names().models_dev, target).unwrap_or_else(|| derived(target))
 }
 
 /// The catwalk id and name of a target.
 pub fn catwalk(target: &Target) -> (String, String) {
-    known(CATWALK, target).unwrap_or_else(|| derived(target))
+    known(&names().catwalk, target).unwrap_or_else(|| derived(target))
 }
 
 /// LiteLLM's provider id for a catalog provider, and whether LiteLLM knows it (else the
 /// catalog's id is used).
-pub fn litellm(provider: &crate::catalog::Provider) -> (&'static str, bool) {
-    match LITELLM.iter().find(|(ids, _)| is(provider, ids)) {
-        Some((_, id)) => (id, true),
-        None => (provider.id, false),
+pub fn litellm(provider: &Provider) -> (String, bool) {
+    match names().litellm.iter().find(|k| is(provider, &k.providers)) {
+        Some(k) => (k.id.clone(), true),
+        None => (provider.id.to_string(), false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_table_parses_and_has_distinct_ids_per_format() {
+        let names = parse(NAMES).unwrap_or_else(|e| panic!("names.toml: {e}"));
+        for table in [&names.models_dev, &names.catwalk] {
+            assert!(!table.is_empty());
+            for (i, a) in table.iter().enumerate() {
+                for b in &table[i + 1..] {
+                    let same_target =
+                        a.providers == b.providers && a.plan == b.plan && a.region == b.region;
+                    assert!(!same_target, "{} and {} name the same target", a.id, b.id);
+                }
+            }
+        }
+        assert!(!names.litellm.is_empty());
+        assert!(parse("[[models_dev]]\nid = 1\n").is_err());
     }
 }

@@ -90,7 +90,8 @@ fn api(dialect: Dialect) -> Option<&'static str> {
     match dialect {
         Dialect::OpenAiCompletions => Some("openai-completions"),
         Dialect::AnthropicMessages => Some("anthropic-messages"),
-        Dialect::DashscopeVideo => None,
+        // Another chat dialect: the endpoint is left out, with a note.
+        _ => None,
     }
 }
 
@@ -110,6 +111,14 @@ pub fn export(selection: &Selection) -> Result<Export, ExportError> {
             continue;
         };
         let Some(api) = api(surface.dialect) else {
+            notes.add(
+                &id,
+                "endpoint",
+                format!(
+                    "left out: OpenClaw has no counterpart of the `{}` dialect",
+                    surface.dialect
+                ),
+            );
             continue;
         };
         for video in target.video_models(selection) {

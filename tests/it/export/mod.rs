@@ -1,11 +1,12 @@
 //! `provcat export`: every format against a validator of its own rules (`rules_json.rs`,
-//! `models_dev_rules.rs`), validators that catch broken output, golden files for the
+//! `rules_openclaw.rs`, `models_dev_rules.rs`), validators that catch broken output, golden files for the
 //! built-in catalog and the export fixture (`tests/fixtures/export/catalog`), determinism,
 //! `--check`, bad input, and the models.dev round trip (`round_trip.rs`).
 
 mod models_dev_rules;
 mod round_trip;
 mod rules_json;
+mod rules_openclaw;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -101,7 +102,7 @@ fn every_format_passes_its_validator_for_the_builtin_catalog_and_the_fixture() {
         );
         let openclaw = export_to(dir.path(), "openclaw.json", with_fixture, "openclaw", &[]);
         assert_eq!(
-            rules_json::openclaw(&json_file(&openclaw)),
+            rules_openclaw::openclaw(&json_file(&openclaw)),
             Vec::<String>::new()
         );
         let catwalk = export_to(dir.path(), "catwalk", with_fixture, "catwalk", &[]);
@@ -170,7 +171,7 @@ fn the_validators_catch_broken_output() {
     provider["apiKey"]["id"] = "acme_key".into();
     provider["models"][0]["input"] = serde_json::json!(["text", "video"]);
     provider["models"][0]["temperature"] = true.into();
-    let problems = rules_json::openclaw(&config);
+    let problems = rules_openclaw::openclaw(&config);
     for expected in [
         ".api: `openai-chat`",
         ".apiKey: not an env secret reference",

@@ -150,11 +150,7 @@ pub fn provider(text: &str, at: &str, problems: &mut Vec<String>) {
         problems.push(format!("{at}: `env` must be a non-empty array of strings"));
     }
     for k in ["npm", "name", "doc"] {
-        if !t
-            .get(k)
-            .and_then(Value::as_str)
-            .is_some_and(|s| !s.is_empty())
-        {
+        if t.get(k).and_then(Value::as_str).is_none_or(str::is_empty) {
             problems.push(format!("{at}: `{k}` must be a non-empty string"));
         }
     }
@@ -187,10 +183,9 @@ pub fn model(text: &str, at: &str, families: &[String], problems: &mut Vec<Strin
             problems.push(format!("{at}: `{k}` must be a boolean"));
         }
     }
-    if !t
-        .get("name")
+    if t.get("name")
         .and_then(Value::as_str)
-        .is_some_and(|s| !s.is_empty())
+        .is_none_or(str::is_empty)
     {
         problems.push(format!("{at}: `name` must be a non-empty string"));
     }

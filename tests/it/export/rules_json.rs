@@ -1,4 +1,4 @@
-//! Validators of the JSON formats, written from each format's own definition, and checked to
+//! Validators of LiteLLM's and catwalk's formats, written from each format's own definition, and checked to
 //! catch deliberately broken output:
 //!
 //! - LiteLLM: `INTENDED_SCHEMA` of `test_aaamodel_prices_and_context_window_json_is_valid`
@@ -15,11 +15,8 @@
 //!   always/never/toggleable, effort levels only for toggleable models and displayed as
 //!   `effortLevelDisplay` does, the default effort among them, default model ids among the
 //!   models, `api_key` an env reference; prices per million, so none below 0.
-//! - OpenClaw: `ModelsConfigSchema`, `ModelProviderSchema`, `ModelDefinitionSchema` of
-//!   `src/config/zod-schema.core.ts` (openclaw/openclaw), all `.strict()`: keys, types,
-//!   `api` one of `MODEL_APIS`, `apiKey` an env `SecretRef` (`source: "env"`, provider
-//!   `/^[a-z][a-z0-9_-]{0,63}$/`, id `/^[A-Z][A-Z0-9_]{0,127}$/`), `input` text or image,
-//!   positive `contextWindow` and `maxTokens`, `cost` with numbers only.
+//!
+//! The OpenClaw validator is in `rules_openclaw.rs`.
 
 use serde_json::{Map, Value};
 
@@ -93,7 +90,7 @@ const TIER_KEYS: &[&str] = &[
     "input_cost_per_query",
 ];
 
-fn type_of(v: &Value) -> &'static str {
+pub fn type_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
@@ -104,7 +101,7 @@ fn type_of(v: &Value) -> &'static str {
     }
 }
 
-fn object<'a>(
+pub fn object<'a>(
     v: &'a Value,
     at: &str,
     problems: &mut Vec<String>,
@@ -116,7 +113,7 @@ fn object<'a>(
     o
 }
 
-fn strings_in(v: &Value, allowed: &[&str], at: &str, problems: &mut Vec<String>) {
+pub fn strings_in(v: &Value, allowed: &[&str], at: &str, problems: &mut Vec<String>) {
     for item in v.as_array().into_iter().flatten() {
         if !item.as_str().is_some_and(|s| allowed.contains(&s)) {
             problems.push(format!("{at}: {item} is not one of {allowed:?}"));
@@ -215,7 +212,7 @@ pub fn litellm(map: &Value) -> Vec<String> {
 }
 
 /// Checks `o` has exactly keys among `allowed`, with every one of `required`.
-fn keys(
+pub fn keys(
     o: &Map<String, Value>,
     allowed: &[&str],
     required: &[&str],
@@ -230,7 +227,13 @@ fn keys(
     }
 }
 
-fn is_type(o: &Map<String, Value>, field: &str, ty: &str, at: &str, problems: &mut Vec<String>) {
+pub fn is_type(
+    o: &Map<String, Value>,
+    field: &str,
+    ty: &str,
+    at: &str,
+    problems: &mut Vec<String>,
+) {
     if let Some(v) = o.get(field).filter(|v| type_of(v) != ty) {
         problems.push(format!("{at}.{field}: {} where {ty} is wanted", type_of(v)));
     }
@@ -436,238 +439,6 @@ pub fn catwalk(file: &Value) -> Vec<String> {
                 problems.push(format!(
                     "{at}.default_effort_level: `{d}` is not one of its effort levels"
                 ));
-            }
-        }
-    }
-    problems
-}
-
-fn matches_env_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    chars.next().is_some_and(|c| c.is_ascii_uppercase())
-        && id.len() <= 128
-        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-}
-
-/// The problems of an OpenClaw config holding `models`; empty when it passes.
-pub fn openclaw(config: &Value) -> Vec<String> {
-    const APIS: &[&str] = &[
-        "openai-completions",
-        "openai-responses",
-        "openai-codex-responses",
-        "anthropic-messages",
-        "google-generative-ai",
-        "github-copilot",
-        "bedrock-converse-stream",
-        "ollama",
-    ];
-    let mut problems = Vec::new();
-    let Some(root) = object(config, "config", &mut problems) else {
-        return problems;
-    };
-    let Some(models) = root
-        .get("models")
-        .and_then(|m| object(m, "models", &mut problems))
-    else {
-        problems.push("models: missing".into());
-        return problems;
-    };
-    keys(
-        models,
-        &["mode", "providers", "bedrockDiscovery", "proxy"],
-        &[],
-        "models",
-        &mut problems,
-    );
-    if let Some(m) = models
-        .get("mode")
-        .and_then(Value::as_str)
-        .filter(|m| !["merge", "replace"].contains(m))
-    {
-        problems.push(format!("models.mode: `{m}` is not merge or replace"));
-    }
-    let providers = models
-        .get("providers")
-        .and_then(|p| object(p, "models.providers", &mut problems))
-        .cloned()
-        .unwrap_or_default();
-    for (id, p) in &providers {
-        let at = format!("models.providers.{id}");
-        let Some(p) = object(p, &at, &mut problems) else {
-            continue;
-        };
-        keys(
-            p,
-            &[
-                "baseUrl",
-                "apiKey",
-                "auth",
-                "api",
-                "injectNumCtxForOpenAICompat",
-                "headers",
-                "authHeader",
-                "models",
-            ],
-            &["baseUrl", "models"],
-            &at,
-            &mut problems,
-        );
-        if !p
-            .get("baseUrl")
-            .and_then(Value::as_str)
-            .is_some_and(|u| !u.is_empty())
-        {
-            problems.push(format!("{at}.baseUrl: not a non-empty string"));
-        }
-        if let Some(api) = p
-            .get("api")
-            .and_then(Value::as_str)
-            .filter(|a| !APIS.contains(a))
-        {
-            problems.push(format!("{at}.api: `{api}` is not one of MODEL_APIS"));
-        }
-        match p.get("apiKey") {
-            None | Some(Value::String(_)) => {}
-            Some(Value::Object(r)) => {
-                keys(
-                    r,
-                    &["source", "provider", "id"],
-                    &["source", "provider", "id"],
-                    &format!("{at}.apiKey"),
-                    &mut problems,
-                );
-                let provider = r
-                    .get("provider")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                let ok_provider = provider
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_lowercase())
-                    && provider.len() <= 64
-                    && provider.chars().all(|c| {
-                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'
-                    });
-                if r.get("source") != Some(&Value::from("env"))
-                    || !ok_provider
-                    || !r
-                        .get("id")
-                        .and_then(Value::as_str)
-                        .is_some_and(matches_env_id)
-                {
-                    problems.push(format!("{at}.apiKey: not an env secret reference"));
-                }
-            }
-            Some(other) => problems.push(format!(
-                "{at}.apiKey: {other} is neither a string nor a secret reference"
-            )),
-        }
-        for (i, m) in p
-            .get("models")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let at = format!("{at}.models[{i}]");
-            let Some(m) = object(m, &at, &mut problems) else {
-                continue;
-            };
-            keys(
-                m,
-                &[
-                    "id",
-                    "name",
-                    "api",
-                    "reasoning",
-                    "input",
-                    "cost",
-                    "contextWindow",
-                    "maxTokens",
-                    "headers",
-                    "compat",
-                ],
-                &["id", "name"],
-                &at,
-                &mut problems,
-            );
-            for f in ["id", "name"] {
-                if !m
-                    .get(f)
-                    .and_then(Value::as_str)
-                    .is_some_and(|s| !s.is_empty())
-                {
-                    problems.push(format!("{at}.{f}: not a non-empty string"));
-                }
-            }
-            is_type(m, "reasoning", "boolean", &at, &mut problems);
-            if let Some(input) = m.get("input") {
-                strings_in(
-                    input,
-                    &["text", "image"],
-                    &format!("{at}.input"),
-                    &mut problems,
-                );
-            }
-            for f in ["contextWindow", "maxTokens"] {
-                if m.get(f)
-                    .is_some_and(|v| !v.as_f64().is_some_and(|x| x > 0.0))
-                {
-                    problems.push(format!("{at}.{f}: not a positive number"));
-                }
-            }
-            if let Some(c) = m
-                .get("cost")
-                .and_then(|c| object(c, &format!("{at}.cost"), &mut problems))
-            {
-                keys(
-                    c,
-                    &["input", "output", "cacheRead", "cacheWrite"],
-                    &[],
-                    &format!("{at}.cost"),
-                    &mut problems,
-                );
-                for (f, v) in c {
-                    if !v.is_number() {
-                        problems.push(format!("{at}.cost.{f}: not a number"));
-                    }
-                }
-            }
-            if let Some(c) = m
-                .get("compat")
-                .and_then(|c| object(c, &format!("{at}.compat"), &mut problems))
-            {
-                keys(
-                    c,
-                    &[
-                        "supportsStore",
-                        "supportsDeveloperRole",
-                        "supportsReasoningEffort",
-                        "supportsUsageInStreaming",
-                        "supportsTools",
-                        "supportsStrictMode",
-                        "maxTokensField",
-                        "thinkingFormat",
-                        "requiresToolResultName",
-                        "requiresAssistantAfterToolResult",
-                        "requiresThinkingAsText",
-                        "toolSchemaProfile",
-                        "nativeWebSearchTool",
-                        "toolCallArgumentsEncoding",
-                        "requiresMistralToolIds",
-                        "requiresOpenAiAnthropicToolPayload",
-                    ],
-                    &[],
-                    &format!("{at}.compat"),
-                    &mut problems,
-                );
-                if let Some(f) = c
-                    .get("maxTokensField")
-                    .and_then(Value::as_str)
-                    .filter(|f| !["max_completion_tokens", "max_tokens"].contains(f))
-                {
-                    problems.push(format!("{at}.compat.maxTokensField: `{f}`"));
-                }
             }
         }
     }
