@@ -420,3 +420,40 @@ fn the_json_report_lists_every_note() {
         "{notes:#?}"
     );
 }
+
+/// The models.dev ids in `src/export/names.toml` agree with the import's mapping
+/// (`import/models-dev.toml`): a family member exports under the models.dev id it was
+/// imported from.
+#[test]
+fn the_models_dev_names_agree_with_the_import_mapping() {
+    let names: toml::Table = toml::from_str(
+        &std::fs::read_to_string(crate::support::root().join("src/export/names.toml")).unwrap(),
+    )
+    .unwrap();
+    let entries = names["models_dev"].as_array().unwrap();
+    let mapping = provcat::import::Mapping::builtin().unwrap();
+    let mut checked = 0;
+    for (family, f) in &mapping.families {
+        for member in &f.members {
+            let found = entries.iter().find(|e| {
+                e["providers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p.as_str() == Some(family.as_str()))
+                    && e["plan"].as_str() == Some(member.plan.as_str())
+                    && e["region"].as_str() == Some(member.region.as_str())
+            });
+            let id = found.and_then(|e| e["id"].as_str());
+            assert_eq!(
+                id,
+                Some(member.models_dev.as_str()),
+                "{family} {} {}",
+                member.plan,
+                member.region
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 16, "{checked}");
+}
