@@ -14,6 +14,7 @@ mod editor;
 mod file_safety;
 mod generated;
 mod hostile;
+mod models_facts;
 mod redaction;
 mod robustness;
 mod scale;
