@@ -8,6 +8,8 @@
 //!   capabilities and key, each with the reason it is what it is.
 //! - [`client`]: chat requests to a resolved target (SSE streaming, retries, errors).
 //! - [`video`]: Wan video requests checked against the catalog's media rules.
+//! - [`cost`]: the cost of a call, from the catalog's prices (tiers, cache, reasoning) and
+//!   the usage the server reported.
 //! - [`secret`]: API keys that cannot be printed.
 //! - [`onboard`]: what `provcat onboard` changes, computed before anything is written.
 //! - [`atomic`]: files written whole through exclusive temporary files, and checked
@@ -22,6 +24,7 @@ pub mod atomic;
 pub mod catalog;
 pub mod client;
 pub mod config;
+pub mod cost;
 pub mod escape;
 pub mod lock;
 pub mod onboard;

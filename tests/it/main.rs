@@ -4,6 +4,7 @@ mod bad_configs;
 mod broken_catalogs;
 mod canary;
 mod chat;
+mod chat_cost;
 mod cli;
 mod completions_man;
 mod config;
