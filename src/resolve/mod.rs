@@ -37,7 +37,7 @@ use crate::warning::Warning;
 
 pub use capabilities::{Capability, CapabilitySource, ExplainedCapabilities};
 pub use key::{KeyLookup, find_key, key_shape_warning, plan_of_key};
-pub use route::custom_key_env;
+pub use route::{custom_key_env, key_vars};
 
 /// What to resolve.
 #[derive(Clone, Debug, Default)]

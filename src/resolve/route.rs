@@ -270,7 +270,7 @@ fn catalog_route<'c>(found: &ModelMatch, config: &'c LoadedConfig) -> Result<Rou
         base_url,
         base_url_source,
         polls_per_second: surface.polls_per_second,
-        key_env: provider.auth_env.iter().map(|v| v.to_string()).collect(),
+        key_env: key_vars(provider, plan),
         warnings,
     })
 }
@@ -296,13 +296,13 @@ fn custom_route<'c>(
         )]));
     };
     let dialect = entry.api.unwrap_or(Dialect::OpenAiCompletions);
-    let inherited = crate::config::parse_base_url(&base_url)
+    let host_endpoint = crate::config::parse_base_url(&base_url)
         .ok()
-        .and_then(|u| u.host_str().and_then(catalog::endpoint_for_host))
-        .and_then(|e| catalog::provider(e.provider));
+        .and_then(|u| u.host_str().and_then(catalog::endpoint_for_host));
+    let inherited = host_endpoint.and_then(|e| catalog::provider(e.provider));
     let mut key_env = vec![custom_key_env(id)];
-    if let Some(p) = inherited {
-        key_env.extend(p.auth_env.iter().map(|v| v.to_string()));
+    if let (Some(p), Some(e)) = (inherited, host_endpoint) {
+        key_env.extend(key_vars(p, p.plan(e.plan)));
     }
     // The same model served under the same id on the catalog provider's host.
     let model = inherited
@@ -492,6 +492,16 @@ fn host_of(url: &str) -> String {
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+/// The variables a key of `provider` is read from: the plan's own (`key_env`) first, when
+/// the plan is known, then the provider's (`auth_env`).
+pub fn key_vars(provider: &Provider, plan: Option<&Plan>) -> Vec<String> {
+    plan.map_or(&[][..], |p| p.key_env)
+        .iter()
+        .chain(provider.auth_env)
+        .map(|v| v.to_string())
+        .collect()
 }
 
 /// The env var a custom provider's key is read from: `my-proxy` → `MY_PROXY_API_KEY`.
