@@ -197,7 +197,10 @@ mod tests {
         assert!(close(c.input, 300.0 * 2.0 / 1e6), "{c:?}");
         assert!(close(c.cache_read, 600.0 * 0.2 / 1e6), "{c:?}");
         assert!(close(c.cache_write, 100.0 * 2.5 / 1e6), "{c:?}");
-        assert!(close(c.usd, c.input + c.cache_read + c.cache_write), "{c:?}");
+        assert!(
+            close(c.usd, c.input + c.cache_read + c.cache_write),
+            "{c:?}"
+        );
     }
 
     #[test]
@@ -267,7 +270,10 @@ mod tests {
             "input_tokens": 10, "cache_read_input_tokens": 3, "cache_creation_input_tokens": 2
         });
         let t = TokenCounts::from_usage(15, 1, anthropic.as_object().unwrap());
-        assert_eq!((t.prompt, t.cache_read, t.cache_write, t.reasoning), (15, 3, 2, 0));
+        assert_eq!(
+            (t.prompt, t.cache_read, t.cache_write, t.reasoning),
+            (15, 3, 2, 0)
+        );
     }
 
     #[test]
@@ -282,6 +288,9 @@ mod tests {
         let c = call_cost(Some(&cost(Some(1.0), &[])), None, &t).unwrap();
         assert!(close(c.cache_read, 10.0 * 0.2 / 1e6), "{c:?}");
         assert!(close(c.cache_write + c.input, 0.0), "{c:?}");
-        assert!(close(c.output, 0.0) && close(c.reasoning, 5.0 / 1e6), "{c:?}");
+        assert!(
+            close(c.output, 0.0) && close(c.reasoning, 5.0 / 1e6),
+            "{c:?}"
+        );
     }
 }

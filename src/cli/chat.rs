@@ -170,7 +170,11 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
     let error = result.err();
     let cost = outcome.usage.as_ref().map(|u| {
         let tokens = TokenCounts::from_usage(u.prompt_tokens, u.completion_tokens, &u.details);
-        cost::call_cost(target.model.and_then(|m| m.cost.as_ref()), target.plan, &tokens)
+        cost::call_cost(
+            target.model.and_then(|m| m.cost.as_ref()),
+            target.plan,
+            &tokens,
+        )
     });
     if args.json {
         print_json(&ChatJson {

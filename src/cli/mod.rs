@@ -160,6 +160,8 @@ pub fn run() -> ExitCode {
         match provcat::catalog::overlay::load(&dirs) {
             Ok(tables) => {
                 provcat::catalog::install(tables);
+                // The overlays' key variables are secrets too.
+                say::learn_env(&env);
                 if cli.verbose > 0 {
                     for dir in &dirs {
                         eprintln!(

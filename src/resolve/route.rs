@@ -3,14 +3,15 @@
 //! the finishing steps every target shares (capabilities, key, warnings, URL safety).
 
 use crate::catalog::{
-    self, AvailabilityStatus, Dialect, Endpoint, Model, ModelKind, ModelMatch, Plan, Provider,
-    Region, Surface, SurfaceEntry,
+    self, Dialect, Endpoint, Model, ModelKind, ModelMatch, Plan, Provider, Region, Surface,
+    SurfaceEntry,
 };
 use crate::compiler::tree::push_token;
 use crate::compiler::{Diagnostic, Report, Rule};
 use crate::config::{Env, LoadedConfig, ProviderConfig};
-use crate::warning::{SwitchTo, Warning};
+use crate::warning::Warning;
 
+use super::availability;
 use super::capabilities::{self, Fallback};
 use super::named::{Chosen, Found};
 use super::{BaseUrlSource, ChosenAuth, Request, Target, find_key, key_shape_warning};
@@ -138,47 +139,15 @@ fn catalog_route<'c>(found: &ModelMatch, config: &'c LoadedConfig) -> Result<Rou
     }
     let mut warnings = Vec::new();
     if let (Some(plan), Some(region)) = (plan, region) {
-        let availability = model.availability_on(plan.id).map(|a| (a.status, a.reason));
-        match availability {
-            Some((AvailabilityStatus::MayBeRejected, reason)) => {
-                warnings.push(Warning::MayBeRejected {
-                    model: model.canonical_ref.to_string(),
-                    plan: plan.name.to_string(),
-                    reason: reason.map(str::to_string),
-                    switch_to: switch_to(provider, model, plan, region),
-                })
-            }
-            Some((AvailabilityStatus::Unavailable, reason)) => {
-                let switch = switch_to(provider, model, plan, region)
-                    .map(|s| {
-                        format!(
-                            " Switch to a {} auth choice in the same region: `provcat onboard --auth-choice {}`.",
-                            s.plan, s.auth_choice
-                        )
-                    })
-                    .unwrap_or_default();
-                let d = Diagnostic::new(
-                    Rule::InvalidValue,
-                    format!(
-                        "{} is not available on the {}",
-                        model.canonical_ref, plan.name
-                    ),
-                )
-                .help(
-                    format!("{}{switch}", reason.unwrap_or(""))
-                        .trim()
-                        .to_string(),
-                );
+        let served = availability::check(provider, model, plan, region);
+        match served {
+            Ok(warning) => warnings.extend(warning),
+            Err(d) => {
                 return fail(match &entry_pointer {
-                    Some(p) => config.diagnostic_at(
-                        d.label("this auth choice selects that plan"),
-                        &push_token(p, "authChoice"),
-                        false,
-                    ),
+                    Some(p) => config.diagnostic_at(d, &push_token(p, "authChoice"), false),
                     None => d,
                 });
             }
-            _ => {}
         }
     }
     // The surface for the model's kind (and dialects), on the selected endpoint; without
@@ -455,17 +424,6 @@ pub(super) fn finish(
         key_env: route.key_env,
         key,
         warnings,
-    })
-}
-
-/// Where to switch when a plan does not (reliably) serve `model`: an auth choice of a plan
-/// that serves it, in the same region.
-fn switch_to(provider: &Provider, model: &Model, plan: &Plan, region: &Region) -> Option<SwitchTo> {
-    let choice = provider.auth_choice_serving(model, Some(region.id), Some(plan.id))?;
-    let better = provider.plan(choice.plan)?;
-    Some(SwitchTo {
-        auth_choice: choice.id.to_string(),
-        plan: better.name.to_string(),
     })
 }
 

@@ -47,8 +47,14 @@ fn a_priced_model_on_a_pay_as_you_go_plan_has_a_cost() {
     let input = count(usage, "/prompt_tokens") * 0.4 / 1e6;
     let output = (count(usage, "/completion_tokens") - reasoning) * 2.4 / 1e6;
     let cost = &json["cost"];
-    assert!((cost["input"].as_f64().unwrap() - input).abs() < 1e-12, "{cost}");
-    assert!((cost["output"].as_f64().unwrap() - output).abs() < 1e-12, "{cost}");
+    assert!(
+        (cost["input"].as_f64().unwrap() - input).abs() < 1e-12,
+        "{cost}"
+    );
+    assert!(
+        (cost["output"].as_f64().unwrap() - output).abs() < 1e-12,
+        "{cost}"
+    );
     assert!(
         (cost["reasoning"].as_f64().unwrap() - reasoning * 2.4 / 1e6).abs() < 1e-12,
         "{cost}"
@@ -78,7 +84,11 @@ fn a_model_without_a_price_has_an_unknown_cost() {
         "{}",
         stderr(&out)
     );
-    let json = json_of(&chat(home.path(), KEY, &["-m", "qwen/glm-5", "--json", "hi"]));
+    let json = json_of(&chat(
+        home.path(),
+        KEY,
+        &["-m", "qwen/glm-5", "--json", "hi"],
+    ));
     assert_eq!(json["cost"], Value::Null);
     assert_eq!(
         json["cost_unknown"],

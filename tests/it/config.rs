@@ -720,7 +720,13 @@ fn the_hidden_prompt_reads_the_key_from_a_terminal_without_echo() {
         !rest.contains("0123456789"),
         "the key was echoed or printed: {rest}"
     );
-    assert!(rest.contains("ALIBABA_CODING_PLAN_API_KEY=sk-sp-…WXYZ"), "{rest}");
+    assert!(
+        rest.contains("ALIBABA_CODING_PLAN_API_KEY=sk-sp-…WXYZ"),
+        "{rest}"
+    );
     let dotenv = std::fs::read_to_string(config_dir(home.path()).join(".env")).unwrap();
-    assert_eq!(dotenv, format!("ALIBABA_CODING_PLAN_API_KEY={CODING_KEY}\n"));
+    assert_eq!(
+        dotenv,
+        format!("ALIBABA_CODING_PLAN_API_KEY={CODING_KEY}\n")
+    );
 }

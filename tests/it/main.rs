@@ -18,6 +18,7 @@ mod hostile;
 mod models_facts;
 mod plan_keys;
 mod redaction;
+mod regions;
 mod robustness;
 mod scale;
 mod schemas;

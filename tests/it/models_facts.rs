@@ -106,7 +106,11 @@ fn filters_keep_only_models_that_state_the_fact() {
     );
     assert_eq!(
         refs(&list(&["--reasoning"])),
-        ["qwen/MiniMax-M2.5", "qwen/qwen3.5-plus", "qwen/qwen3.6-plus"]
+        [
+            "qwen/MiniMax-M2.5",
+            "qwen/qwen3.5-plus",
+            "qwen/qwen3.6-plus"
+        ]
     );
     // Video models say nothing about tools: left out.
     let tools = list(&["--tools"]);
@@ -126,7 +130,10 @@ fn filters_keep_only_models_that_state_the_fact() {
         refs(&list(&["--max-input-cost", "0.5"])),
         ["qwen/qwen3.5-plus", "qwen/qwen3.6-plus"]
     );
-    assert_eq!(refs(&list(&["--max-input-cost", "0.45"])), ["qwen/qwen3.5-plus"]);
+    assert_eq!(
+        refs(&list(&["--max-input-cost", "0.45"])),
+        ["qwen/qwen3.5-plus"]
+    );
     assert!(list(&["--input", "audio"]).is_empty());
 }
 
@@ -135,7 +142,11 @@ fn sorts_put_models_without_the_fact_last() {
     let by_cost = list(&["--sort", "input-cost", "--kind", "chat"]);
     assert_eq!(
         refs(&by_cost)[..3],
-        ["qwen/qwen3.5-plus", "qwen/qwen3.6-plus", "qwen/qwen3-coder-plus"]
+        [
+            "qwen/qwen3.5-plus",
+            "qwen/qwen3.6-plus",
+            "qwen/qwen3-coder-plus"
+        ]
     );
     assert!(by_cost[3..].iter().all(|m| m["cost"].is_null()));
     let by_context = list(&["--sort", "context"]);

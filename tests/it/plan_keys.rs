@@ -41,7 +41,10 @@ fn choice(id: &str) -> String {
 fn each_plan_reads_its_own_variable_first() {
     let dotenv = format!("QWEN_API_KEY={KEY}\nALIBABA_CODING_PLAN_API_KEY={CODING_KEY}\n");
     let coding = explain(home_with(&choice("qwen-api-key"), &dotenv).path(), &[]);
-    assert_eq!(coding["key"]["found"]["source"]["var"], "ALIBABA_CODING_PLAN_API_KEY");
+    assert_eq!(
+        coding["key"]["found"]["source"]["var"],
+        "ALIBABA_CODING_PLAN_API_KEY"
+    );
     assert_eq!(coding["key"]["found"]["masked"], "sk-sp-…CODE");
     assert_eq!(
         coding["key_env"],
@@ -52,16 +55,25 @@ fn each_plan_reads_its_own_variable_first() {
             "DASHSCOPE_API_KEY"
         ])
     );
-    let standard = explain(home_with(&choice("qwen-standard-api-key"), &dotenv).path(), &[]);
+    let standard = explain(
+        home_with(&choice("qwen-standard-api-key"), &dotenv).path(),
+        &[],
+    );
     assert_eq!(standard["key"]["found"]["source"]["var"], "QWEN_API_KEY");
     assert_eq!(
         standard["key_env"],
         serde_json::json!(["QWEN_API_KEY", "MODELSTUDIO_API_KEY", "DASHSCOPE_API_KEY"])
     );
     // The plan's variable comes before the provider's in the same layer...
-    let env = [("QWEN_API_KEY", KEY), ("ALIBABA_CODING_PLAN_API_KEY", CODING_KEY)];
+    let env = [
+        ("QWEN_API_KEY", KEY),
+        ("ALIBABA_CODING_PLAN_API_KEY", CODING_KEY),
+    ];
     let both = explain(home_with(&choice("qwen-api-key-cn"), "").path(), &env);
-    assert_eq!(both["key"]["found"]["source"]["var"], "ALIBABA_CODING_PLAN_API_KEY");
+    assert_eq!(
+        both["key"]["found"]["source"]["var"],
+        "ALIBABA_CODING_PLAN_API_KEY"
+    );
     // ...and the provider's still work alone, as before.
     let legacy = explain(
         home_with(&choice("qwen-api-key"), "").path(),
@@ -115,7 +127,12 @@ fn onboarding_keeps_keys_of_both_plans_side_by_side() {
     );
     let out = Run {
         cwd: home.path(),
-        args: &["onboard", "--auth-choice", "qwen-standard-api-key", "--skip-key"],
+        args: &[
+            "onboard",
+            "--auth-choice",
+            "qwen-standard-api-key",
+            "--skip-key",
+        ],
         home: home.path(),
         env: &[],
         stdin: None,
@@ -133,7 +150,12 @@ fn a_key_in_the_provider_variable_still_wins_over_the_stored_plan_key_and_says_s
     let home = home_with("", "");
     let out = Run {
         cwd: home.path(),
-        args: &["onboard", "--auth-choice", "qwen-api-key", "--api-key-stdin"],
+        args: &[
+            "onboard",
+            "--auth-choice",
+            "qwen-api-key",
+            "--api-key-stdin",
+        ],
         home: home.path(),
         env: &[("QWEN_API_KEY", "sk-sp-otherkey0123456OTHR")],
         stdin: Some(CODING_KEY),
@@ -143,6 +165,32 @@ fn a_key_in_the_provider_variable_still_wins_over_the_stored_plan_key_and_says_s
     // The process environment comes before the `.env`, whichever variable it is.
     assert!(
         stderr(&out).contains("environment variable QWEN_API_KEY comes first"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The value of an overlay plan's key variable is a secret like any other: it never shows,
+/// even where it would be echoed (the variable's name says nothing of a key).
+#[test]
+fn an_overlay_plans_key_variable_is_never_printed() {
+    let secret = "zebra-quartz-lantern-4471";
+    let overlay = crate::support::fixture("overlays/acme")
+        .display()
+        .to_string();
+    let home = tempfile::tempdir().unwrap();
+    let out = Run {
+        cwd: home.path(),
+        args: &["--catalog", &overlay, "models", "show", secret],
+        home: home.path(),
+        env: &[("ACME_PAYGO_ACCESS", secret)],
+        stdin: None,
+    }
+    .output();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains(secret), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown model ref"),
         "{}",
         stderr(&out)
     );

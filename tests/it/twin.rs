@@ -19,7 +19,10 @@ const LITERAL: &[(&str, &str)] = &[
         "coding.dashscope.aliyuncs.com/v1",
         "dev-east.nimbus.example/dev/v1",
     ),
-    ("coding-intl.dashscope.aliyuncs.com", "dev-west.nimbus.example"),
+    (
+        "coding-intl.dashscope.aliyuncs.com",
+        "dev-west.nimbus.example",
+    ),
     ("coding.dashscope.aliyuncs.com", "dev-east.nimbus.example"),
     ("dashscope-intl.aliyuncs.com", "api-west.nimbus.example"),
     ("dashscope.aliyuncs.com", "api-east.nimbus.example"),

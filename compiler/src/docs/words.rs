@@ -24,7 +24,12 @@ pub fn usd(amount: f64) -> String {
     let fixed = format!("{amount:.6}");
     let trimmed = fixed.trim_end_matches('0');
     let decimals = trimmed.split_once('.').map_or(0, |(_, d)| d.len());
-    if amount > 0.0 && trimmed.trim_end_matches('.').chars().all(|c| c == '0' || c == '.') {
+    if amount > 0.0
+        && trimmed
+            .trim_end_matches('.')
+            .chars()
+            .all(|c| c == '0' || c == '.')
+    {
         return "<$0.000001".to_string();
     }
     format!("${amount:.prec$}", prec = decimals.max(2))

@@ -178,4 +178,3 @@ pub fn run(command: ModelsCommand, context: &Context) -> Outcome {
         ModelsCommand::Show(args) => show::run(args, &view),
     }
 }
-

@@ -160,7 +160,10 @@ fn availability(lines: &mut Lines, m: &Model) {
             format!(" in {}", regions.join(", "))
         };
         let reason = a.reason.map(|r| format!(": {r}")).unwrap_or_default();
-        lines.add(&format!("plan {}", a.plan), format!("{}{only}{reason}", a.status));
+        lines.add(
+            &format!("plan {}", a.plan),
+            format!("{}{only}{reason}", a.status),
+        );
     }
 }
 
@@ -181,12 +184,22 @@ fn prices(lines: &mut Lines, cost: &Cost) {
         ("reasoning", cost.reasoning),
     ]);
     let audio = join(
-        [("audio in", cost.input_audio), ("audio out", cost.output_audio)]
-            .iter()
-            .filter_map(|(what, p)| p.map(|p| format!("{what} {}", usd(p)))),
+        [
+            ("audio in", cost.input_audio),
+            ("audio out", cost.output_audio),
+        ]
+        .iter()
+        .filter_map(|(what, p)| p.map(|p| format!("{what} {}", usd(p)))),
     );
     let all = join([base, audio].iter().filter(|s| !s.is_empty()));
-    lines.add("price (USD/M)", if all.is_empty() { "none stated".into() } else { all });
+    lines.add(
+        "price (USD/M)",
+        if all.is_empty() {
+            "none stated".into()
+        } else {
+            all
+        },
+    );
     for t in cost.tiers {
         let tier = list([
             ("input", t.input),
@@ -195,10 +208,7 @@ fn prices(lines: &mut Lines, cost: &Cost) {
             ("cache write", t.cache_write),
             ("reasoning", t.reasoning),
         ]);
-        lines.add(
-            &format!("  above {}", thousands(t.above)),
-            tier,
-        );
+        lines.add(&format!("  above {}", thousands(t.above)), tier);
     }
 }
 
