@@ -179,7 +179,8 @@ pub fn validate(model: &Model, request: &VideoRequest) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// The task body for `request` (already validated) to `model`.
+/// The task body for `request` (already validated) to `model`, which is named by its wire
+/// id.
 pub fn body(model: &Model, request: &VideoRequest) -> Value {
     let mut input = Map::new();
     input.insert("prompt".into(), json!(request.prompt));
@@ -221,5 +222,5 @@ pub fn body(model: &Model, request: &VideoRequest) -> Value {
     put("ratio", request.ratio.as_ref().map(|v| json!(v)));
     put("duration", request.duration.map(|v| json!(v)));
     put("seed", request.seed.map(|v| json!(v)));
-    json!({ "model": model.id, "input": input, "parameters": parameters })
+    json!({ "model": model.wire_id, "input": input, "parameters": parameters })
 }
