@@ -1,7 +1,8 @@
 //! Whether the plan and region an auth choice selects serve a model: "may be rejected" on
 //! the plan is a warning with the catalog's advice; "unavailable" on the plan, or a region
 //! the plan does not serve the model in (`regions` of its availability), is an error
-//! naming an auth choice that serves it.
+//! naming an auth choice that serves it. A plan the model does not list at all (one an
+//! overlay added to its provider) is an error too.
 
 use crate::catalog::{AvailabilityStatus, Model, Plan, Provider, Region};
 use crate::compiler::{Diagnostic, Rule};
@@ -14,9 +15,27 @@ pub(super) fn check(
     model: &Model,
     plan: &Plan,
     region: &Region,
-) -> Result<Option<Warning>, Diagnostic> {
+) -> Result<Option<Warning>, Box<Diagnostic>> {
     let Some(a) = model.availability_on(plan.id) else {
-        return Ok(None);
+        // Only a plan an overlay added to the model's provider can be missing.
+        let switch = switch_to(provider, model, plan, region)
+            .map(|s| {
+                format!(
+                    "; an auth choice that serves it in the same region: `provcat onboard --auth-choice {}`",
+                    s.auth_choice
+                )
+            })
+            .unwrap_or_default();
+        return Err(Box::new(
+            Diagnostic::new(
+                Rule::InvalidValue,
+                format!("{} is not listed on the {}", model.canonical_ref, plan.name),
+            )
+            .label("this auth choice selects that plan")
+            .help(format!(
+                "the catalog that added this plan does not say whether it serves the model{switch}"
+            )),
+        ));
     };
     match a.status {
         AvailabilityStatus::MayBeRejected if serves_region(a.regions, region) => {
@@ -36,24 +55,26 @@ pub(super) fn check(
                     )
                 })
                 .unwrap_or_default();
-            Err(Diagnostic::new(
-                Rule::InvalidValue,
-                format!(
-                    "{} is not available on the {}",
-                    model.canonical_ref, plan.name
+            Err(Box::new(
+                Diagnostic::new(
+                    Rule::InvalidValue,
+                    format!(
+                        "{} is not available on the {}",
+                        model.canonical_ref, plan.name
+                    ),
+                )
+                .label("this auth choice selects that plan")
+                .help(
+                    format!("{}{switch}", a.reason.unwrap_or(""))
+                        .trim()
+                        .to_string(),
                 ),
-            )
-            .label("this auth choice selects that plan")
-            .help(
-                format!("{}{switch}", a.reason.unwrap_or(""))
-                    .trim()
-                    .to_string(),
             ))
         }
         _ if serves_region(a.regions, region) => Ok(None),
-        _ => Err(unavailable_in_region(
+        _ => Err(Box::new(unavailable_in_region(
             provider, model, plan, region, a.regions, a.reason,
-        )),
+        ))),
     }
 }
 

@@ -144,8 +144,8 @@ fn catalog_route<'c>(found: &ModelMatch, config: &'c LoadedConfig) -> Result<Rou
             Ok(warning) => warnings.extend(warning),
             Err(d) => {
                 return fail(match &entry_pointer {
-                    Some(p) => config.diagnostic_at(d, &push_token(p, "authChoice"), false),
-                    None => d,
+                    Some(p) => config.diagnostic_at(*d, &push_token(p, "authChoice"), false),
+                    None => *d,
                 });
             }
         }
