@@ -16,6 +16,7 @@ mod file_safety;
 mod generated;
 mod hostile;
 mod models_facts;
+mod overlays;
 mod plan_keys;
 mod redaction;
 mod regions;

@@ -222,6 +222,12 @@ pub struct ModelFile {
     /// Unless `wire_id` says otherwise, it is also the id sent on the wire.
     #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._:-]*(/[A-Za-z0-9][A-Za-z0-9._:-]*)*$"))]
     pub id: String,
+    /// In a catalog loaded over another one (`--catalog DIR`): this file replaces the model
+    /// of the same ref in the catalog below (the built-in one), facts and all. Without it,
+    /// a model the catalog below already has keeps that catalog's facts, and this file is
+    /// only listed as shadowed (`-v`). Anywhere else it is an error.
+    #[serde(default, rename = "override")]
+    pub override_below: bool,
     /// The id sent on the wire, when it differs from `id`.
     #[serde(default)]
     #[schemars(length(min = 1))]
