@@ -65,7 +65,8 @@ struct Cli {
     /// The config file (default: $PROVCAT_CONFIG, else ~/.config/provcat/config.toml).
     #[arg(long, global = true, value_name = "PATH")]
     config: Option<PathBuf>,
-    /// Say more on stderr: which config and .env files were read.
+    /// Say more on stderr: which config and .env files were read, which catalog folders
+    /// were loaded and which of their files are shadowed or override built-in ones.
     #[arg(short, long, global = true, action = ArgAction::Count)]
     verbose: u8,
     /// A catalog folder to load over the built-in catalog (repeatable; after the config's
