@@ -1,7 +1,9 @@
 //! How the catalog compiler scales: `provcat_compiler::compile` and `codegen::generate`
 //! on generated in-memory catalogs of 1,000 / 5,000 / 10,000 models over 15 / 75 / 150
-//! providers, and `compile` plus rendering on the 10,000-model catalog with 1,000 broken
-//! files (every error reported in one pass).
+//! providers, `compile` plus rendering on the 10,000-model catalog with 1,000 broken
+//! files (every error reported in one pass), and rendering 1,000 / 10,000 / 50,000
+//! diagnostics in one file (`render`, `unknown_keys`; `cargo bench --bench compile --
+//! 'render|unknown_keys'` runs only those).
 //!
 //! Run with `cargo bench --bench compile`. The catalogs come from [`synthetic`] (shaped
 //! like `catalog/qwen/`). Every clean catalog is compiled once before it is measured, and
@@ -114,6 +116,73 @@ fn compile(c: &mut Criterion) {
     group.finish();
 }
 
+/// Numbers of unknown keys in the one model file of the `render` and `unknown_keys` groups.
+const UNKNOWN_KEYS: &[usize] = &[1_000, 10_000, 50_000];
+
+/// A one-model catalog whose model file starts with `keys` unknown keys (`k0 = 0`, …),
+/// each its own diagnostic in one file.
+fn unknown_keys(keys: usize) -> Vec<SourceFile> {
+    let mut files = synthetic::catalog(1, 1);
+    let extra: String = (0..keys).map(|i| format!("k{i} = {i}\n")).collect();
+    for file in files.iter_mut().filter(|f| f.relative.contains("/models/")) {
+        *file = SourceFile::new(
+            synthetic::ROOT,
+            &file.relative,
+            format!("{extra}{}", file.text),
+        );
+    }
+    files
+}
+
+/// Rendering is linear in the number of diagnostics, however many share one file:
+/// `render` renders a report of N unknown keys in one model file; `unknown_keys` is the
+/// whole of what `catalog check` does with that file short of reading it (parse, schema
+/// validation with "did you mean", render).
+fn render(c: &mut Criterion) {
+    let mut group = c.benchmark_group("render");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1));
+    let mut inputs = Vec::with_capacity(UNKNOWN_KEYS.len());
+    for &keys in UNKNOWN_KEYS {
+        let files = unknown_keys(keys);
+        let Err(report) = provcat_compiler::compile(&files) else {
+            panic!("{keys} unknown keys compiled");
+        };
+        assert_eq!(
+            report.diagnostics().len(),
+            keys,
+            "one diagnostic per unknown key"
+        );
+        // Roughly 15 µs per diagnostic: ten samples of a few iterations.
+        group.measurement_time(Duration::from_millis(keys as u64 / 2));
+        group.throughput(Throughput::Elements(keys as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(keys), &report, |b, report| {
+            b.iter(|| black_box(report).render(false))
+        });
+        inputs.push((keys, files));
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("unknown_keys");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1));
+    for (keys, files) in &inputs {
+        group.measurement_time(Duration::from_millis(*keys as u64));
+        group.throughput(Throughput::Elements(*keys as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(keys), files, |b, files| {
+            b.iter(|| match provcat_compiler::compile(black_box(files)) {
+                Ok(_) => String::new(),
+                Err(report) => report.render(false),
+            })
+        });
+    }
+    group.finish();
+}
+
 /// Stops unless compiling `files` reports exactly the `injected` mistakes.
 fn check_reported(files: &[SourceFile], injected: &[synthetic::Injected]) {
     let Err(report) = provcat_compiler::compile(files) else {
@@ -170,7 +239,7 @@ fn write_catalog(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-criterion_group!(benches, compile);
+criterion_group!(benches, compile, render);
 
 fn main() -> ExitCode {
     if let Some(dir) = std::env::var_os("PROVCAT_WRITE_BENCH_CATALOG") {

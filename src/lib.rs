@@ -17,8 +17,14 @@
 //! - [`warning`]: things that work but deserve a word, typed.
 //! - [`redact`]: masking secrets in any text provcat prints; [`escape`]: escaping control
 //!   characters in human-readable output.
-//! - [`provcat_compiler`] (re-exported as [`compiler`]): the compiler behind `build.rs`
-//!   and `provcat catalog check`.
+//! - [`common`] (`provcat-common`): the catalog vocabulary, diagnostics and the span parser
+//!   shared with the compiler.
+//! - `compiler` (`provcat-compiler`, feature `compiler`): the compiler behind `build.rs`,
+//!   `provcat catalog check` and run-time overlays ([`catalog::overlay`]).
+//!
+//! Features: `cli` (default) builds the `provcat` binary and implies `compiler`. A program
+//! embedding the runtime depends on `provcat` with `default-features = false`: tables,
+//! config, resolution and client, without the command line's crates or the compiler.
 
 pub mod atomic;
 pub mod catalog;
@@ -34,4 +40,6 @@ pub mod secret;
 pub mod video;
 pub mod warning;
 
+pub use provcat_common as common;
+#[cfg(feature = "compiler")]
 pub use provcat_compiler as compiler;

@@ -17,15 +17,15 @@
 pub mod check;
 pub mod codegen;
 pub mod compiled;
-pub mod diagnostic;
 pub mod docs;
 pub mod layers;
 pub mod load;
 pub mod schema;
 pub mod source;
-pub mod suggest;
-pub mod tree;
-pub mod vocab;
+
+// The vocabulary, diagnostics, span parser and suggestions live in provcat-common, shared
+// with the runtime; the compiler uses them under the same paths.
+pub use provcat_common::{diagnostic, suggest, tree, vocab};
 
 use std::collections::HashSet;
 use std::path::Path;

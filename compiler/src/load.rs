@@ -1,7 +1,14 @@
 //! Reading a catalog folder into memory, and telling provider files from model files.
+//!
+//! The folder is walked by [`walk`], which reads only regular files (and links to regular
+//! files inside the folder), within [`Limits`].
+
+mod walk;
 
 use std::path::Path;
 use std::sync::Arc;
+
+pub use walk::Limits;
 
 use crate::diagnostic::{Diagnostic, Report, Rule};
 use crate::schema::FileKind;
@@ -95,11 +102,16 @@ impl Placement {
     }
 }
 
-/// Reads every `.toml` file under `dir` (skipping hidden entries), sorted by path.
-/// Unreadable files and folders are reported; the rest is still returned.
+/// Reads every `.toml` file under `dir` (skipping hidden entries), sorted by path, within
+/// [`Limits::DEFAULT`]. Unreadable and refused entries are reported (see [`walk`]); the
+/// rest is still returned.
 pub fn load_dir(dir: &Path, report: &mut Report) -> Vec<SourceFile> {
+    load_dir_with(dir, Limits::DEFAULT, report)
+}
+
+/// [`load_dir`] with other caps.
+pub fn load_dir_with(dir: &Path, limits: Limits, report: &mut Report) -> Vec<SourceFile> {
     let root = dir.to_string_lossy().replace('\\', "/");
-    let mut files = Vec::new();
     if !dir.is_dir() {
         let why = match std::fs::metadata(dir) {
             Ok(_) => "it is a file".to_string(),
@@ -113,45 +125,13 @@ pub fn load_dir(dir: &Path, report: &mut Report) -> Vec<SourceFile> {
                     "{why}; pass the folder that holds one sub-folder per provider, e.g. `catalog`"
                 )),
         );
-        return files;
+        return Vec::new();
     }
-    walk(dir, "", &root, &mut files, report);
+    let mut walk = walk::Walk::new(dir, &root, limits, report);
+    walk.folder(dir, "", 0);
+    let mut files = walk.files;
     files.sort_by(|a, b| a.relative.cmp(&b.relative));
     files
-}
-
-fn walk(dir: &Path, prefix: &str, root: &str, files: &mut Vec<SourceFile>, report: &mut Report) {
-    let shown = |name: &str| SourceFile::new(root, &format!("{prefix}{name}"), "").path;
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            report.push(
-                Diagnostic::new(Rule::Io, format!("cannot read folder: {e}")).at(&shown(""), None),
-            );
-            return;
-        }
-    };
-    let mut names: Vec<(String, std::path::PathBuf)> = entries
-        .filter_map(Result::ok)
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-        .filter(|(name, _)| !name.starts_with('.'))
-        .collect();
-    names.sort();
-    for (name, path) in names {
-        if path.is_dir() {
-            walk(&path, &format!("{prefix}{name}/"), root, files, report);
-        } else if name.ends_with(".toml") {
-            let relative = format!("{prefix}{name}");
-            match std::fs::read_to_string(&path) {
-                Ok(text) => files.push(SourceFile::new(root, &relative, text)),
-                Err(e) => report.push(
-                    Diagnostic::new(Rule::Io, format!("cannot read file: {e}"))
-                        .at(&shown(&name), None)
-                        .help("catalog files must be readable UTF-8 text"),
-                ),
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -175,6 +155,9 @@ mod tests {
         );
         assert_eq!(Placement::of("provider.toml"), Placement::Unexpected);
         assert_eq!(Placement::of("catalog.toml"), Placement::Catalog);
+        assert_eq!(Placement::of("qwen/models/.toml"), Placement::Unexpected);
+        assert_eq!(Placement::of("qwen/models/x.json"), Placement::Unexpected);
+        assert_eq!(Placement::of("qwen/model/x.toml"), Placement::Unexpected);
         assert_eq!(
             Placement::of("openrouter/models/anthropic/claude-sonnet-4.5.toml"),
             Placement::Model {
@@ -185,6 +168,40 @@ mod tests {
         assert_eq!(Placement::of("qwen/models/deep/"), Placement::Unexpected);
         assert_eq!(Placement::of("qwen/models/.toml"), Placement::Unexpected);
         assert_eq!(Placement::of("qwen/models/a/.toml"), Placement::Unexpected);
+    }
+
+    #[test]
+    fn the_place_says_the_kind() {
+        assert_eq!(
+            Placement::of("q/provider.toml").kind(),
+            Some(FileKind::Provider)
+        );
+        assert_eq!(
+            Placement::of("q/models/m.toml").kind(),
+            Some(FileKind::Model)
+        );
+        assert_eq!(Placement::of("q/other.toml").kind(), None);
+    }
+
+    #[test]
+    fn a_path_that_is_not_a_folder_is_one_error() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let file = dir.path().join("catalog.toml");
+        std::fs::write(&file, "").expect("file");
+        for path in [file, dir.path().join("missing")] {
+            let mut report = Report::default();
+            assert!(load_dir(&path, &mut report).is_empty());
+            let shown = path.to_string_lossy();
+            let messages: Vec<String> = report
+                .diagnostics()
+                .into_iter()
+                .map(|d| format!("{}: {}", report.location(d).unwrap_or_default(), d.message))
+                .collect();
+            assert_eq!(
+                messages,
+                [format!("{shown}: `{shown}` is not a catalog folder")]
+            );
+        }
     }
 
     #[test]

@@ -6,12 +6,13 @@
 //! closest known names.
 
 mod facts;
+#[cfg(feature = "compiler")]
 pub mod overlay;
 mod types;
 
 pub use types::*;
 
-use provcat_compiler::suggest;
+use provcat_common::suggest;
 
 #[allow(clippy::all)]
 mod builtin {
@@ -19,11 +20,13 @@ mod builtin {
     include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 }
 
+#[cfg(feature = "compiler")]
 mod sources {
     include!(concat!(env!("OUT_DIR"), "/catalog_sources.rs"));
 }
 
 /// The built-in catalog's files, as (path relative to `catalog/`, text).
+#[cfg(feature = "compiler")]
 pub fn builtin_sources() -> &'static [(&'static str, &'static str)] {
     sources::SOURCES
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-pub use provcat_compiler::vocab::{
+pub use provcat_common::vocab::{
     AvailabilityStatus, Billing, Capabilities, Dialect, ErrorKind, LifecycleStatus, MaxTokensField,
     MediaField, Modality, ModelKind, ReasoningField, RefVia, Surface, ThinkingFormat, VideoMode,
 };

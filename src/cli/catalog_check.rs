@@ -17,6 +17,10 @@ use super::{Outcome, say};
 pub enum CatalogCommand {
     /// Check a catalog folder with the same compiler and diagnostics as `cargo build`.
     /// Exits 0 when it is clean, 2 when it is not.
+    ///
+    /// Only regular `.toml` files are read, each up to 1 MiB. A link to a file inside the
+    /// folder is followed; a link to a folder, a link out of the folder, a named pipe, a
+    /// socket or a device is reported (exit 2), never opened.
     Check(CheckArgs),
     /// Render the Markdown page of each provider (as committed under `docs/providers/`).
     Docs(super::catalog_docs::DocsArgs),

@@ -3,7 +3,7 @@
 //! refs are close to an unknown model.
 
 use crate::catalog;
-use crate::compiler::suggest;
+use crate::common::suggest;
 use crate::resolve::Target;
 
 use super::error::{ClientError, ErrorKind, Oversized};

@@ -8,8 +8,8 @@
 //! [`shown_url`], which masks its credentials and query values.
 
 use crate::catalog::{self, LookupError, ModelKind};
-use crate::compiler::tree::push_token;
-use crate::compiler::{Diagnostic, Rule, suggest};
+use crate::common::tree::push_token;
+use crate::common::{Diagnostic, Rule, suggest};
 
 use super::LoadedConfig;
 use crate::warning::Warning;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::compiler::{Diagnostic, Report, Rule};
+use crate::common::{Diagnostic, Report, Rule};
 use crate::redact::{Redactor, mask_key};
 
 /// The `.env` file's variables, or nothing when it does not exist. Its `Debug` shows the

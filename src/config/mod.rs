@@ -34,8 +34,8 @@ pub use file::{
 pub use parse::Format;
 pub use schema::{SCHEMA_PATH, config_schema};
 
-use crate::compiler::tree::SpanIndex;
-use crate::compiler::{Diagnostic, Report, Rule, schema as catalog_schema};
+use crate::common::tree::SpanIndex;
+use crate::common::{Diagnostic, Report, Rule, validate};
 use crate::redact::Redactor;
 use crate::warning::Warning;
 
@@ -276,7 +276,7 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
         );
         return fail(&secrets, &masked, vec![d]);
     };
-    let problems = catalog_schema::validate_with(validator, schema, &value, &index, &shown);
+    let problems = validate::validate_with(validator, schema, &value, &index, &shown);
     if !problems.is_empty() {
         return fail(&secrets, &masked, problems);
     }
@@ -319,7 +319,7 @@ fn secret_values(
     index: &SpanIndex,
     secrets: &mut Redactor,
 ) -> Vec<std::ops::Range<usize>> {
-    use crate::compiler::tree::push_token;
+    use crate::common::tree::push_token;
     let mut found: Vec<(String, &serde_json::Value)> = Vec::new();
     if let Some(providers) = value
         .pointer("/models/providers")

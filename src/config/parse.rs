@@ -13,8 +13,8 @@ use jsonc_parser::ast;
 use jsonc_parser::{CollectOptions, ParseOptions};
 use serde_json::{Map, Number, Value};
 
-use crate::compiler::tree::{self, Located, SpanIndex, push_token};
-use crate::compiler::{Diagnostic, Rule};
+use crate::common::tree::{self, Located, SpanIndex, push_token};
+use crate::common::{Diagnostic, Rule};
 
 /// The format of a config file, from its extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,7 +170,7 @@ fn duplicate(
     text: &str,
     file: &str,
 ) -> Box<Diagnostic> {
-    let line = first.map(|f| crate::compiler::diagnostic::line_col(text, f.start).0);
+    let line = first.map(|f| crate::common::diagnostic::line_col(text, f.start).0);
     Box::new(
         Diagnostic::new(Rule::DuplicateId, format!("duplicate key `{name}`"))
             .at(file, Some(at))

@@ -36,7 +36,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use crate::compiler::Report;
+use crate::common::Report;
 
 /// How many characters of a long secret stay visible at its end.
 pub const TAIL: usize = 4;

@@ -148,7 +148,7 @@ fn masks_url_credentials_and_secret_query_values() {
 
 #[test]
 fn report_text_is_redacted_in_one_step() {
-    use crate::compiler::{Diagnostic, Rule};
+    use crate::common::{Diagnostic, Rule};
     let mut report = Report::default();
     report.push(
         Diagnostic::new(

@@ -32,7 +32,7 @@ use crate::catalog::{
     AuthChoice, Dialect, Endpoint, LifecycleStatus, Model, ModelKind, Plan, Provider, RefVia,
     Region,
 };
-use crate::compiler::{Diagnostic, Report, Rule};
+use crate::common::{Diagnostic, Report, Rule};
 use crate::config::{Env, LoadedConfig};
 use crate::secret::ApiKey;
 use crate::warning::Warning;

@@ -8,7 +8,7 @@
 //! contain `/` (`openrouter/anthropic/claude-sonnet-4.5`).
 
 use crate::catalog::{self, Model, ModelKind, ModelMatch, Provider};
-use crate::compiler::{Diagnostic, Report, Rule, suggest};
+use crate::common::{Diagnostic, Report, Rule, suggest};
 use crate::config::{LoadedConfig, ProviderConfig};
 
 use super::{RefSource, Request};

@@ -6,8 +6,8 @@ use crate::catalog::{
     self, Dialect, Endpoint, Model, ModelKind, ModelMatch, Plan, Provider, Region, Surface,
     SurfaceEntry,
 };
-use crate::compiler::tree::push_token;
-use crate::compiler::{Diagnostic, Report, Rule};
+use crate::common::tree::push_token;
+use crate::common::{Diagnostic, Report, Rule};
 use crate::config::{Env, LoadedConfig, ProviderConfig};
 use crate::warning::Warning;
 

@@ -3,6 +3,8 @@
 mod bad_configs;
 mod broken_catalogs;
 mod canary;
+#[cfg(unix)]
+mod catalog_walk;
 mod chat;
 mod chat_cost;
 mod cli;

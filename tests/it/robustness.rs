@@ -277,3 +277,26 @@ fn a_file_given_twice_is_reported_once_with_valid_spans() {
         "{text}"
     );
 }
+
+/// Issue 13: rendering was quadratic in the problems of one file (50,000 unknown keys took
+/// over a minute). All of them are rendered, each with its own line; `benches/compile.rs`
+/// (`render` group) measures that the time grows linearly.
+#[test]
+fn fifty_thousand_unknown_keys_are_each_rendered() {
+    let mut files = base_files();
+    let model = files
+        .iter_mut()
+        .find(|f| f.relative.contains("/models/"))
+        .unwrap();
+    let keys: String = (0..50_000).map(|i| format!("k{i} = {i}\n")).collect();
+    *model = SourceFile::new("catalog", &model.relative, format!("{keys}{}", model.text));
+    let report = compiler::compile(&files).unwrap_err();
+    let text = report.render(false);
+    assert_eq!(text.matches("error[unknown-key]").count(), 50_000);
+    assert!(
+        text.contains("error[unknown-key]: unknown key `k49999` at the top level\n     --> catalog/acme/models/chat-1.toml:50000:1\n      |\n50000 | k49999 = 49999\n      | ^^^^^^ not defined by the schema\n"),
+        "{}",
+        &text[text.len() - 2000..]
+    );
+    assert!(text.ends_with("error: the catalog has 50000 errors; nothing was generated\n"));
+}

@@ -4,12 +4,22 @@
 //! and a [`Rule`]. A [`Report`] holds them with the file texts they point into and
 //! renders them the way rustc does (via `annotate-snippets`), so `cargo build` and
 //! `provcat catalog check` print the same text.
+//!
+//! Rendering costs the same per diagnostic however large its file is: each file's lines
+//! are indexed once ([`LineIndex`]), and the renderer is given only the lines a
+//! diagnostic points at ([`lines::excerpt`]), never the whole file.
 
+mod lines;
+
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+pub use lines::LineIndex;
+use lines::{Excerpt, floor_char_boundary};
 
 /// A rule of the catalog format. The code appears in brackets after `error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -184,7 +194,8 @@ impl Diagnostic {
     }
 }
 
-/// 1-based line and column (in characters) of byte `offset` in `text`.
+/// 1-based line and column (in characters) of byte `offset` in `text`. For many offsets
+/// in one text, build a [`LineIndex`] once instead.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
     let before = &text[..offset];
@@ -194,24 +205,55 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
+/// A file's text and, once a diagnostic needs it, the index of its lines.
+#[derive(Clone, Debug)]
+struct Source {
+    text: Arc<str>,
+    lines: OnceLock<LineIndex>,
+}
+
+impl Source {
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
-    i
+
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines().line_col(&self.text, offset)
+    }
+}
+
+/// What a diagnostic says, as it is rendered: the one place the rendered texts come from.
+struct Texts<'a> {
+    message: Cow<'a, str>,
+    label: Option<Cow<'a, str>>,
+    help: Option<Cow<'a, str>>,
+}
+
+impl<'a> Texts<'a> {
+    fn of(d: &'a Diagnostic) -> Self {
+        Texts {
+            message: Cow::Borrowed(&d.message),
+            label: d.label.as_deref().map(Cow::Borrowed),
+            help: d.help.as_deref().map(Cow::Borrowed),
+        }
+    }
 }
 
 /// Diagnostics together with the texts of the files they point into.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     diagnostics: Vec<Diagnostic>,
-    sources: BTreeMap<String, Arc<str>>,
+    sources: BTreeMap<String, Source>,
 }
 
 impl Report {
     /// Remembers the text of `file` so diagnostics in it can show the offending line.
     pub fn add_source(&mut self, file: &str, text: Arc<str>) {
-        self.sources.insert(file.to_string(), text);
+        let source = Source {
+            text,
+            lines: OnceLock::new(),
+        };
+        self.sources.insert(file.to_string(), source);
     }
 
     /// Adds a diagnostic.
@@ -265,7 +307,11 @@ impl Report {
         let mut problems = Vec::new();
         for d in &self.diagnostics {
             let Some(span) = &d.span else { continue };
-            let text = d.file.as_ref().and_then(|f| self.sources.get(f));
+            let text = d
+                .file
+                .as_ref()
+                .and_then(|f| self.sources.get(f))
+                .map(|s| &s.text);
             let valid = text.is_some_and(|text| {
                 span.start <= span.end
                     && span.end <= text.len()
@@ -287,15 +333,15 @@ impl Report {
 
     /// The 1-based line of byte `offset` in `file`, when its text is known.
     pub fn line_of(&self, file: &str, offset: usize) -> Option<usize> {
-        self.sources.get(file).map(|text| line_col(text, offset).0)
+        self.sources.get(file).map(|s| s.line_col(offset).0)
     }
 
     /// `file:line:col` of a diagnostic, when it has a location.
     pub fn location(&self, diagnostic: &Diagnostic) -> Option<String> {
         let file = diagnostic.file.as_deref()?;
         match (&diagnostic.span, self.sources.get(file)) {
-            (Some(span), Some(text)) => {
-                let (line, col) = line_col(text, span.start);
+            (Some(span), Some(source)) => {
+                let (line, col) = source.line_col(span.start);
                 Some(format!("{file}:{line}:{col}"))
             }
             _ => Some(file.to_string()),
@@ -305,8 +351,9 @@ impl Report {
     /// Renders every diagnostic the way rustc does, followed by a summary line.
     /// `styled` adds ANSI colours.
     pub fn render(&self, styled: bool) -> String {
-        let mut out = self.render_diagnostics(styled);
-        let n = self.diagnostics().len();
+        let diagnostics = self.diagnostics();
+        let mut out = self.render_each(&diagnostics, styled);
+        let n = diagnostics.len();
         out.push_str(&format!(
             "error: the catalog has {n} error{}; nothing was generated\n",
             if n == 1 { "" } else { "s" }
@@ -317,78 +364,144 @@ impl Report {
     /// Renders every diagnostic, each followed by a blank line, without a summary (for
     /// problems outside a catalog, such as a user's config file).
     pub fn render_diagnostics(&self, styled: bool) -> String {
+        self.render_each(&self.diagnostics(), styled)
+    }
+
+    fn render_each(&self, diagnostics: &[&Diagnostic], styled: bool) -> String {
         let renderer = if styled {
             Renderer::styled()
         } else {
             Renderer::plain()
         };
-        let diagnostics = self.diagnostics();
         let mut out = String::new();
-        for d in &diagnostics {
-            out.push_str(&renderer.render(&[self.group(d)]));
+        for d in diagnostics {
+            self.render_one(&renderer, d, &mut out);
             out.push_str("\n\n");
         }
         out
     }
 
-    fn group<'a>(&'a self, d: &'a Diagnostic) -> Group<'a> {
+    /// Renders one diagnostic: its title, where it is (with the lines it points at, when
+    /// its file's text is known) and its help.
+    fn render_one(&self, renderer: &Renderer, d: &Diagnostic, out: &mut String) {
+        let texts = Texts::of(d);
         let title = Level::ERROR
-            .primary_title(d.message.as_str())
+            .primary_title(texts.message.as_ref())
             .id(d.rule.code());
-        let mut group = Group::with_title(title);
-        match (&d.file, &d.span) {
-            (Some(file), Some(span)) if self.sources.contains_key(file) => {
-                let text = &self.sources[file];
-                let mut annotation = AnnotationKind::Primary.span(clamp(text, span.clone()));
-                if let Some(label) = &d.label {
-                    annotation = annotation.label(label.as_str());
+        let help = texts.help.as_deref().map(|h| Level::HELP.message(h));
+        let excerpt = match (&d.file, &d.span) {
+            (Some(file), Some(span)) => self.sources.get(file).map(|source| {
+                let span = clamp(&source.text, span.clone());
+                (file, lines::excerpt(&source.text, source.lines(), span))
+            }),
+            _ => None,
+        };
+        let label = texts.label.as_deref();
+        // The other places of the problem ("first defined here"), each with its own lines.
+        let related: Vec<(&Related, Option<Excerpt<'_>>)> = d
+            .related
+            .iter()
+            .map(|r| {
+                let excerpt = r.span.as_ref().and_then(|span| {
+                    let source = self.sources.get(&r.file)?;
+                    let span = clamp(&source.text, span.clone());
+                    Some(lines::excerpt(&source.text, source.lines(), span))
+                });
+                (r, excerpt)
+            })
+            .collect();
+        let notes: Vec<String> = related
+            .iter()
+            .filter(|(_, e)| e.is_none())
+            .map(|(r, _)| format!("{}: {}", r.label, r.file))
+            .collect();
+        match &excerpt {
+            Some((
+                file,
+                excerpt @ Excerpt {
+                    cut: Some((line, col)),
+                    ..
+                },
+            )) => {
+                let (line, col) = (*line, *col);
+                // The renderer would count the column in the excerpt: give it the place
+                // (as a title group of its own) and the excerpt without a path, then
+                // indent the place's line to the gutter of the excerpt's line numbers.
+                let head = Group::with_title(title)
+                    .element(Origin::path(file.as_str()).line(line).char_column(col));
+                let mut body = with_related(
+                    Group::with_level(Level::ERROR).element(snippet(excerpt, label)),
+                    &related,
+                    &notes,
+                );
+                if let Some(help) = help {
+                    body = body.element(help);
                 }
-                let mut snippet = Snippet::source(&**text)
-                    .path(file.as_str())
-                    .annotation(annotation);
-                // Related places in the same file share its snippet.
-                for r in d.related.iter().filter(|r| &r.file == file) {
-                    if let Some(span) = &r.span {
-                        snippet = snippet.annotation(
-                            AnnotationKind::Context
-                                .span(clamp(text, span.clone()))
-                                .label(r.label.as_str()),
-                        );
+                let head = renderer.render(&[head]);
+                let at = head.rfind('\n').map_or(0, |i| i + 1);
+                out.push_str(&head[..at]);
+                out.push_str(&" ".repeat(line.to_string().len().saturating_sub(1)));
+                out.push_str(&head[at..]);
+                out.push('\n');
+                out.push_str(&renderer.render(&[body]));
+            }
+            _ => {
+                let mut group = Group::with_title(title);
+                match (&d.file, &excerpt) {
+                    (_, Some((file, excerpt))) => {
+                        group = group.element(snippet(excerpt, label).path(file.as_str()));
                     }
+                    (Some(file), None) => group = group.element(Origin::path(file.as_str())),
+                    (None, None) => {}
                 }
-                group = group.element(snippet);
-            }
-            (Some(file), _) => group = group.element(Origin::path(file.as_str())),
-            _ => {}
-        }
-        for r in &d.related {
-            let same_snippet = d.span.is_some()
-                && d.file.as_ref() == Some(&r.file)
-                && self.sources.contains_key(&r.file)
-                && r.span.is_some();
-            if same_snippet {
-                continue;
-            }
-            match (&r.span, self.sources.get(&r.file)) {
-                (Some(span), Some(text)) => {
-                    group = group.element(
-                        Snippet::source(&**text).path(r.file.as_str()).annotation(
-                            AnnotationKind::Context
-                                .span(clamp(text, span.clone()))
-                                .label(r.label.as_str()),
-                        ),
-                    );
+                group = with_related(group, &related, &notes);
+                if let Some(help) = help {
+                    group = group.element(help);
                 }
-                _ => {
-                    group = group.element(Level::NOTE.message(format!("{}: {}", r.label, r.file)));
-                }
+                out.push_str(&renderer.render(&[group]));
             }
         }
-        if let Some(help) = &d.help {
-            group = group.element(Level::HELP.message(help.as_str()));
-        }
-        group
     }
+}
+
+/// The excerpt as the renderer's snippet, its span marked with `label`.
+fn snippet<'a>(excerpt: &'a Excerpt<'_>, label: Option<&'a str>) -> Snippet<'a, Annotation<'a>> {
+    let mut annotation = AnnotationKind::Primary.span(excerpt.span.clone());
+    if let Some(label) = label {
+        annotation = annotation.label(label);
+    }
+    Snippet::source(excerpt.source.as_ref())
+        .line_start(excerpt.first_line)
+        .annotation(annotation)
+}
+
+/// `group` with the related places after its own: an excerpt for each that can show its
+/// lines, a note for the others.
+fn with_related<'b>(
+    mut group: Group<'b>,
+    related: &'b [(&'b Related, Option<Excerpt<'b>>)],
+    notes: &'b [String],
+) -> Group<'b> {
+    for (r, excerpt) in related {
+        if let Some(excerpt) = excerpt {
+            group = group.element(context_snippet(excerpt, &r.label).path(r.file.as_str()));
+        }
+    }
+    for note in notes {
+        group = group.element(Level::NOTE.message(note.as_str()));
+    }
+    group
+}
+
+/// A related place's excerpt as a snippet, its span marked as context with `label`.
+fn context_snippet<'a>(excerpt: &'a Excerpt<'_>, label: &'a str) -> Snippet<'a, Annotation<'a>> {
+    Snippet::source(excerpt.source.as_ref())
+        .line_start(excerpt.first_line)
+        .annotation(
+            AnnotationKind::Context
+                .span(excerpt.span.clone())
+                .label(label),
+        )
 }
 
 /// Keeps a span inside the text and on character boundaries.
@@ -397,6 +510,9 @@ fn clamp(text: &str, span: Range<usize>) -> Range<usize> {
     let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
     start..end
 }
+
+#[cfg(test)]
+mod excerpt_tests;
 
 #[cfg(test)]
 mod tests {
@@ -426,6 +542,42 @@ mod tests {
         assert_eq!(d.label.as_deref(), Some("*** here"));
         assert_eq!(d.help.as_deref(), Some("not ***"));
         assert_eq!((d.file.as_deref(), d.span), (Some("c.toml"), Some(4..12)));
+    }
+
+    #[test]
+    fn span_problems_name_each_bad_location() {
+        let mut report = Report::default();
+        assert!(report.is_empty());
+        report.add_source("f", Arc::from("aé\nb"));
+        // (start, end, file): valid ones first, then one broken way each.
+        let spans = [
+            (0, 5, "f"),
+            (1, 3, "f"),
+            (5, 5, "f"),
+            (3, 1, "f"),
+            (0, 6, "f"),
+            (2, 3, "f"),
+            (1, 2, "f"),
+            (0, 1, "g"),
+        ];
+        for (start, end, file) in spans {
+            report.push(Diagnostic::new(Rule::Io, "x").at(file, Some(start..end)));
+        }
+        report.push(Diagnostic::new(Rule::Io, "no span").at("g", None));
+        assert!(!report.is_empty());
+        assert_eq!(
+            report.span_problems(),
+            [
+                "[io] x: span 3..1 in Some(\"f\") (5 bytes)",
+                "[io] x: span 0..6 in Some(\"f\") (5 bytes)",
+                "[io] x: span 2..3 in Some(\"f\") (5 bytes)",
+                "[io] x: span 1..2 in Some(\"f\") (5 bytes)",
+                "[io] x: span 0..1 in Some(\"g\") (0 bytes)",
+            ]
+        );
+        assert_eq!(report.line_of("f", 3), Some(1));
+        assert_eq!(report.line_of("f", 4), Some(2));
+        assert_eq!(report.line_of("g", 0), None);
     }
 
     #[test]
