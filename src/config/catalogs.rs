@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{ConfigLocation, Format, parse};
-use crate::compiler::tree::push_token;
-use crate::compiler::{Diagnostic, Report, Rule};
+use crate::common::tree::push_token;
+use crate::common::{Diagnostic, Report, Rule};
 
 /// The config key.
 pub const KEY: &str = "catalogs";

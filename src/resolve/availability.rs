@@ -5,7 +5,7 @@
 //! overlay added to its provider) is an error too.
 
 use crate::catalog::{AvailabilityStatus, Model, Plan, Provider, Region};
-use crate::compiler::{Diagnostic, Rule};
+use crate::common::{Diagnostic, Rule};
 use crate::warning::{SwitchTo, Warning};
 
 /// A warning to show, or the error that stops the request (its label says which part of
