@@ -1,12 +1,15 @@
-//! A long streamed answer from the loopback emulator through the client: chunks per
-//! second, the client's CPU time per chunk, and the client's peak heap, which must not
-//! grow with the length of the stream.
+//! A long streamed answer from the loopback emulator through the client, in each chat
+//! dialect (`openai-completions` as DashScope streams it, `anthropic-messages`): chunks
+//! per second, the client's CPU time per chunk, and the client's peak heap, which must
+//! not grow with the length of the stream.
 //!
-//! Run with `cargo bench --bench stream`. First a report pass prints, for 10,000 and
-//! 100,000 chunks, the client thread's CPU time per chunk (`CLOCK_THREAD_CPUTIME_ID`:
-//! the emulator runs on its own thread, so its work is not counted) and the peak heap
-//! the client allocated during the stream (a counting global allocator, reset before
-//! each run; the emulator's thread is excluded). Then criterion measures throughput.
+//! Run with `cargo bench --bench stream`. First, per dialect, one chunk through the SSE
+//! parser and the dialect's decoder into the outcome (criterion, no HTTP). Then a report
+//! pass prints, for 10,000 and 100,000 chunks, the client thread's CPU time per chunk
+//! (`CLOCK_THREAD_CPUTIME_ID`: the emulator runs on its own thread, so its work is not
+//! counted) and the peak heap the client allocated during the stream (a counting global
+//! allocator, reset before each run; the emulator's thread is excluded). Then criterion
+//! measures throughput.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -15,8 +18,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group};
+use provcat::catalog::Dialect;
 use provcat::client::{ChatOutcome, ChatRequest, Client, ClientOptions, Message, Role, Sink};
 use provcat::config::{self, ConfigLocation, ConfigOrigin, Env};
+use provcat::dialect::{Errors, StreamDecoder};
 use provcat::resolve::{self, Request, Target};
 use provcat_emulator::{Answer, Emulator};
 
@@ -82,6 +87,7 @@ fn thread_cpu() -> Duration {
 }
 
 struct Setup {
+    name: &'static str,
     emulator: Emulator,
     target: Target,
     client: Client,
@@ -89,27 +95,42 @@ struct Setup {
     _dir: tempfile::TempDir,
 }
 
-fn setup() -> Setup {
+/// The DashScope-style OpenAI surface (`qwen/glm-5`) or the Anthropic surface (a custom
+/// provider `claude`).
+fn setup(dialect: Dialect) -> Setup {
     let emulator = Emulator::start();
     let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("config.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[models.providers.qwen]\nauthChoice = \"qwen-standard-api-key\"\nbaseUrl = \"{}\"\ncompat = {{ supportsUsageInStreaming = true }}\n",
-            emulator.standard_base_url()
+    let (name, config, reference, env) = match dialect {
+        Dialect::AnthropicMessages => (
+            "anthropic-messages",
+            format!(
+                "[models.providers.claude]\napi = \"anthropic-messages\"\nbaseUrl = \"{}\"\n",
+                emulator.anthropic_base_url()
+            ),
+            "claude/claude-haiku-4-5",
+            ("CLAUDE_API_KEY", "sk-ant-bench0123456789abcd"),
         ),
-    )
-    .expect("the config is written");
+        _ => (
+            "openai-completions",
+            format!(
+                "[models.providers.qwen]\nauthChoice = \"qwen-standard-api-key\"\nbaseUrl = \"{}\"\n",
+                emulator.standard_base_url()
+            ),
+            "qwen/glm-5",
+            ("QWEN_API_KEY", "sk-bench0123456789abcd"),
+        ),
+    };
+    std::fs::write(&path, config).expect("the config is written");
     let loaded = config::load(ConfigLocation {
         path,
         origin: ConfigOrigin::Flag,
     })
     .unwrap_or_else(|r| panic!("{}", r.render_diagnostics(false)));
-    let env = Env::from_pairs([("QWEN_API_KEY", "sk-bench0123456789abcd")]);
+    let env = Env::from_pairs([env]);
     let target = resolve::resolve(
         &Request {
-            reference: Some("qwen/glm-5"),
+            reference: Some(reference),
             ..Request::default()
         },
         &loaded,
@@ -122,6 +143,7 @@ fn setup() -> Setup {
         .build()
         .expect("a runtime");
     Setup {
+        name,
         emulator,
         target,
         client,
@@ -139,6 +161,8 @@ fn stream(s: &Setup, chunks: usize) -> usize {
     let request = ChatRequest {
         messages: vec![Message::text(Role::User, "go")],
         stream: true,
+        // Room for every chunk (Anthropic Messages always sends a cap, 4096 by default).
+        max_tokens: Some(chunks as u32 + 1),
         ..ChatRequest::default()
     };
     let mut outcome = ChatOutcome {
@@ -173,7 +197,8 @@ fn report(s: &Setup) {
         COUNTED.with(|c| c.set(false));
         assert_eq!(seen, chunks, "every chunk arrives");
         println!(
-            "stream {chunks:>7} chunks: {:>9.0} chunks/s, client CPU {:>6.0} ns/chunk, client peak heap {:>7} bytes",
+            "{} stream {chunks:>7} chunks: {:>9.0} chunks/s, client CPU {:>6.0} ns/chunk, client peak heap {:>7} bytes",
+            s.name,
             chunks as f64 / wall.as_secs_f64(),
             cpu.as_nanos() as f64 / chunks as f64,
             PEAK.load(Ordering::Relaxed)
@@ -181,38 +206,60 @@ fn report(s: &Setup) {
     }
 }
 
-/// One DashScope chunk as it arrives, through the SSE parser and into the outcome: the
-/// client's own work per chunk, without the HTTP stack.
+/// One chunk of each dialect as it arrives, through the SSE parser and the dialect's
+/// decoder into the outcome: the client's own work per chunk, without the HTTP stack.
 fn per_chunk(c: &mut Criterion) {
-    let frame = b"data: {\"id\":\"chatcmpl-00000000-0000-4000-8000-000000000001\",\"object\":\"chat.completion.chunk\",\"created\":1767225600,\"model\":\"glm-5\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"token \",\"reasoning_content\":null},\"finish_reason\":null}],\"usage\":null}\n\n";
-    let mut parser = provcat::client::sse::SseParser::default();
-    let mut outcome = ChatOutcome {
-        keep_text: false,
-        ..ChatOutcome::default()
-    };
-    let mut sink = CountingSink(0);
-    c.bench_function("sse_parse_and_apply_one_chunk", |b| {
-        b.iter(|| {
-            parser.push(black_box(frame));
-            while let Some(Ok(data)) = parser.next_event() {
-                let _ = provcat::client::stream::apply_event(data, &mut outcome, &mut sink);
-            }
+    let openai: &[u8] = b"data: {\"id\":\"chatcmpl-00000000-0000-4000-8000-000000000001\",\"object\":\"chat.completion.chunk\",\"created\":1767225600,\"model\":\"glm-5\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"token \",\"reasoning_content\":null},\"finish_reason\":null}],\"usage\":null}\n\n";
+    let anthropic: &[u8] = b"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"token \"}}\n\n";
+    for (name, dialect, frame) in [
+        (
+            "sse_parse_and_apply_one_chunk",
+            Dialect::OpenAiCompletions,
+            openai,
+        ),
+        (
+            "sse_parse_and_apply_one_anthropic_chunk",
+            Dialect::AnthropicMessages,
+            anthropic,
+        ),
+    ] {
+        let mut parser = provcat::client::sse::SseParser::default();
+        let mut decoder = StreamDecoder::new(Errors {
+            dialect,
+            rules: &[],
         })
-    });
+        .expect("a chat dialect");
+        let mut outcome = ChatOutcome {
+            keep_text: false,
+            ..ChatOutcome::default()
+        };
+        let mut sink = CountingSink(0);
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                parser.push(black_box(frame));
+                while let Some(Ok(event)) = parser.next_event() {
+                    let _ = decoder.event(event, &mut outcome, &mut sink);
+                }
+            })
+        });
+        assert!(sink.0 > 0, "{name}: the chunk reached the sink");
+    }
 }
 
 fn throughput(c: &mut Criterion) {
     per_chunk(c);
-    let s = setup();
-    report(&s);
-    let chunks = 100_000;
-    let mut group = c.benchmark_group("stream");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(20))
-        .throughput(Throughput::Elements(chunks as u64));
-    group.bench_function("100k_chunks", |b| b.iter(|| stream(&s, chunks)));
-    group.finish();
+    for dialect in [Dialect::OpenAiCompletions, Dialect::AnthropicMessages] {
+        let s = setup(dialect);
+        report(&s);
+        let chunks = 100_000;
+        let mut group = c.benchmark_group(format!("stream_{}", s.name));
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(20))
+            .throughput(Throughput::Elements(chunks as u64));
+        group.bench_function("100k_chunks", |b| b.iter(|| stream(&s, chunks)));
+        group.finish();
+    }
 }
 
 criterion_group!(benches, throughput);

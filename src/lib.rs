@@ -6,8 +6,10 @@
 //! - [`config`]: the user's config file (TOML or JSON), its schema, the `.env` beside it.
 //! - [`resolve`]: a ref + the config + the environment → a [`resolve::Target`]: endpoint,
 //!   capabilities and key, each with the reason it is what it is.
-//! - [`client`]: chat requests to a resolved target (SSE streaming, retries, errors).
-//! - [`video`]: Wan video requests checked against the catalog's media rules.
+//! - [`client`]: requests to a resolved target (SSE streaming, retries, errors, advice),
+//!   whatever its dialect.
+//! - [`dialect`]: one module per wire dialect, owning everything about its protocol.
+//! - [`video`]: video requests checked against the catalog's media rules.
 //! - [`cost`]: the cost of a call, from the catalog's prices (tiers, cache, reasoning) and
 //!   the usage the server reported.
 //! - [`secret`]: API keys that cannot be printed.
@@ -21,6 +23,8 @@
 //!   shared with the compiler.
 //! - `compiler` (`provcat-compiler`, feature `compiler`): the compiler behind `build.rs`,
 //!   `provcat catalog check` and run-time overlays ([`catalog::overlay`]).
+//! - `import` (`provcat-import`, feature `cli`): `provcat import models-dev`, the
+//!   models.dev catalog as a provcat catalog folder.
 //!
 //! Features: `cli` (default) builds the `provcat` binary and implies `compiler`. A program
 //! embedding the runtime depends on `provcat` with `default-features = false`: tables,
@@ -31,6 +35,7 @@ pub mod catalog;
 pub mod client;
 pub mod config;
 pub mod cost;
+pub mod dialect;
 pub mod escape;
 pub mod lock;
 pub mod onboard;
@@ -43,3 +48,5 @@ pub mod warning;
 pub use provcat_common as common;
 #[cfg(feature = "compiler")]
 pub use provcat_compiler as compiler;
+#[cfg(feature = "cli")]
+pub use provcat_import as import;

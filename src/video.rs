@@ -1,9 +1,7 @@
-//! Wan video requests: what the user asked for, checked against the model's media rules
-//! from the catalog before anything is uploaded or sent, and the task body each mode
-//! expects (t2v: a prompt; i2v: `img_url`; Wan 2.6 r2v: `reference_urls`; Wan 2.7 r2v:
-//! `media` items).
-
-use serde_json::{Map, Value, json};
+//! Video requests: what the user asked for, checked against the model's mode and media
+//! rules from the catalog (how many references, images and videos; remote URLs only or
+//! not; resolutions, ratios) before anything is uploaded or sent. The task body itself is
+//! the dialect's ([`crate::dialect`]).
 
 use crate::catalog::{MediaField, Model, VideoMode};
 
@@ -177,50 +175,4 @@ pub fn validate(model: &Model, request: &VideoRequest) -> Result<(), Invalid> {
         return fail("--duration must be at least 1 second".to_string());
     }
     Ok(())
-}
-
-/// The task body for `request` (already validated) to `model`, which is named by its wire
-/// id.
-pub fn body(model: &Model, request: &VideoRequest) -> Value {
-    let mut input = Map::new();
-    input.insert("prompt".into(), json!(request.prompt));
-    if let Some(negative) = &request.negative_prompt {
-        input.insert("negative_prompt".into(), json!(negative));
-    }
-    match model.video.as_ref().map(|v| v.media.field) {
-        Some(MediaField::ImgUrl) => {
-            input.insert("img_url".into(), json!(request.image));
-        }
-        Some(MediaField::ReferenceUrls) => {
-            input.insert("reference_urls".into(), json!(request.references));
-        }
-        Some(MediaField::Media) => {
-            let items: Vec<Value> = request
-                .references
-                .iter()
-                .map(|url| {
-                    let kind = if is_video_url(url) {
-                        "reference_video"
-                    } else {
-                        "reference_image"
-                    };
-                    json!({ "type": kind, "url": url })
-                })
-                .collect();
-            input.insert("media".into(), Value::Array(items));
-        }
-        _ => {}
-    }
-    let mut parameters = Map::new();
-    let mut put = |key: &str, value: Option<Value>| {
-        if let Some(v) = value {
-            parameters.insert(key.into(), v);
-        }
-    };
-    put("size", request.size.as_ref().map(|v| json!(v)));
-    put("resolution", request.resolution.as_ref().map(|v| json!(v)));
-    put("ratio", request.ratio.as_ref().map(|v| json!(v)));
-    put("duration", request.duration.map(|v| json!(v)));
-    put("seed", request.seed.map(|v| json!(v)));
-    json!({ "model": model.wire_id, "input": input, "parameters": parameters })
 }

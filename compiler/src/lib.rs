@@ -242,6 +242,99 @@ region = "global"
         )
     }
 
+    /// A provider marked `not_callable` needs no endpoints or auth choices, and its models
+    /// need no surface; a model marked `not_callable` needs no surface of its dialect.
+    #[test]
+    fn providers_and_models_provcat_cannot_call_compile_without_surfaces() {
+        let listed = r#"id = "302ai"
+name = "Listed"
+auth_env = ["302AI_API_KEY"]
+default_model = "302ai/@cf/vendor/m~1"
+not_callable = "speaks a dialect provcat does not know yet"
+
+[links]
+api_keys = "https://listed.example/keys"
+docs = "https://listed.example/docs"
+
+[[plans]]
+id = "default"
+name = "Default"
+billing = "pay-as-you-go"
+
+[[regions]]
+id = "default"
+name = "Default"
+"#;
+        let listed_model = "id = \"@cf/vendor/m~1\"\nname = \"M\"\nkind = \"chat\"\ninput = [\"text\", \"pdf\"]\ncontext_window = 1000\nmax_output_tokens = 100\n\n[availability.default]\nstatus = \"available\"\n";
+        let router = PROVIDER.replace(
+            "[[endpoints.surfaces]]\nkind = \"chat\"\ndialect = \"anthropic-messages\"\nbase_url = \"https://router.example/api\"\n",
+            "",
+        );
+        assert!(!router.contains("anthropic"), "{router}");
+        let files = |extra: &str| {
+            vec![
+                SourceFile::new("c", "302ai/provider.toml", listed),
+                SourceFile::new("c", "302ai/models/@cf/vendor/m~1.toml", listed_model),
+                SourceFile::new("c", "router/provider.toml", router.clone()),
+                SourceFile::new(
+                    "c",
+                    "router/models/vendor/model-a.toml",
+                    model("vendor/model-a", ""),
+                ),
+                SourceFile::new(
+                    "c",
+                    "router/models/vendor/messages-only.toml",
+                    model(
+                        "vendor/messages-only",
+                        &format!("dialects = [\"anthropic-messages\"]\n{extra}"),
+                    ),
+                ),
+            ]
+        };
+        let catalog = match compile(&files(
+            "not_callable = \"served through Anthropic Messages at another URL\"",
+        )) {
+            Ok(c) => c,
+            Err(report) => panic!("{}", report.render(false)),
+        };
+        let reasons: Vec<(&str, Option<&str>)> = catalog
+            .models
+            .iter()
+            .map(|m| (m.canonical_ref.as_str(), m.not_callable.as_deref()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (
+                    "302ai/@cf/vendor/m~1",
+                    Some("speaks a dialect provcat does not know yet")
+                ),
+                (
+                    "router/vendor/messages-only",
+                    Some("served through Anthropic Messages at another URL")
+                ),
+                ("router/vendor/model-a", None),
+            ]
+        );
+        assert!(catalog.auth_choice_ids.iter().all(|e| e.provider == 1));
+        let generated = codegen::generate(&catalog);
+        assert!(
+            generated
+                .contains("not_callable: Some(\"speaks a dialect provcat does not know yet\")"),
+            "{generated}"
+        );
+        // Without the mark, the model's dialect must be served.
+        let report = compile(&files("")).unwrap_err();
+        assert_eq!(
+            report
+                .diagnostics()
+                .iter()
+                .map(|d| d.rule)
+                .collect::<Vec<_>>(),
+            [Rule::PlanCannotServe]
+        );
+    }
+
     #[test]
     fn ids_with_slashes_and_colons_wire_ids_and_dialects_compile() {
         let files = [

@@ -10,10 +10,10 @@
 
 use std::path::Path;
 
-use provcat_compiler::compiled::Catalog;
+use provcat_compiler::compiled::{Catalog, Model as CompiledModel};
 use provcat_compiler::layers::{Note, compile_layers};
 use provcat_compiler::source::{
-    Cost as SourceCost, Endpoint as SourceEndpoint, ModelFile, ProviderFile,
+    Cost as SourceCost, Endpoint as SourceEndpoint, ProviderFile,
     ReasoningControls as SourceControls,
 };
 use provcat_compiler::{Report, SourceFile};
@@ -94,7 +94,7 @@ pub fn tables(catalog: &Catalog) -> Tables {
             .models
             .iter()
             .zip(aliases)
-            .map(|(m, aliases)| model(&m.provider, &m.canonical_ref, &m.source, aliases))
+            .map(|(m, aliases)| model(m, aliases))
             .collect::<Vec<_>>()
             .leak(),
         refs: catalog
@@ -186,6 +186,7 @@ fn provider(p: &ProviderFile) -> Provider {
             })
             .collect::<Vec<_>>()
             .leak(),
+        not_callable: opt(p.not_callable.as_ref()),
         errors: p
             .errors
             .iter()
@@ -219,7 +220,12 @@ fn endpoint(provider: &'static str, e: &SourceEndpoint) -> Endpoint {
     }
 }
 
-fn model(provider: &str, canonical_ref: &str, m: &ModelFile, aliases: Vec<&'static str>) -> Model {
+fn model(compiled: &CompiledModel, aliases: Vec<&'static str>) -> Model {
+    let (provider, canonical_ref, m) = (
+        &compiled.provider,
+        &compiled.canonical_ref,
+        &compiled.source,
+    );
     Model {
         provider: text(provider),
         id: text(&m.id),
@@ -254,6 +260,7 @@ fn model(provider: &str, canonical_ref: &str, m: &ModelFile, aliases: Vec<&'stat
             reason: opt(m.lifecycle.reason.as_ref()),
         },
         dialects: m.dialects.clone().leak(),
+        not_callable: opt(compiled.not_callable.as_ref()),
         availability: m
             .availability
             .iter()

@@ -1,11 +1,15 @@
 //! `provcat chat`: ask a model, stream the answer to stdout as it arrives.
 //!
 //! Reasoning goes to stderr (dimmed on a terminal, or hidden), then a one-line usage
-//! summary with the cost of the call ([`provcat::cost`]). The answer is the model's text, printed as it arrives; on a terminal its
-//! control characters (but newlines and tabs) are escaped, and the reasoning's always are. `--json` prints one object at the end instead. Ctrl-C stops the request and
-//! keeps what was printed. Exit codes: 0 answered; 1 network, timeout, truncated stream or
-//! server failure; 2 a request that cannot work (bad ref, image for a text-only model,
-//! model not on the plan, moderation); 3 refused key or billing; 4 still rate-limited
+//! summary with the cost of the call ([`provcat::cost`]). The answer is the model's text,
+//! printed as it arrives; on a terminal its control characters (but newlines and tabs) are
+//! escaped, and the reasoning's always are.
+//! `--json` prints one object at the end instead. Whatever the model's dialect, the output
+//! is the same: usage as prompt, completion and total tokens, the finish reason as `stop`,
+//! `length`, `tool_calls` or `content_filter`. Ctrl-C stops the request and keeps what was
+//! printed. Exit codes: 0 answered; 1 network, timeout, truncated stream, server failure
+//! or overload; 2 a request that cannot work (bad ref, image for a text-only model, model
+//! not on the plan, moderation); 3 refused key, plan or billing; 4 still rate-limited
 //! after the retries; 130 interrupted.
 
 use std::io::{IsTerminal, Read, Write};
@@ -48,7 +52,8 @@ pub struct ChatArgs {
     /// Wait for the whole answer instead of streaming it.
     #[arg(long)]
     no_stream: bool,
-    /// Ask the model to think first (streaming only).
+    /// Ask the model to think first (where the host allows thinking only in streams,
+    /// streaming only).
     #[arg(long)]
     thinking: bool,
     /// Do not show the reasoning.
@@ -353,10 +358,7 @@ fn summary(outcome: &ChatOutcome, cost: Option<&Result<CallCost, Unpriced>>) -> 
     let usage = match &outcome.usage {
         Some(u) => {
             let reasoning = u
-                .details
-                .get("completion_tokens_details")
-                .and_then(|d| d.get("reasoning_tokens"))
-                .and_then(|v| v.as_u64())
+                .reasoning_tokens()
                 .filter(|n| *n > 0)
                 .map(|n| format!(" (reasoning {n})"))
                 .unwrap_or_default();
@@ -384,7 +386,7 @@ fn summary(outcome: &ChatOutcome, cost: Option<&Result<CallCost, Unpriced>>) -> 
         outcome.model,
         outcome
             .finish_reason
-            .as_deref()
-            .unwrap_or("no finish reason")
+            .as_ref()
+            .map_or("no finish reason", |r| r.as_str())
     ))
 }

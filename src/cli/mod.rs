@@ -34,6 +34,7 @@ mod chat;
 mod completions;
 mod context;
 mod explain;
+mod import;
 mod listing;
 mod man;
 mod models;
@@ -45,6 +46,7 @@ mod say;
 mod schema;
 mod signals;
 mod video;
+mod video_args;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -91,6 +93,9 @@ enum Command {
     Catalog(catalog_check::CatalogCommand),
     /// Print or write the JSON Schemas of the catalog files and the config file.
     Schema(schema::SchemaArgs),
+    /// Import another catalog as a provcat catalog folder (usable with `--catalog`).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Choose an auth choice (plan + region), store the key, and set the default model.
     Onboard(onboard::OnboardArgs),
     /// Show how a model ref resolves: config, provider, plan, endpoint, capabilities, key.
@@ -119,6 +124,7 @@ impl Command {
             | Command::Chat(_)
             | Command::Video(_) => true,
             Command::Catalog(_)
+            | Command::Import(_)
             | Command::Schema(_)
             | Command::Completions(_)
             | Command::Man(_) => false,
@@ -200,6 +206,7 @@ pub fn run() -> ExitCode {
         Command::Endpoints(flag) => listing::endpoints(flag),
         Command::Catalog(command) => catalog_check::run(command),
         Command::Schema(args) => schema::run(args),
+        Command::Import(command) => import::run(command),
         Command::Onboard(args) => onboard::run(args, &context),
         Command::Explain(args) => explain::run(args, &context),
         Command::Chat(args) => chat::run(args, &context),

@@ -99,18 +99,19 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     atomic::write(path, bytes, mode).map_err(|e| Failure::runtime(e.to_string()))
 }
 
-/// The exit code for a request that failed, shared by `chat` and `video`: 1 network,
-/// timeout, broken stream or server failure (a redirect, an oversized answer); 2 a request that cannot work; 3 the key or
+/// The exit code for a request that failed, shared by `chat` and `video`, whatever the
+/// dialect: 1 network, timeout, broken stream, server failure or overload after the
+/// retries (a redirect, an oversized answer); 2 a request that cannot work; 3 the key or
 /// the account was refused; 4 still rate-limited; 130 interrupted.
 pub fn exit_code(error: &ClientError) -> u8 {
     match error {
         ClientError::Api { error, .. } => match error.kind {
             ErrorKind::BadKey
             | ErrorKind::Quota
-            | ErrorKind::Arrearage
-            | ErrorKind::CodingAgentsOnly => 3,
+            | ErrorKind::Billing
+            | ErrorKind::PlanRestricted => 3,
             ErrorKind::RateLimit => 4,
-            ErrorKind::Server => 1,
+            ErrorKind::Server | ErrorKind::Overloaded => 1,
             ErrorKind::NotOnPlan
             | ErrorKind::UnknownModel
             | ErrorKind::Moderation
@@ -122,7 +123,7 @@ pub fn exit_code(error: &ClientError) -> u8 {
         | ClientError::Network(_)
         | ClientError::ConnectTimeout(_)
         | ClientError::IdleTimeout(_)
-        | ClientError::Truncated
+        | ClientError::Truncated { .. }
         | ClientError::Protocol(_)
         | ClientError::Redirected { .. }
         | ClientError::TooLarge { .. } => 1,

@@ -13,11 +13,9 @@
 //! 8 still running (or a poll still unanswered) when `--timeout` ran out; 130 interrupted
 //! (Ctrl-C); 143 terminated (SIGTERM).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use clap::{Args, Subcommand};
 use provcat::atomic::{FileError, check_target};
 use provcat::catalog::{AvailabilityStatus, ModelKind};
 use provcat::client::{Client, ClientError, ClientOptions, TaskStatus, advice::advice};
@@ -30,115 +28,12 @@ use super::context::Context;
 use super::output::{exit_code, print_json, print_stdout};
 use super::progress::Progress;
 use super::signals::{Signals, Stop};
+pub use super::video_args::VideoCommand;
+use super::video_args::{Common, Download, GenerateArgs, StatusArgs};
 use super::{Failure, Outcome};
 
 /// The fastest polling allowed: DashScope allows 20 task requests per second.
 const MIN_POLL: Duration = Duration::from_millis(50);
-
-#[derive(Debug, Subcommand)]
-pub enum VideoCommand {
-    /// Create a video task and (by default) wait for the video.
-    Generate(GenerateArgs),
-    /// Show a task's state; with --wait, keep polling until it ends.
-    Status(StatusArgs),
-    /// Cancel a task that is still PENDING.
-    Cancel(CancelArgs),
-}
-
-/// Options shared by every video command.
-#[derive(Debug, Args)]
-pub struct Common {
-    /// The video model ref (default: `agents.defaults.videoGenerationModel.primary`, else
-    /// `qwen/wan2.6-t2v`); for status and cancel it only selects the endpoint and key.
-    #[arg(short, long, value_name = "REF")]
-    model: Option<String>,
-    /// Print JSON (`{task_id, status, video_url, usage}`) instead of text.
-    #[arg(long)]
-    json: bool,
-    /// Seconds between polls (never faster than the endpoint's documented poll rate).
-    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
-    poll_interval: f64,
-    /// Give up waiting after this many seconds, cutting a poll in flight (the task keeps
-    /// running).
-    #[arg(long, value_name = "SECS", default_value_t = 900)]
-    timeout: u64,
-}
-
-#[derive(Debug, Args)]
-pub struct GenerateArgs {
-    #[command(flatten)]
-    common: Common,
-    /// What to generate (r2v prompts refer to references as character1, character2, …).
-    #[arg(long, value_name = "TEXT")]
-    prompt: String,
-    /// What to avoid.
-    #[arg(long, value_name = "TEXT")]
-    negative_prompt: Option<String>,
-    /// The image of an image-to-video model (a remote http(s) URL).
-    #[arg(long, value_name = "URL")]
-    image: Option<String>,
-    /// A reference image or video of a reference-to-video model (remote http(s) URL); repeatable.
-    #[arg(long = "reference", value_name = "URL")]
-    references: Vec<String>,
-    /// Size of a text-to-video result, `W*H` (e.g. 1280*720).
-    #[arg(long, value_name = "W*H", conflicts_with = "resolution")]
-    size: Option<String>,
-    /// Resolution: 720P or 1080P.
-    #[arg(long, value_name = "720P|1080P")]
-    resolution: Option<String>,
-    /// Aspect ratio (16:9, 9:16, 1:1, 4:3, 3:4) for models that take one.
-    #[arg(long, value_name = "R")]
-    ratio: Option<String>,
-    /// Seconds of video.
-    #[arg(long, value_name = "S")]
-    duration: Option<u32>,
-    /// Random seed.
-    #[arg(long, value_name = "N")]
-    seed: Option<u64>,
-    /// Create the task and return; follow it with `provcat video status ID --wait`.
-    #[arg(long, conflicts_with = "output")]
-    no_wait: bool,
-    #[command(flatten)]
-    download: Download,
-}
-
-/// Where the finished video goes.
-#[derive(Debug, Args)]
-pub struct Download {
-    /// Download the video to FILE when it is ready (checked before any request: its folder
-    /// must exist).
-    #[arg(long, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Replace FILE if it already exists.
-    #[arg(long, requires = "output")]
-    force: bool,
-    /// The largest download accepted, in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = 1024)]
-    max_download_mb: u64,
-}
-
-#[derive(Debug, Args)]
-pub struct StatusArgs {
-    #[command(flatten)]
-    common: Common,
-    /// The task id printed when the task was created.
-    #[arg(value_name = "TASK_ID")]
-    task_id: String,
-    /// Keep polling until the task ends.
-    #[arg(long)]
-    wait: bool,
-    #[command(flatten)]
-    download: Download,
-}
-
-#[derive(Debug, Args)]
-pub struct CancelArgs {
-    #[command(flatten)]
-    common: Common,
-    /// The task id.
-    #[arg(value_name = "TASK_ID")]
-    task_id: String,
-}
 
 /// `--json` output.
 #[derive(Serialize)]
@@ -313,24 +208,22 @@ impl Session {
         };
         video::validate(model, &request).map_err(|e| Failure::input(e.0))?;
         check_output(&args.download)?;
-        let body = video::body(model, &request);
         let mut note = retry_note;
-        let created = self
-            .runtime
-            .block_on(
-                signals.or_stop(
-                    self.client
-                        .create_video_task(&self.target, &body, &mut note),
-                ),
-            );
+        let created =
+            self.runtime
+                .block_on(signals.or_stop(self.client.create_video_task(
+                    &self.target,
+                    &request,
+                    &mut note,
+                )));
         let task_id = match created {
             Ok(Ok(id)) => id,
             Err(stop) => {
-                return self.stopped(
-                    stop,
-                    None,
-                    "while creating the task; it may have been created (and billed): check the Model Studio console before trying again",
+                let what = format!(
+                    "while creating the task; it may have been created (and billed): check {} before trying again",
+                    console(&self.target)
                 );
+                return self.stopped(stop, None, &what);
             }
             Ok(Err(e)) => {
                 if matches!(

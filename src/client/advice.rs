@@ -1,13 +1,15 @@
-//! What to do about an error, knowing the resolved target: which key source was used and
-//! that keys are bound to region and plan, which auth choice to switch to, which catalog
-//! refs are close to an unknown model.
+//! What to do about an error, knowing the resolved target — worded from catalog data
+//! only: which key source was used and that keys are bound to region and plan (the plan a
+//! key belongs to by its prefix, longest prefix winning: [`crate::resolve::plan_of_key`]),
+//! which auth choice to switch to ([`crate::catalog::Provider::auth_choice_serving`]),
+//! where quota and billing are seen (the provider's console link, else its key page), and
+//! which models of the target's own provider are close to an unknown one.
 
-use crate::catalog;
+use crate::catalog::{self, AuthChoice, Plan, Provider};
 use crate::common::suggest;
-use crate::resolve::Target;
+use crate::resolve::{BaseUrlSource, Target};
 
 use super::error::{ClientError, ErrorKind, Oversized};
-use crate::resolve::BaseUrlSource;
 
 /// Advice for `error` against `target`, if there is any to give.
 pub fn advice(error: &ClientError, target: &Target) -> Option<String> {
@@ -32,93 +34,160 @@ pub fn advice(error: &ClientError, target: &Target) -> Option<String> {
             } => Some(
                 "without --json the answer streams to stdout and is not held in memory".to_string(),
             ),
-            ClientError::TooLarge { .. } => Some(format!(
-                "check that {} is the provider's API (a proxy in front of it may be misbehaving)",
-                target.base_url
+            ClientError::TooLarge { .. } | ClientError::Protocol(_) => Some(format!(
+                "check that {} is the provider's API, spoken as `{}` (a proxy in front of it may be misbehaving)",
+                target.base_url, target.dialect
             )),
             _ => None,
         };
     };
-    let key = target.key.found.as_ref();
-    let key_text = key
-        .map(|k| format!("the key {} from {}", k.key.masked(), k.source))
-        .unwrap_or_else(|| "the key".to_string());
-    let plan_id = target.plan.map(|p| p.id);
     let advice = match error.kind {
-        ErrorKind::BadKey => {
-            let mut text = format!(
-                "{key_text} was refused by {}. Keys are bound to a region and a plan: a key for another region or plan is refused.",
-                target.base_url
-            );
-            if let (Some(k), Some(plan), Some(provider)) = (key, target.plan, target.provider)
-                && !target.custom
-                && let Some(key_plan) = crate::resolve::plan_of_key(provider, &k.key)
-                && key_plan.id != plan.id
-            {
-                let longer = key_plan.key_prefix.map_or(0, str::len)
-                    > plan.key_prefix.map_or(0, str::len);
-                if longer {
-                    text.push_str(&format!(
-                        " `{}` keys are {} keys: onboard a {} auth choice ({}), or use a {} key here.",
-                        key_plan.key_prefix.unwrap_or_default(),
-                        key_plan.name,
-                        key_plan.name,
-                        choices_of(target, key_plan.id),
-                        plan.name
-                    ));
-                } else {
-                    text.push_str(&format!(
-                        " This is a {} host, which takes `{}` keys: onboard a {} auth choice ({}) for this key, or use your {} key.",
-                        plan.name,
-                        plan.key_prefix.unwrap_or_default(),
-                        key_plan.name,
-                        choices_of(target, key_plan.id),
-                        plan.name
-                    ));
-                }
-            }
-            text
-        }
+        ErrorKind::BadKey => bad_key(target),
         ErrorKind::NotOnPlan => {
+            let plan = target.plan.map_or("plan", |p| p.name);
             let reason = target
                 .model
-                .and_then(|m| plan_id.and_then(|p| m.availability_on(p)))
+                .zip(target.plan)
+                .and_then(|(m, p)| m.availability_on(p.id))
                 .and_then(|a| a.reason)
-                .unwrap_or("Coding Plan availability can lag behind the public catalog.");
-            format!("{reason} Switch to a Standard auth choice: {}.", standard_in_region(target))
+                .map(str::to_string)
+                .unwrap_or_else(|| {
+                    format!("The {plan} does not serve this model, or not yet.")
+                });
+            match switch_choice(target) {
+                Some((choice, better)) => format!(
+                    "{reason} Switch to a {} auth choice: `provcat onboard --auth-choice {}`.",
+                    better.name, choice.id
+                ),
+                None => format!("{reason} See `provcat auth-choices` for the plans that serve it."),
+            }
         }
-        ErrorKind::UnknownModel => {
-            // Compare model ids (a custom provider's refs have their own namespace), and
-            // suggest the catalog refs of the closest.
-            let ids = catalog::models().iter().map(|m| m.id);
-            let close: Vec<&str> = suggest::closest(&target.model_id, ids)
-                .into_iter()
-                .filter_map(|id| catalog::models().iter().find(|m| m.id == id))
-                .map(|m| m.canonical_ref)
-                .collect();
-            suggest::did_you_mean(&close)
-                .map(|d| format!("{d} (`provcat models list` shows them all)"))
-                .unwrap_or_else(|| "see `provcat models list`".to_string())
-        }
+        ErrorKind::UnknownModel => unknown_model(target),
         ErrorKind::RateLimit => format!(
             "rate limited after {attempts} attempt(s); rate limits usually recover within a minute — try again shortly"
         ),
-        ErrorKind::Quota | ErrorKind::Arrearage => format!(
+        ErrorKind::Overloaded => format!(
+            "the service was overloaded after {attempts} attempt(s); this is the provider's load, not your request — try again in a little while"
+        ),
+        ErrorKind::Quota | ErrorKind::Billing => format!(
             "this does not recover by retrying: check the account's quota and billing{}",
-            target.provider.map(|p| format!(" ({})", p.links.api_keys)).unwrap_or_default()
+            target
+                .provider
+                .map(|p| format!(" ({})", account_link(p)))
+                .unwrap_or_default()
         ),
         ErrorKind::Moderation => "the provider's content moderation refused the input or the output; rephrase the request".to_string(),
-        ErrorKind::CodingAgentsOnly => format!(
-            "the Coding Plan only serves coding agents; for other uses onboard a Standard auth choice: {}",
-            standard_in_region(target)
-        ),
+        ErrorKind::PlanRestricted => match (target.plan, switch_choice(target)) {
+            (Some(plan), Some((choice, better))) => format!(
+                "the {} refuses this kind of use; for other uses onboard a {} auth choice: `provcat onboard --auth-choice {}`",
+                plan.name, better.name, choice.id
+            ),
+            _ => format!(
+                "{} does not let this key make this request (its plan, region or permissions){}",
+                provider_name(target),
+                target
+                    .provider
+                    .map(|p| format!("; check the account at {}", account_link(p)))
+                    .unwrap_or_default()
+            ),
+        },
         ErrorKind::Server => format!("the server failed {attempts} time(s); try again later"),
         ErrorKind::BadRequest => return None,
     };
     Some(advice)
 }
 
-/// The config key that sets the target's base URL (`models.providers.qwen.baseUrl`).
+/// The refused key, where it came from, and — when its prefix says it belongs to another
+/// plan of the provider — which auth choice it needs.
+fn bad_key(target: &Target) -> String {
+    let key = target.key.found.as_ref();
+    let key_text = key
+        .map(|k| format!("the key {} from {}", k.key.masked(), k.source))
+        .unwrap_or_else(|| "the key".to_string());
+    let mut text = format!(
+        "{key_text} was refused by {}. Keys are bound to a region and a plan: a key for another region or plan is refused.",
+        target.base_url
+    );
+    if let (Some(k), Some(plan), Some(provider)) = (key, target.plan, target.provider)
+        && !target.custom
+        && let Some(key_plan) = crate::resolve::plan_of_key(provider, &k.key)
+        && key_plan.id != plan.id
+    {
+        let longer = key_plan.key_prefix.map_or(0, str::len) > plan.key_prefix.map_or(0, str::len);
+        if longer {
+            text.push_str(&format!(
+                " `{}` keys are {} keys: onboard a {} auth choice ({}), or use a {} key here.",
+                key_plan.key_prefix.unwrap_or_default(),
+                key_plan.name,
+                key_plan.name,
+                choices_of(provider, key_plan),
+                plan.name
+            ));
+        } else {
+            text.push_str(&format!(
+                " This is a {} host, which takes `{}` keys: onboard a {} auth choice ({}) for this key, or use your {} key.",
+                plan.name,
+                plan.key_prefix.unwrap_or_default(),
+                key_plan.name,
+                choices_of(provider, key_plan),
+                plan.name
+            ));
+        }
+    }
+    text
+}
+
+/// The models of the target's provider closest to the unknown one, as the user would
+/// type them (under a custom provider's own name for a custom provider); never a model
+/// of another provider.
+fn unknown_model(target: &Target) -> String {
+    let Some(provider) = target.provider else {
+        return format!(
+            "check the model id against {}'s model list",
+            provider_name(target)
+        );
+    };
+    let ids = provider
+        .models()
+        .map(|m| m.id)
+        .filter(|id| *id != target.model_id);
+    let close: Vec<String> = suggest::closest(&target.model_id, ids)
+        .into_iter()
+        .filter_map(|id| {
+            catalog::models()
+                .iter()
+                .find(|m| m.provider == provider.id && m.id == id)
+        })
+        .map(|m| {
+            if target.custom {
+                format!("{}/{}", target.provider_id, m.id)
+            } else {
+                m.canonical_ref.to_string()
+            }
+        })
+        .collect();
+    let close: Vec<&str> = close.iter().map(String::as_str).collect();
+    let list = format!("`provcat models list --provider {}`", provider.id);
+    suggest::did_you_mean(&close)
+        .map(|d| format!("{d} ({list} shows them all)"))
+        .unwrap_or_else(|| format!("see {list}"))
+}
+
+/// The provider as the user knows it.
+fn provider_name(target: &Target) -> &str {
+    if target.custom {
+        &target.provider_id
+    } else {
+        &target.provider_name
+    }
+}
+
+/// Where the account's quota and billing are seen: the console, else the key page.
+fn account_link(provider: &Provider) -> &'static str {
+    provider.links.console.unwrap_or(provider.links.api_keys)
+}
+
+/// The config key that sets the target's base URL (`models.providers.<id>.baseUrl`).
 fn base_url_key(target: &Target) -> String {
     match &target.base_url_source {
         BaseUrlSource::Config { key } | BaseUrlSource::Derived { key } => key.clone(),
@@ -132,27 +201,24 @@ fn base_url_key(target: &Target) -> String {
     }
 }
 
-/// `provcat onboard --auth-choice …` for the Standard choice in the target's region.
-fn standard_in_region(target: &Target) -> String {
-    target
-        .provider
-        .zip(target.model)
-        .zip(target.region)
-        .and_then(|((p, m), r)| p.auth_choice_serving(m, Some(r.id), target.plan.map(|p| p.id)))
-        .map(|c| format!("`provcat onboard --auth-choice {}`", c.id))
-        .unwrap_or_else(|| "see `provcat auth-choices`".to_string())
+/// The auth choice of another plan, in the target's region, that serves the model as
+/// available, with its plan.
+fn switch_choice(target: &Target) -> Option<(&'static AuthChoice, &'static Plan)> {
+    let (provider, model) = target.provider.zip(target.model)?;
+    let choice = provider.auth_choice_serving(
+        model,
+        target.region.map(|r| r.id),
+        target.plan.map(|p| p.id),
+    )?;
+    Some((choice, provider.plan(choice.plan)?))
 }
 
-fn choices_of(target: &Target, plan: &str) -> String {
-    target
-        .provider
-        .map(|p| {
-            p.auth_choices
-                .iter()
-                .filter(|c| c.plan == plan)
-                .map(|c| format!("`{}`", c.id))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        })
-        .unwrap_or_default()
+fn choices_of(provider: &Provider, plan: &Plan) -> String {
+    provider
+        .auth_choices
+        .iter()
+        .filter(|c| c.plan == plan.id)
+        .map(|c| format!("`{}`", c.id))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }

@@ -1,57 +1,136 @@
-//! One error taxonomy for every request: what the provider said (all three DashScope error
-//! body shapes), what the network did, and what provcat refused before sending anything.
+//! One error taxonomy for every request: what the provider said, what the network did,
+//! and what provcat refused before sending anything.
 //!
-//! [`ApiError::parse`] reads the envelope (`{"error": {message, type, code}}`), the flat
-//! native shape (`{code, message}`) and the plain-string shape (`{"error": "…"}`), and
-//! [`ErrorKind`] classifies it. The actionable advice (which key source, which auth choice
-//! to switch to) is added by [`super::advice`], which knows the resolved target.
+//! [`ErrorBody::read`] reads an error body in any of the generic JSON shapes — the
+//! envelope (`{"error": {message, type, code}}`, Anthropic's `{"type": "error", "error":
+//! {…}}` included), the flat shape (`{code, message}`) and the plain string (`{"error":
+//! "…"}`) — and quotes the start of anything else (an HTML page from a proxy). The kind
+//! ([`ErrorKind`], the catalog's vocabulary) is decided by [`classify`]: the provider's
+//! `[[errors]]` rules first, then the dialect's own codes ([`crate::dialect`]), then the
+//! HTTP status. The advice (which key source, which auth choice to switch to) is added by
+//! [`super::advice`], which knows the resolved target.
 
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
 
+pub use crate::catalog::ErrorKind;
+use crate::catalog::ErrorRule;
+
 use super::body::{MAX_ERROR_BODY, size_text};
 
-/// What kind of refusal a provider error is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ErrorKind {
-    /// The key was refused (bad, wrong region, or wrong plan for this host).
-    BadKey,
-    /// The Coding Plan does not (yet) serve this model.
-    NotOnPlan,
-    /// The model does not exist (or the key cannot see it).
-    UnknownModel,
-    /// Too many requests for now; retrying later helps.
-    RateLimit,
-    /// The quota is used up; retrying does not help.
-    Quota,
-    /// The account is in arrears; retrying does not help.
-    Arrearage,
-    /// Content moderation refused the input or the output.
-    Moderation,
-    /// The Coding Plan refuses use outside coding agents.
-    CodingAgentsOnly,
-    /// Another problem with the request.
-    BadRequest,
-    /// The server failed (5xx); retrying may help.
-    Server,
+/// The most bytes of an unreadable answer quoted in an error.
+pub const MAX_QUOTE: usize = 200;
+
+/// The fields of an error body, whatever its JSON shape.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorBody {
+    /// `code` (a number is kept as its digits).
+    pub code: Option<String>,
+    /// `type` of the error object.
+    pub kind: Option<String>,
+    /// The message, or the quoted start of a body of no known shape.
+    pub message: String,
+    /// `request_id`, for support.
+    pub request_id: Option<String>,
 }
 
-impl ErrorKind {
-    /// Whether waiting and sending the same request again can succeed.
-    pub fn is_retryable(self) -> bool {
-        matches!(self, ErrorKind::RateLimit | ErrorKind::Server)
+impl ErrorBody {
+    /// Reads `body`. A body over [`MAX_ERROR_BODY`] (an error frame in a stream can be that
+    /// long) is not parsed as JSON, so its parsed form stays small: its start is quoted.
+    pub fn read(body: &str) -> ErrorBody {
+        let json: Value = if body.len() <= MAX_ERROR_BODY {
+            serde_json::from_str(body).unwrap_or(Value::Null)
+        } else {
+            Value::Null
+        };
+        let text = |v: Option<&Value>| match v {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let (code, kind, message) = match json.get("error") {
+            Some(Value::Object(e)) => (
+                text(e.get("code")),
+                text(e.get("type")),
+                text(e.get("message")),
+            ),
+            Some(Value::String(s)) => (None, None, Some(s.clone())),
+            _ => (text(json.get("code")), None, text(json.get("message"))),
+        };
+        ErrorBody {
+            code,
+            kind,
+            message: message.unwrap_or_else(|| quote(body)),
+            request_id: text(json.get("request_id")),
+        }
+    }
+}
+
+/// The start of `text` for an error message: at most [`MAX_QUOTE`] bytes (cut at a
+/// character boundary, `…` when cut), runs of white space as one space;
+/// `(empty response body)` for nothing.
+pub fn quote(text: &str) -> String {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return "(empty response body)".to_string();
+    }
+    let mut end = trimmed.len().min(MAX_QUOTE);
+    while !trimmed.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out: String = trimmed[..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if end < trimmed.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Classifies an error: `rules` (the provider's `[[errors]]`, first match wins), then
+/// `dialect` (the dialect's own codes), then the HTTP status.
+pub fn classify(
+    rules: &[ErrorRule],
+    dialect: Option<ErrorKind>,
+    status: Option<u16>,
+    code: Option<&str>,
+    message: &str,
+) -> ErrorKind {
+    let lower = message.to_ascii_lowercase();
+    let by_rule = rules.iter().find(|rule| {
+        (rule.code.is_some() || rule.message_contains.is_some())
+            && rule.code.is_none_or(|c| code == Some(c))
+            && rule
+                .message_contains
+                .is_none_or(|m| lower.contains(&m.to_ascii_lowercase()))
+    });
+    if let Some(rule) = by_rule {
+        return rule.kind;
+    }
+    if let Some(kind) = dialect {
+        return kind;
+    }
+    match status {
+        Some(401 | 403) => ErrorKind::BadKey,
+        Some(402) => ErrorKind::Billing,
+        Some(404) if lower.contains("model") => ErrorKind::UnknownModel,
+        Some(429) => ErrorKind::RateLimit,
+        Some(529) => ErrorKind::Overloaded,
+        Some(s) if s >= 500 => ErrorKind::Server,
+        _ => ErrorKind::BadRequest,
     }
 }
 
 /// An error reported by the provider, in any of its body shapes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ApiError {
-    /// HTTP status (absent for an error frame inside a stream).
+    /// HTTP status (absent for an error inside a stream).
     pub status: Option<u16>,
-    /// The provider's code (`invalid_api_key`, `Arrearage`, …).
+    /// The provider's code, else the error's type (`invalid_api_key`, `Arrearage`,
+    /// `overloaded_error`, …).
     pub code: Option<String>,
     /// The provider's message.
     pub message: String,
@@ -62,77 +141,6 @@ pub struct ApiError {
     /// How long the server asked to wait (`Retry-After`).
     #[serde(skip)]
     pub retry_after: Option<Duration>,
-}
-
-impl ApiError {
-    /// Parses an error body (any shape; anything else keeps the raw text as the message)
-    /// answered with `status`. A body over [`MAX_ERROR_BODY`] (an error frame in a stream
-    /// can be that long) is not parsed as JSON, so its parsed form stays small: its start
-    /// is the message.
-    pub fn parse(status: Option<u16>, body: &str) -> ApiError {
-        let json: Value = if body.len() <= MAX_ERROR_BODY {
-            serde_json::from_str(body).unwrap_or(Value::Null)
-        } else {
-            Value::Null
-        };
-        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
-        let (code, kind_text, message) = match json.get("error") {
-            Some(Value::Object(e)) => (
-                text(e.get("code")),
-                text(e.get("type")),
-                text(e.get("message")),
-            ),
-            Some(Value::String(s)) => (None, None, Some(s.clone())),
-            _ => (text(json.get("code")), None, text(json.get("message"))),
-        };
-        let message = message.unwrap_or_else(|| {
-            let trimmed = body.trim();
-            if trimmed.is_empty() {
-                "(empty response body)".to_string()
-            } else {
-                trimmed.chars().take(300).collect()
-            }
-        });
-        let code = code.or(kind_text);
-        let kind = classify(status, code.as_deref(), &message);
-        ApiError {
-            status,
-            code,
-            message,
-            request_id: text(json.get("request_id")),
-            kind,
-            retry_after: None,
-        }
-    }
-}
-
-/// Classifies an error from its status, code and message (codes first; messages for the
-/// errors DashScope only describes in words).
-fn classify(status: Option<u16>, code: Option<&str>, message: &str) -> ErrorKind {
-    let code = code.unwrap_or_default();
-    let lower = message.to_ascii_lowercase();
-    match code {
-        "invalid_api_key" | "InvalidApiKey" => return ErrorKind::BadKey,
-        "insufficient_quota" | "Throttling.AllocationQuota" => return ErrorKind::Quota,
-        "Arrearage" => return ErrorKind::Arrearage,
-        "data_inspection_failed" | "DataInspectionFailed" => return ErrorKind::Moderation,
-        "model_not_found" => return ErrorKind::UnknownModel,
-        "limit_requests" | "Throttling" | "Throttling.RateQuota" => return ErrorKind::RateLimit,
-        _ => {}
-    }
-    if lower.contains("only available for coding agents") {
-        return ErrorKind::CodingAgentsOnly;
-    }
-    if lower.contains("is not supported") && lower.contains("model") {
-        return ErrorKind::NotOnPlan;
-    }
-    match status {
-        Some(401 | 403) => ErrorKind::BadKey,
-        Some(404) if lower.contains("model") => ErrorKind::UnknownModel,
-        Some(429) => ErrorKind::RateLimit,
-        Some(s) if s >= 500 => ErrorKind::Server,
-        _ => ErrorKind::BadRequest,
-    }
 }
 
 /// Why a request failed.
@@ -158,9 +166,12 @@ pub enum ClientError {
     /// The server sent nothing for too long in the middle of a response.
     #[error("the server sent nothing for {0:?}")]
     IdleTimeout(Duration),
-    /// The stream ended without `[DONE]` or a `finish_reason`.
-    #[error("the stream ended early (no [DONE] and no finish_reason): the answer is truncated")]
-    Truncated,
+    /// The stream ended before the dialect's end of stream.
+    #[error("the stream ended early ({missing}): the answer is truncated")]
+    Truncated {
+        /// What never came, in the dialect's words (`no [DONE] and no finish_reason`).
+        missing: &'static str,
+    },
     /// The response was not what the protocol says.
     #[error("unexpected response: {0}")]
     Protocol(String),
@@ -244,55 +255,123 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_all_three_shapes() {
-        let envelope = ApiError::parse(
-            Some(401),
+    fn reads_every_shape() {
+        let envelope = ErrorBody::read(
             r#"{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","param":null,"code":"invalid_api_key"},"request_id":"r1"}"#,
         );
-        assert_eq!(envelope.kind, ErrorKind::BadKey);
         assert_eq!(envelope.code.as_deref(), Some("invalid_api_key"));
+        assert_eq!(envelope.kind.as_deref(), Some("invalid_request_error"));
         assert_eq!(envelope.request_id.as_deref(), Some("r1"));
 
-        let flat = ApiError::parse(
-            Some(400),
-            r#"{"code":"Arrearage","message":"Access denied, please make sure your account is in good standing.","request_id":"r2"}"#,
-        );
-        assert_eq!(flat.kind, ErrorKind::Arrearage);
-        assert!(!flat.kind.is_retryable());
-
-        let plain = ApiError::parse(
-            Some(405),
-            r#"{"error":"Coding Plan is currently only available for Coding Agents"}"#,
-        );
-        assert_eq!(plain.kind, ErrorKind::CodingAgentsOnly);
+        let flat =
+            ErrorBody::read(r#"{"code":"Arrearage","message":"Access denied.","request_id":"r2"}"#);
         assert_eq!(
-            plain.message,
-            "Coding Plan is currently only available for Coding Agents"
+            (flat.code.as_deref(), flat.message.as_str()),
+            (Some("Arrearage"), "Access denied.")
+        );
+
+        let plain = ErrorBody::read(r#"{"error":"only for some tools"}"#);
+        assert_eq!(
+            (plain.code, plain.message.as_str()),
+            (None, "only for some tools")
+        );
+
+        let anthropic = ErrorBody::read(
+            r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_1"}"#,
+        );
+        assert_eq!(anthropic.kind.as_deref(), Some("overloaded_error"));
+        assert_eq!(anthropic.request_id.as_deref(), Some("req_1"));
+
+        let numeric =
+            ErrorBody::read(r#"{"error":{"code":402,"message":"Insufficient credits."}}"#);
+        assert_eq!(numeric.code.as_deref(), Some("402"));
+    }
+
+    #[test]
+    fn an_unknown_shape_is_quoted_short_and_on_one_line() {
+        assert_eq!(
+            ErrorBody::read("<html>bad gateway</html>").message,
+            "<html>bad gateway</html>"
+        );
+        assert_eq!(ErrorBody::read("  ").message, "(empty response body)");
+        let page = format!("<html>\n<body>\n{}</body></html>", "é".repeat(300));
+        let quoted = ErrorBody::read(&page).message;
+        assert!(quoted.starts_with("<html> <body> éé"), "{quoted}");
+        assert!(quoted.ends_with('…'));
+        assert!(
+            quoted.len() <= MAX_QUOTE + '…'.len_utf8(),
+            "{}",
+            quoted.len()
+        );
+        assert_eq!(
+            ErrorBody::read(r#"{"unexpected":1}"#).message,
+            r#"{"unexpected":1}"#
         );
     }
 
     #[test]
-    fn classifies_by_message_and_status() {
-        let not_on_plan = ApiError::parse(
-            Some(400),
-            r#"{"error":{"message":"model `qwen3.6-plus` is not supported.","type":"invalid_request_error","code":"invalid_parameter_error"}}"#,
-        );
-        assert_eq!(not_on_plan.kind, ErrorKind::NotOnPlan);
+    fn rules_come_first_then_the_dialect_then_the_status() {
+        let rules = [
+            ErrorRule {
+                code: Some("Arrearage"),
+                message_contains: None,
+                kind: ErrorKind::Billing,
+            },
+            ErrorRule {
+                code: Some("invalid_parameter_error"),
+                message_contains: Some("Is Not Supported"),
+                kind: ErrorKind::NotOnPlan,
+            },
+        ];
+        let kind =
+            |dialect, status, code, message| classify(&rules, dialect, status, code, message);
         assert_eq!(
-            ApiError::parse(Some(403), r#"{"error":{"message":"invalid api-key"}}"#).kind,
-            ErrorKind::BadKey
+            kind(None, Some(400), Some("Arrearage"), "x"),
+            ErrorKind::Billing
         );
         assert_eq!(
-            ApiError::parse(Some(429), r#"{"error":{"code":"insufficient_quota","message":"You exceeded your current quota"}}"#).kind,
-            ErrorKind::Quota
+            kind(Some(ErrorKind::Server), Some(500), Some("Arrearage"), "x"),
+            ErrorKind::Billing,
+            "a provider rule wins over the dialect"
         );
         assert_eq!(
-            ApiError::parse(Some(502), "<html>bad gateway</html>").kind,
-            ErrorKind::Server
+            kind(
+                None,
+                Some(400),
+                Some("invalid_parameter_error"),
+                "model `m` is not supported."
+            ),
+            ErrorKind::NotOnPlan,
+            "code and message both match, the message case-insensitively"
         );
         assert_eq!(
-            ApiError::parse(Some(502), "<html>bad gateway</html>").message,
-            "<html>bad gateway</html>"
+            kind(None, Some(400), Some("invalid_parameter_error"), "bad role"),
+            ErrorKind::BadRequest
         );
+        assert_eq!(
+            kind(Some(ErrorKind::Quota), Some(429), None, "x"),
+            ErrorKind::Quota,
+            "the dialect wins over the status"
+        );
+        for (status, expected) in [
+            (401, ErrorKind::BadKey),
+            (403, ErrorKind::BadKey),
+            (402, ErrorKind::Billing),
+            (429, ErrorKind::RateLimit),
+            (529, ErrorKind::Overloaded),
+            (502, ErrorKind::Server),
+            (400, ErrorKind::BadRequest),
+        ] {
+            assert_eq!(kind(None, Some(status), None, "x"), expected, "{status}");
+        }
+        assert_eq!(
+            kind(None, Some(404), None, "no such model"),
+            ErrorKind::UnknownModel
+        );
+        assert_eq!(
+            kind(None, Some(404), None, "no route"),
+            ErrorKind::BadRequest
+        );
+        assert_eq!(kind(None, None, None, "x"), ErrorKind::BadRequest);
     }
 }

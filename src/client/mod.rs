@@ -1,5 +1,8 @@
-//! HTTP requests to the resolved target: OpenAI-compatible chat completions, streamed
-//! (SSE) or not, over reqwest with rustls.
+//! HTTP requests to the resolved target, in its dialect ([`crate::dialect`]): chat,
+//! streamed (SSE) or not, and video tasks, over reqwest with rustls. Nothing here knows a
+//! protocol: URLs, auth headers, bodies, stream decoding and error codes are the
+//! dialect's; this module sends, retries, bounds what it reads and accumulates the
+//! [`events`] every dialect's answer becomes.
 //!
 //! Two rules hold for every request, whatever the server does:
 //! - **no redirect of an API call is followed** (chat, video create, poll and cancel):
@@ -10,18 +13,20 @@
 //!   [`video::MAX_DOWNLOAD_REDIRECTS`] redirects, https to https only;
 //! - **every body read is capped** ([`body`]), so memory stays bounded.
 //!
-//! - [`request`]: the request and its body, shaped by the endpoint's capabilities;
-//! - [`send`]: retries (backon) before the first byte of a body, never after; no redirects;
+//! - [`request`]: the request, whatever the dialect;
+//! - `send`: retries (backon) before the first byte of a body, never after; no redirects;
 //! - [`body`]: the limits on what is read, and the capped readers;
-//! - [`sse`]: the SSE parser;
-//! - [`stream`]: reading SSE or JSON answers into a [`ChatOutcome`] that keeps partial text;
-//! - [`video`]: DashScope video tasks (create, poll, cancel, download);
-//! - [`error`]: the error taxonomy and the three DashScope error body shapes;
+//! - [`sse`]: the SSE parser (event names and data);
+//! - [`events`]: the common event model and the [`ChatOutcome`] that keeps partial text;
+//! - [`stream`]: reading SSE or JSON answers through the dialect's decoder;
+//! - [`video`]: video tasks (create, poll, cancel, download);
+//! - [`error`]: the error taxonomy, the generic error body shapes, the classification;
 //! - [`advice`]: what to do about an error, given the target.
 
 pub mod advice;
 pub mod body;
 pub mod error;
+pub mod events;
 pub mod request;
 mod send;
 pub mod sse;
@@ -32,10 +37,11 @@ use std::time::Duration;
 
 pub use body::Limits;
 pub use error::{ApiError, ClientError, ErrorKind, Oversized};
+pub use events::{ChatOutcome, Discard, Event, FinishReason, Sink, Usage};
 pub use request::{ChatRequest, Message, Part, Role};
-pub use stream::{ChatOutcome, Discard, Sink, Usage};
 pub use video::TaskStatus;
 
+use crate::dialect::{self, Errors, StreamDecoder};
 use crate::resolve::Target;
 
 /// Timeouts, retry bounds and body limits.
@@ -95,7 +101,7 @@ impl Client {
         sink: &mut dyn Sink,
         on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
     ) -> Result<(), ClientError> {
-        let body = request::body(target, request)?;
+        let body = dialect::chat_body(target, request)?;
         let Some(found) = &target.key.found else {
             return Err(ClientError::Invalid(format!(
                 "no API key for `{}`: looked in {}. Run `provcat onboard --auth-choice <id>` or set {}",
@@ -109,7 +115,9 @@ impl Client {
         };
         outcome.model = target.model_id.clone();
         outcome.text_limit = self.options.limits.answer_text;
-        let url = format!("{}/chat/completions", target.base_url.trim_end_matches('/'));
+        let url = dialect::chat_url(target)?;
+        let errors = Errors::of(target);
+        let mut decoder = StreamDecoder::new(errors)?;
         let response = send::post_json(
             &self.http,
             &self.options,
@@ -127,10 +135,10 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/event-stream"));
         let result = if request.stream && is_sse {
-            stream::read_sse(response, idle, outcome, sink).await
+            stream::read_sse(response, idle, &mut decoder, outcome, sink).await
         } else {
             let limit = self.options.limits.json_body;
-            stream::read_json(response, idle, limit, outcome, sink).await
+            stream::read_json(response, idle, limit, errors, outcome, sink).await
         };
         outcome.finish_warnings();
         result

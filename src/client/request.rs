@@ -1,16 +1,6 @@
-//! A chat request and its wire body, shaped by the target's capabilities (never by the
-//! provider id): `developer` becomes `system` where the host rejects it,
-//! `stream_options.include_usage` is asked for where the host reports streaming usage,
-//! thinking flags are sent only where the host accepts them (and `enable_thinking: false`
-//! on a non-streaming call to a model that thinks by default), and images are refused for
-//! a model whose input has no images, before any request.
-
-use serde_json::{Value, json};
-
-use crate::catalog::{Modality, ThinkingFormat};
-use crate::resolve::Target;
-
-use super::ClientError;
+//! A chat request, whatever the dialect: the conversation (roles, text and image parts),
+//! streaming, thinking and the output cap. Each dialect shapes it into its wire body
+//! ([`crate::dialect`]).
 
 /// Who speaks a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,7 +16,8 @@ pub enum Role {
 }
 
 impl Role {
-    fn as_str(self) -> &'static str {
+    /// The role as chat APIs spell it.
+    pub fn as_str(self) -> &'static str {
         match self {
             Role::System => "system",
             Role::Developer => "developer",
@@ -77,96 +68,11 @@ pub struct ChatRequest {
     pub max_tokens: Option<u32>,
 }
 
-/// The JSON body for `request` against `target`, or why it cannot be sent.
-pub fn body(target: &Target, request: &ChatRequest) -> Result<Value, ClientError> {
-    let caps = target.capabilities.values();
-    let has_images = request
-        .messages
-        .iter()
-        .any(|m| m.parts.iter().any(|p| matches!(p, Part::Image(_))));
-    if has_images
-        && let Some(model) = target.model
-        && !model.input.contains(&Modality::Image)
-    {
-        return Err(ClientError::Invalid(format!(
-            "{} takes {} input, not images; pick a model whose input includes images (`provcat models list`)",
-            model.canonical_ref,
-            model
-                .input
-                .iter()
-                .map(|m| m.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    // A custom provider on a catalog host borrows that provider's model facts.
-    let thinks_by_default = target.model.is_some_and(|m| m.thinking_by_default);
-    let switch = caps.thinking_format == ThinkingFormat::EnableThinking;
-    if request.thinking {
-        if !request.stream && caps.thinking_needs_stream {
-            return Err(ClientError::Invalid(
-                "thinking is only available when streaming; drop --no-stream or --thinking"
-                    .to_string(),
-            ));
-        }
-        if !switch {
-            return Err(ClientError::Invalid(format!(
-                "{} has no thinking switch ({})",
-                target.base_url, target.capabilities.thinking_format.source
-            )));
-        }
-        if target.model.is_some_and(|m| !m.reasoning) {
-            return Err(ClientError::Invalid(format!(
-                "{} does not reason; --thinking needs a reasoning model",
-                target.canonical_ref
-            )));
-        }
-    }
-
-    let messages: Vec<Value> = request
-        .messages
-        .iter()
-        .map(|m| {
-            let role = match m.role {
-                Role::Developer if !caps.developer_role => Role::System,
-                role => role,
-            };
-            json!({ "role": role.as_str(), "content": content(&m.parts) })
-        })
-        .collect();
-    let mut body = json!({
-        "model": target.wire_id,
-        "messages": messages,
-        "stream": request.stream,
-    });
-    if request.stream && caps.streaming_usage {
-        body["stream_options"] = json!({ "include_usage": true });
-    }
-    if switch {
-        if request.thinking {
-            body["enable_thinking"] = json!(true);
-        } else if !request.stream && thinks_by_default && caps.thinking_needs_stream {
-            body["enable_thinking"] = json!(false);
-        }
-    }
-    if let Some(max) = request.max_tokens {
-        body[caps.max_tokens_field.as_str()] = json!(max);
-    }
-    Ok(body)
-}
-
-/// A message's content: a plain string for one text part, else OpenAI content parts.
-fn content(parts: &[Part]) -> Value {
-    match parts {
-        [Part::Text(text)] => Value::String(text.clone()),
-        parts => Value::Array(
-            parts
-                .iter()
-                .map(|p| match p {
-                    Part::Text(text) => json!({ "type": "text", "text": text }),
-                    Part::Image(url) => json!({ "type": "image_url", "image_url": { "url": url } }),
-                })
-                .collect(),
-        ),
+impl ChatRequest {
+    /// Whether any message carries an image.
+    pub fn has_images(&self) -> bool {
+        self.messages
+            .iter()
+            .any(|m| m.parts.iter().any(|p| matches!(p, Part::Image(_))))
     }
 }

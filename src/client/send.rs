@@ -19,12 +19,13 @@ use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 use reqwest::Method;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
 use super::ClientOptions;
 use super::body::{MAX_ERROR_BODY, read_start};
-use super::error::{ApiError, ClientError};
+use super::error::ClientError;
+use crate::dialect::{self, Errors};
 use crate::resolve::Target;
 use crate::secret::ApiKey;
 
@@ -77,10 +78,11 @@ pub async fn send(
     for (name, value) in call.extra {
         headers.insert(*name, HeaderValue::from_static(value));
     }
+    let errors = Errors::of(target);
     let attempts = AtomicU32::new(0);
     let attempt = || async {
         attempts.fetch_add(1, Ordering::Relaxed);
-        once(http, options, &call, headers.clone()).await
+        once(http, options, &call, headers.clone(), errors).await
     };
     let backoff = ExponentialBuilder::default()
         .with_min_delay(options.min_backoff)
@@ -133,14 +135,7 @@ fn headers(target: &Target, key: &ApiKey) -> Result<HeaderMap, ClientError> {
         })?;
         headers.insert(name, value);
     }
-    let mut auth = HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
-        ClientError::Invalid(format!(
-            "the key {} contains characters HTTP headers cannot carry",
-            key.masked()
-        ))
-    })?;
-    auth.set_sensitive(true);
-    headers.insert(AUTHORIZATION, auth);
+    dialect::add_auth(target.dialect, key, &mut headers)?;
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(
         ACCEPT,
@@ -150,12 +145,14 @@ fn headers(target: &Target, key: &ApiKey) -> Result<HeaderMap, ClientError> {
 }
 
 /// One attempt: send, wait for the status line (bounded by the idle timeout), and turn a
-/// redirect into [`ClientError::Redirected`] and an error status into an [`ApiError`].
+/// redirect into [`ClientError::Redirected`] and an error status into an API error,
+/// classified by `errors`.
 async fn once(
     http: &reqwest::Client,
     options: &ClientOptions,
     call: &Call<'_>,
     headers: HeaderMap,
+    errors: Errors,
 ) -> Result<reqwest::Response, ClientError> {
     let mut builder = http.request(call.method.clone(), call.url).headers(headers);
     if let Some(body) = call.body {
@@ -188,7 +185,7 @@ async fn once(
         .map(Duration::from_secs);
     let mut response = response;
     let bytes = read_start(&mut response, MAX_ERROR_BODY, options.idle_timeout).await;
-    let mut error = ApiError::parse(Some(status.as_u16()), &String::from_utf8_lossy(&bytes));
+    let mut error = errors.error(Some(status.as_u16()), &String::from_utf8_lossy(&bytes));
     error.retry_after = retry_after;
     Err(ClientError::Api { error, attempts: 1 })
 }

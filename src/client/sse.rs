@@ -1,4 +1,5 @@
-//! A Server-Sent Events parser over bytes as they arrive, for the `data` of each event.
+//! A Server-Sent Events parser over bytes as they arrive, for the name and the `data` of
+//! each event.
 //!
 //! Hand-written rather than `eventsource-stream` because the benchmark showed why
 //! (`BENCHMARKS.md`, "Streaming"): that crate copies the rest of its buffer after every
@@ -10,8 +11,9 @@
 //! What it follows of the SSE format: lines end with LF, CRLF or CR (a CRLF split across
 //! reads included); a line starting with `:` is a comment (keep-alives); `data:` lines of
 //! one event are joined with `\n` (one leading space after the colon is dropped); a blank
-//! line ends an event; other fields (`event`, `id`, `retry`) are ignored; an unfinished
-//! event at the end of the stream is dropped.
+//! line ends an event; `event:` names it (the last one wins; the name is reset after each
+//! event, and is empty when the event has none, SSE's default `message`); other fields
+//! (`id`, `retry`) are ignored; an unfinished event at the end of the stream is dropped.
 
 /// The longest line accepted; a server that sends more without a line break is broken.
 pub const MAX_LINE: usize = 16 * 1024 * 1024;
@@ -26,8 +28,21 @@ pub struct SseParser {
     data: Vec<u8>,
     /// Whether the current event has a `data` field (possibly empty).
     has_data: bool,
+    /// The current event's name (`event:`), empty when it has none.
+    name: Vec<u8>,
+    /// An event was handed out: its name is cleared before the next line is read.
+    dispatched: bool,
     /// The last line ended with CR: a LF at the start of the next bytes belongs to it.
     skip_lf: bool,
+}
+
+/// One event: its name (empty when the stream gave none) and its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SseEvent<'a> {
+    /// The `event:` field, or `""`.
+    pub name: &'a str,
+    /// The `data:` lines, joined with `\n`.
+    pub data: &'a str,
 }
 
 /// Why the bytes are not an event stream.
@@ -56,8 +71,12 @@ impl SseParser {
         self.buffer.extend_from_slice(bytes);
     }
 
-    /// The data of the next complete event, if one has arrived.
-    pub fn next_event(&mut self) -> Option<Result<&str, SseError>> {
+    /// The next complete event, if one has arrived.
+    pub fn next_event(&mut self) -> Option<Result<SseEvent<'_>, SseError>> {
+        if self.dispatched {
+            self.dispatched = false;
+            self.name.clear();
+        }
         loop {
             if self.skip_lf && self.start < self.buffer.len() {
                 if self.buffer[self.start] == b'\n' {
@@ -85,9 +104,15 @@ impl SseParser {
                 // A blank line: dispatch.
                 if self.has_data {
                     self.has_data = false;
-                    let text = std::str::from_utf8(&self.data).map_err(|_| SseError::NotUtf8);
-                    return Some(text);
+                    self.dispatched = true;
+                    let text = std::str::from_utf8(&self.data);
+                    let name = std::str::from_utf8(&self.name);
+                    return Some(match (name, text) {
+                        (Ok(name), Ok(data)) => Ok(SseEvent { name, data }),
+                        _ => Err(SseError::NotUtf8),
+                    });
                 }
+                self.name.clear();
                 continue;
             }
             let line = &self.buffer[line_start..line_end];
@@ -112,6 +137,9 @@ impl SseParser {
                     self.has_data = true;
                 }
                 self.data.extend_from_slice(value);
+            } else if name == b"event" {
+                self.name.clear();
+                self.name.extend_from_slice(value);
             }
         }
     }
@@ -121,16 +149,40 @@ impl SseParser {
 mod tests {
     use super::*;
 
-    fn events(reads: &[&[u8]]) -> Vec<String> {
+    fn named(reads: &[&[u8]]) -> Vec<(String, String)> {
         let mut parser = SseParser::default();
         let mut out = Vec::new();
         for read in reads {
             parser.push(read);
             while let Some(event) = parser.next_event() {
-                out.push(event.unwrap().to_string());
+                let event = event.unwrap();
+                out.push((event.name.to_string(), event.data.to_string()));
             }
         }
         out
+    }
+
+    fn events(reads: &[&[u8]]) -> Vec<String> {
+        named(reads).into_iter().map(|(_, data)| data).collect()
+    }
+
+    #[test]
+    fn event_names_are_kept_per_event_and_reset_after_it() {
+        let text = b"event: message_start\ndata: {\"a\":1}\n\ndata: plain\n\nevent: ping\n\nevent: x\nevent: content_block_delta\ndata: d\n\ndata: after\n\n";
+        assert_eq!(
+            named(&[text]),
+            [
+                ("message_start".to_string(), "{\"a\":1}".to_string()),
+                (String::new(), "plain".to_string()),
+                ("content_block_delta".to_string(), "d".to_string()),
+                (String::new(), "after".to_string()),
+            ],
+            "a named event without data is not dispatched and names nothing after it"
+        );
+        let whole = named(&[text]);
+        for cut in 1..text.len() {
+            assert_eq!(named(&[&text[..cut], &text[cut..]]), whole, "cut at {cut}");
+        }
     }
 
     #[test]
@@ -175,7 +227,7 @@ mod tests {
         let mut parser = SseParser::default();
         for _ in 0..10_000 {
             parser.push(b"data: 0123456789\n\n");
-            assert_eq!(parser.next_event().unwrap().unwrap(), "0123456789");
+            assert_eq!(parser.next_event().unwrap().unwrap().data, "0123456789");
         }
         assert!(
             parser.buffer.capacity() < 1024,
@@ -185,6 +237,9 @@ mod tests {
         parser.push(b"data: half");
         assert!(parser.next_event().is_none());
         parser.push(&[b'd', b'a', b't', b'a', b':', 0xff, b'\n', b'\n']);
+        assert_eq!(parser.next_event(), Some(Err(SseError::NotUtf8)));
+        parser.push(&[b'e', b'v', b'e', b'n', b't', b':', 0xff, b'\n']);
+        parser.push(b"data: x\n\n");
         assert_eq!(parser.next_event(), Some(Err(SseError::NotUtf8)));
     }
 }

@@ -1,5 +1,5 @@
-//! DashScope's asynchronous video tasks on the native host: create (with
-//! `X-DashScope-Async: enable`), poll, cancel, and download the result.
+//! Video tasks, whatever the task API: create, poll, cancel (each request shaped by the
+//! target's dialect, [`crate::dialect`]), and download the result.
 //!
 //! Creating a task is paid for, so it is retried only when the server certainly did not
 //! act (a rate limit, or a connection never made); polls and cancels are safe to retry.
@@ -18,17 +18,19 @@
 use std::path::Path;
 use std::time::Duration;
 
-use reqwest::Method;
 use reqwest::redirect::Policy;
 use serde::Serialize;
 use serde_json::Value;
 use url::Url;
 
 use super::body::read_limited;
+use super::error::quote;
 use super::send::{Call, origin_of, send};
 use super::{Client, ClientError, Oversized, http_client};
 use crate::atomic::{AtomicFile, FileError, Mode};
+use crate::dialect::{self, TaskCall};
 use crate::resolve::Target;
+use crate::video::VideoRequest;
 
 /// The most redirects a video download follows.
 pub const MAX_DOWNLOAD_REDIRECTS: usize = 5;
@@ -64,35 +66,9 @@ impl TaskStatus {
     pub fn is_final(&self) -> bool {
         !matches!(self.status.as_str(), "PENDING" | "RUNNING")
     }
-
-    fn parse(task_id: &str, json: &Value) -> TaskStatus {
-        let output = &json["output"];
-        let text = |v: &Value| v.as_str().map(str::to_string);
-        let video_url = text(&output["video_url"])
-            .or_else(|| text(&output["results"][0]["video_url"]))
-            .or_else(|| text(&output["results"]["video_url"]));
-        TaskStatus {
-            task_id: text(&output["task_id"]).unwrap_or_else(|| task_id.to_string()),
-            status: text(&output["task_status"]).unwrap_or_else(|| "UNKNOWN".to_string()),
-            video_url,
-            usage: json.get("usage").filter(|u| !u.is_null()).cloned(),
-            code: text(&output["code"]),
-            message: text(&output["message"]),
-        }
-    }
 }
 
 impl Client {
-    fn native(&self, target: &Target) -> Result<String, ClientError> {
-        if target.dialect != crate::catalog::Dialect::DashscopeVideo {
-            return Err(ClientError::Invalid(format!(
-                "{} speaks `{}`, not the video task API",
-                target.base_url, target.dialect
-            )));
-        }
-        Ok(target.base_url.trim_end_matches('/').to_string())
-    }
-
     fn key<'t>(&self, target: &'t Target) -> Result<&'t crate::secret::ApiKey, ClientError> {
         target.key.found.as_ref().map(|f| &f.key).ok_or_else(|| {
             ClientError::Invalid(format!(
@@ -103,48 +79,47 @@ impl Client {
         })
     }
 
-    /// Sends one task request to the native host and reads its JSON answer.
+    /// Sends one task request and reads its JSON answer.
     async fn task_request(
         &self,
         target: &Target,
-        call: Call<'_>,
+        call: TaskCall,
+        retry_when: fn(&ClientError) -> bool,
         on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
     ) -> Result<Value, ClientError> {
         let key = self.key(target)?;
+        let call = Call {
+            method: call.method,
+            url: &call.url,
+            body: call.body.as_ref(),
+            extra: call.headers,
+            retry_when,
+        };
         let mut response = send(&self.http, &self.options, target, key, call, on_retry).await?;
         let limit = self.options.limits.task_body;
         let idle = self.options.idle_timeout;
         let bytes = read_limited(&mut response, limit, idle, Oversized::TaskAnswer).await?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| ClientError::Protocol(format!("the answer is not JSON: {e}")))
+        serde_json::from_slice(&bytes).map_err(|e| {
+            ClientError::Protocol(format!(
+                "the answer is not JSON ({e}): {}",
+                quote(&String::from_utf8_lossy(&bytes))
+            ))
+        })
     }
 
-    /// Creates a task; returns its id.
+    /// Creates a task for `request` (validated against the model's media rules
+    /// beforehand, [`crate::video::validate`]); returns its id. Creating is paid for, so
+    /// only failures that certainly happened before the server acted are retried.
     pub async fn create_video_task(
         &self,
         target: &Target,
-        body: &Value,
+        request: &VideoRequest,
         on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
     ) -> Result<String, ClientError> {
-        let url = format!(
-            "{}/api/v1/services/aigc/video-generation/video-synthesis",
-            self.native(target)?
-        );
-        let call = Call {
-            method: Method::POST,
-            url: &url,
-            body: Some(body),
-            extra: &[("x-dashscope-async", "enable")],
-            retry_when: ClientError::is_retryable_without_duplicates,
-        };
-        let json = self.task_request(target, call, on_retry).await?;
-        json["output"]["task_id"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| {
-                let shown: String = json.to_string().chars().take(300).collect();
-                ClientError::Protocol(format!("no task id in the answer: {shown}"))
-            })
+        let call = dialect::video_create(target, request)?;
+        let retry = ClientError::is_retryable_without_duplicates;
+        let json = self.task_request(target, call, retry, on_retry).await?;
+        dialect::video_created(target, &json)
     }
 
     /// The task's current state.
@@ -154,42 +129,23 @@ impl Client {
         task_id: &str,
         on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
     ) -> Result<TaskStatus, ClientError> {
-        let url = format!(
-            "{}/api/v1/tasks/{}",
-            self.native(target)?,
-            task_path(task_id)?
-        );
-        let call = Call {
-            method: Method::GET,
-            url: &url,
-            body: None,
-            extra: &[],
-            retry_when: ClientError::is_retryable,
-        };
-        let json = self.task_request(target, call, on_retry).await?;
-        Ok(TaskStatus::parse(task_id, &json))
+        let call = dialect::video_poll(target, task_path(task_id)?)?;
+        let json = self
+            .task_request(target, call, ClientError::is_retryable, on_retry)
+            .await?;
+        dialect::video_status(target, task_id, &json)
     }
 
-    /// Cancels a task (the server only allows it while `PENDING`).
+    /// Cancels a task (task APIs only allow it while it waits to start).
     pub async fn cancel_video_task(
         &self,
         target: &Target,
         task_id: &str,
         on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
     ) -> Result<(), ClientError> {
-        let url = format!(
-            "{}/api/v1/tasks/{}/cancel",
-            self.native(target)?,
-            task_path(task_id)?
-        );
-        let call = Call {
-            method: Method::POST,
-            url: &url,
-            body: None,
-            extra: &[],
-            retry_when: ClientError::is_retryable,
-        };
-        self.task_request(target, call, on_retry).await?;
+        let call = dialect::video_cancel(target, task_path(task_id)?)?;
+        self.task_request(target, call, ClientError::is_retryable, on_retry)
+            .await?;
         Ok(())
     }
 

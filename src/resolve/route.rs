@@ -78,6 +78,18 @@ fn catalog_route<'c>(found: &ModelMatch, config: &'c LoadedConfig) -> Result<Rou
             ),
         ));
     };
+    if let Some(reason) = model.not_callable {
+        return fail(
+            Diagnostic::new(
+                Rule::PlanCannotServe,
+                format!(
+                    "provcat cannot call {}: it is in the catalog for listing only",
+                    model.canonical_ref
+                ),
+            )
+            .help(reason.to_string()),
+        );
+    }
     let ids: Vec<&str> = std::iter::once(provider.id)
         .chain(provider.namespace_aliases.iter().copied())
         .collect();

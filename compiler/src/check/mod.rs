@@ -96,6 +96,12 @@ pub fn check(
                 provider: m.folder.clone(),
                 canonical_ref: format!("{}/{}", m.folder, m.value.id),
                 source: m.value.clone(),
+                not_callable: m.value.not_callable.clone().or_else(|| {
+                    providers
+                        .iter()
+                        .find(|p| p.value.id == m.folder)
+                        .and_then(|p| p.value.not_callable.clone())
+                }),
             })
             .collect(),
         ..Catalog::default()

@@ -244,6 +244,11 @@ fn check_availability(
         ModelKind::Chat => Surface::Chat,
         ModelKind::Video => Surface::Video,
     };
+    // A model provcat cannot call is listed as its provider serves it: no endpoint needed.
+    // A provider without endpoints is reported already (unless it is not callable).
+    let callable = provider.not_callable.is_none()
+        && v.not_callable.is_none()
+        && !provider.endpoints.is_empty();
     for (plan, availability) in &v.availability {
         let pointer = crate::tree::push_token("/availability", plan);
         if !plans.contains(&plan.as_str()) {
@@ -281,6 +286,7 @@ fn check_availability(
         });
         if availability.status != AvailabilityStatus::Unavailable
             && !serves
+            && callable
             && super::providers::endpoints_sound(provider)
         {
             let needs = if v.dialects.is_empty() {

@@ -178,7 +178,9 @@ impl ProviderView {
             id: p.id.clone(),
             name: p.name.clone(),
             namespace_aliases: p.namespace_aliases.clone(),
-            api: {
+            api: if let Some(reason) = &p.not_callable {
+                format!("none provcat can call (listed only): {reason}")
+            } else {
                 let mut dialects: Vec<Dialect> = Vec::new();
                 for s in p.endpoints.iter().flat_map(chat_surfaces) {
                     if !dialects.contains(&s.dialect) {

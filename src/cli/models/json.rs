@@ -45,6 +45,8 @@ pub struct ModelJson<'a> {
     lifecycle: &'a Lifecycle,
     availability: BTreeMap<&'a str, AvailabilityJson<'a>>,
     video: Option<&'a VideoSpec>,
+    /// Why provcat cannot call the model (listed only), or null when it can.
+    not_callable: Option<&'a str>,
     /// Which configured default this model is (`model` / `videoGenerationModel`), if any.
     configured_default: Option<&'static str>,
 }
@@ -179,5 +181,6 @@ pub fn to_json<'a>(m: &'a Model, view: &ConfigView) -> ModelJson<'a> {
             })
             .collect(),
         video: m.video.as_ref(),
+        not_callable: m.not_callable,
     }
 }

@@ -96,6 +96,9 @@ pub fn run(args: ShowArgs, view: &ConfigView) -> Outcome {
     {
         lines.add("on your plan", format!("{plan}: {}", a.status));
     }
+    if let Some(reason) = m.not_callable {
+        lines.add("callable", format!("no (listed only): {reason}"));
+    }
     lines.add("lifecycle", m.lifecycle.status);
     if let Some(d) = m.lifecycle.date {
         lines.add("lifecycle date", d);

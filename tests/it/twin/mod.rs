@@ -3,12 +3,26 @@
 //! prefixes, auth choice and legacy ids, alias namespaces. Loaded with `--catalog`, it must
 //! behave exactly like `qwen`: every output of the same scenario, renamed the same way, is
 //! the same. Any provider knowledge left in runtime code shows up here as a difference.
+//!
+//! Scenarios that make requests run against a pair of emulators ([`Servers`]): the qwen
+//! side on the default (DashScope) profile, the twin side on a twin profile (its own paths
+//! and key prefixes); outputs are compared after renaming and after replacing each
+//! emulator's addresses and task ids with placeholders.
+//!
+//! - [`catalog`]: the fixture itself, listings, onboarding, explain;
+//! - [`chat`]: streams, thinking, every advice message;
+//! - [`video`]: generate, status, cancel and the plan refusals.
 
-use std::path::{Path, PathBuf};
+mod catalog;
+mod chat;
+mod video;
+
+use std::path::PathBuf;
+
+use provcat_emulator::{Emulator, EmulatorConfig, Fault, Profile};
 
 use crate::support::{Run, config_dir, root, stderr, stdout};
 
-/// The renaming, in order: literal replacements, then whole-word ones.
 const LITERAL: &[(&str, &str)] = &[
     ("Qwen (Alibaba Cloud Model Studio)", "Nimbus Cloud"),
     (
@@ -94,7 +108,7 @@ fn replace_word(text: &str, from: &str, to: &str) -> String {
 
 /// A catalog file renamed: error codes and messages are the server's words, kept as they
 /// are; `#:schema` paths are two levels deeper in the fixture.
-fn twin_file(text: &str) -> String {
+pub fn twin_file(text: &str) -> String {
     text.split_inclusive('\n')
         .map(|line| {
             if line.starts_with("code = ") || line.starts_with("message_contains = ") {
@@ -108,54 +122,20 @@ fn twin_file(text: &str) -> String {
         .collect()
 }
 
-fn fixture_dir() -> PathBuf {
+pub fn fixture_dir() -> PathBuf {
     root().join("tests/fixtures/twin")
 }
 
-fn files_under(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
-        if path.is_dir() {
-            files_under(&path, &format!("{prefix}{name}/"), out);
-        } else {
-            out.push((format!("{prefix}{name}"), path));
-        }
-    }
-}
-
-#[test]
-fn the_twin_fixture_is_the_qwen_catalog_renamed() {
-    let mut qwen = Vec::new();
-    files_under(&root().join("catalog/qwen"), "", &mut qwen);
-    let mut nimbus = Vec::new();
-    files_under(&fixture_dir().join("nimbus"), "", &mut nimbus);
-    qwen.sort();
-    nimbus.sort();
-    let names = |files: &[(String, PathBuf)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&nimbus), names(&qwen), "the same files");
-    for ((relative, q), (_, n)) in qwen.iter().zip(&nimbus) {
-        let expected = twin_file(&std::fs::read_to_string(q).unwrap());
-        let actual = std::fs::read_to_string(n).unwrap();
-        assert!(
-            expected == actual,
-            "tests/fixtures/twin/nimbus/{relative} is not catalog/qwen/{relative} renamed; \
-             regenerate it with the renaming in tests/it/twin.rs"
-        );
-    }
-}
-
-/// One scenario run twice: against `qwen` and, renamed, against the twin.
-struct Scenario<'a> {
-    /// The config file (qwen names), if any.
-    config: Option<&'a str>,
+pub struct Scenario<'a> {
+    /// The config file (qwen names), if any; with servers, `STANDARD_BASE` and
+    /// `CODING_BASE` stand for the side's emulator base URLs.
+    pub config: Option<&'a str>,
     /// Environment variables (qwen names and keys).
-    env: &'a [(&'a str, &'a str)],
-    /// Arguments (qwen names).
-    args: &'a [&'a str],
+    pub env: &'a [(&'a str, &'a str)],
+    /// Arguments (qwen names); with servers, `TASK_n` stands for the side's n-th task id.
+    pub args: &'a [&'a str],
     /// Stdin (qwen names), if any.
-    stdin: Option<&'a str>,
+    pub stdin: Option<&'a str>,
 }
 
 /// What a run printed, with the temporary home replaced by `HOME`.
@@ -167,9 +147,13 @@ struct Printed {
 }
 
 impl Scenario<'_> {
-    fn run(&self, twin_side: bool) -> Printed {
+    fn run(&self, twin_side: bool, servers: Option<&Servers>) -> Printed {
         let home = tempfile::tempdir().unwrap();
-        let rename = |t: &str| if twin_side { twin(t) } else { t.to_string() };
+        let server = servers.map(|s| s.side(twin_side));
+        let rename = |t: &str| {
+            let renamed = if twin_side { twin(t) } else { t.to_string() };
+            server.map_or(renamed.clone(), |s| placeholders_to(s, &renamed))
+        };
         if let Some(config) = self.config {
             let dir = config_dir(home.path());
             std::fs::create_dir_all(&dir).unwrap();
@@ -201,8 +185,9 @@ impl Scenario<'_> {
         // Table columns and the marks under a quoted name are as wide as the names:
         // compare words, not padding or the length of `^^^`.
         let normal = |text: String| {
-            text.replace(&home_text, "HOME")
-                .lines()
+            let text = text.replace(&home_text, "HOME");
+            let text = server.map_or(text.clone(), |s| placeholders_from(s, &text));
+            text.lines()
                 .map(|l| {
                     l.split_whitespace()
                         .map(|w| {
@@ -227,9 +212,34 @@ impl Scenario<'_> {
 
     /// Runs both sides and asserts the twin printed the qwen output, renamed.
     #[track_caller]
-    fn assert_same(&self) {
-        let qwen = self.run(false);
-        let nimbus = self.run(true);
+    pub fn assert_same(&self) {
+        self.compare(None);
+    }
+
+    /// Runs both sides, each against its emulator, and asserts the twin printed the qwen
+    /// output, renamed, and that both emulators received the same requests (paths apart).
+    #[track_caller]
+    pub fn assert_same_on(&self, servers: &Servers) {
+        let before = (servers.qwen.requests().len(), servers.twin.requests().len());
+        self.compare(Some(servers));
+        let bodies = |e: &Emulator, from: usize| -> Vec<_> {
+            e.requests()[from..]
+                .iter()
+                .map(|r| (r.method.clone(), r.body.clone()))
+                .collect()
+        };
+        assert_eq!(
+            bodies(&servers.twin, before.1),
+            bodies(&servers.qwen, before.0),
+            "`provcat {}` sent other requests on the twin side",
+            self.args.join(" ")
+        );
+    }
+
+    #[track_caller]
+    fn compare(&self, servers: Option<&Servers>) {
+        let qwen = self.run(false, servers);
+        let nimbus = self.run(true, servers);
         let expected = Printed {
             code: qwen.code,
             stdout: twin(&qwen.stdout),
@@ -273,106 +283,90 @@ fn first_difference(twin: &Printed, expected: &Printed) -> String {
     "no difference".to_string()
 }
 
-const KEY: &str = "sk-test0123456789abcdWXYZ";
-const CODING_KEY: &str = "sk-sp-test0123456789WXYZ";
+/// The qwen side's emulator and the twin side's.
+pub struct Servers {
+    /// DashScope's layout: `/compatible-mode/v1`, `/v1`, `sk-` and `sk-sp-` keys.
+    pub qwen: Emulator,
+    /// The twin's layout: `/twin-mode/v1`, `/dev/v1`, `nk-` and `nk-dp-` keys.
+    pub twin: Emulator,
+}
 
-#[test]
-fn listings_are_the_same() {
-    for args in [
-        &["models", "list", "--provider", "qwen", "--json"][..],
-        &["models", "list", "--provider", "qwen"],
-        &["models", "show", "modelstudio/glm-5", "--json"],
-        &["models", "show", "alibaba/wan2.7-r2v"],
-    ] {
-        Scenario {
-            config: None,
-            env: &[],
-            args,
-            stdin: None,
+impl Servers {
+    /// Both emulators, serving the chat models `keep` accepts.
+    pub fn start(keep: impl Fn(&str) -> bool) -> Servers {
+        let mut qwen = EmulatorConfig::default();
+        qwen.profile.chat_models.retain(|m| keep(m.id));
+        let twin = EmulatorConfig {
+            profile: Profile {
+                standard_base: "/twin-mode/v1".to_string(),
+                coding_base: "/dev/v1".to_string(),
+                standard_key_prefix: "nk-".to_string(),
+                coding_key_prefix: "nk-dp-".to_string(),
+                ..qwen.profile.clone()
+            },
+            ..qwen.clone()
+        };
+        Servers {
+            qwen: Emulator::start_with(qwen),
+            twin: Emulator::start_with(twin),
         }
-        .assert_same();
+    }
+
+    /// The emulator of one side.
+    pub fn side(&self, twin_side: bool) -> &Emulator {
+        if twin_side { &self.twin } else { &self.qwen }
+    }
+
+    /// Queues `fault` on both sides.
+    pub fn push_fault(&self, fault: Fault) {
+        self.qwen.push_fault(fault.clone());
+        self.twin.push_fault(fault);
     }
 }
 
-#[test]
-fn onboarding_is_the_same_for_every_auth_choice_and_key_shape() {
-    let ids = [
-        "qwen-standard-api-key-cn",
-        "qwen-standard-api-key",
-        "qwen-api-key-cn",
-        "qwen-api-key",
-        "modelstudio-standard-api-key-cn",
-        "modelstudio-api-key",
-    ];
-    for id in ids {
-        for key in [KEY, CODING_KEY] {
-            for json in [true, false] {
-                let mut args = vec!["onboard", "--auth-choice", id, "--api-key-stdin"];
-                if json {
-                    args.push("--json");
-                }
-                Scenario {
-                    config: Some("[agents.defaults.model]\nprimary = \"qwen/glm-5\"\n"),
-                    env: &[],
-                    args: &args,
-                    stdin: Some(key),
-                }
-                .assert_same();
-            }
-        }
-    }
+fn root_url(server: &Emulator) -> String {
+    format!("http://{}", server.addr())
 }
 
-#[test]
-fn explain_is_the_same_for_every_plan_region_and_ref() {
-    let choices = [
-        "qwen-standard-api-key-cn",
-        "qwen-api-key",
-        "modelstudio-api-key-cn",
-    ];
-    let refs = [
-        None,
-        Some("qwen/glm-5"),
-        Some("modelstudio/qwen3.6-plus"),
-        Some("alibaba/wan2.6-t2v"),
-        Some("qwen/wan2.7-r2v"),
-        Some("qwen/glm5"),
-    ];
-    for choice in choices {
-        let config = format!("[models.providers.qwen]\nauthChoice = \"{choice}\"\n");
-        for reference in refs {
-            for key in [KEY, CODING_KEY] {
-                for json in [true, false] {
-                    let mut args = vec!["explain"];
-                    args.extend(reference);
-                    if json {
-                        args.push("--json");
-                    }
-                    Scenario {
-                        config: Some(&config),
-                        env: &[("DASHSCOPE_API_KEY", key)],
-                        args: &args,
-                        stdin: None,
-                    }
-                    .assert_same();
-                }
-            }
-        }
+/// `text` with the placeholders replaced by `server`'s values.
+fn placeholders_to(server: &Emulator, text: &str) -> String {
+    let mut out = text
+        .replace("STANDARD_BASE", &server.standard_base_url())
+        .replace("CODING_BASE", &server.coding_base_url());
+    let tasks = server.video_tasks();
+    for (n, task) in tasks.iter().enumerate().rev() {
+        out = out.replace(&format!("TASK_{}", n + 1), &task.id);
     }
-    // A proxy the catalog does not know, in front of each plan.
-    for choice in ["qwen-standard-api-key", "qwen-api-key-cn"] {
-        let config = format!(
-            "[models.providers.modelstudio]\nauthChoice = \"{choice}\"\nbaseUrl = \"https://proxy.corp.example/compatible-mode/v1\"\n"
-        );
-        Scenario {
-            config: Some(&config),
-            env: &[("QWEN_API_KEY", KEY)],
-            args: &["explain", "alibaba/wan2.6-i2v", "--json"],
-            stdin: None,
-        }
-        .assert_same();
-    }
+    out
 }
+
+/// `text` with `server`'s values replaced by placeholders (and elapsed seconds by `_`).
+fn placeholders_from(server: &Emulator, text: &str) -> String {
+    let mut out = text
+        .replace(&server.standard_base_url(), "STANDARD_BASE")
+        .replace(&server.coding_base_url(), "CODING_BASE")
+        .replace(&root_url(server), "EMU");
+    for (n, task) in server.video_tasks().iter().enumerate() {
+        out = out.replace(&task.id, &format!("TASK_{}", n + 1));
+    }
+    let mut words: Vec<String> = Vec::new();
+    let mut last_after = false;
+    for word in out.split(' ') {
+        let seconds = word
+            .strip_suffix('s')
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+        words.push(if last_after && seconds {
+            "_s".to_string()
+        } else {
+            word.to_string()
+        });
+        last_after = word == "after";
+    }
+    words.join(" ")
+}
+
+pub const KEY: &str = "sk-test0123456789abcdWXYZ";
+pub const CODING_KEY: &str = "sk-sp-test0123456789WXYZ";
 
 #[test]
 fn the_renaming_touches_whole_words_only() {

@@ -1,0 +1,50 @@
+//! The user's config end to end, through the binary with a temporary `HOME` and an
+//! explicit environment, one module per area: onboarding (every auth choice, idempotence,
+//! comments, modes, the hidden prompt), key precedence, and resolution (custom providers,
+//! base URLs, plan availability, where the config is found, the config's view in
+//! `models`, `explain`).
+
+mod keys;
+mod onboarding;
+mod resolution;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{Run, provcat_in, stderr, stdout};
+
+pub const KEY: &str = "sk-0123456789abcdefWXYZ";
+pub const CODING_KEY: &str = "sk-sp-0123456789abcdefWXYZ";
+
+pub fn onboard(home: &Path, id: &str, key: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["onboard", "--auth-choice", id, "--api-key-stdin"];
+    args.extend_from_slice(extra);
+    Run {
+        cwd: home,
+        args: &args,
+        home,
+        env: &[],
+        stdin: Some(key),
+    }
+    .output()
+}
+
+pub fn explain_json(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Value {
+    let mut all = vec!["explain", "--json"];
+    all.extend_from_slice(args);
+    let out = provcat_in(home, &all, env);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+pub fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
