@@ -466,10 +466,8 @@ fn the_import_works_as_an_overlay_next_to_the_builtin_catalog() {
     );
 }
 
-/// The whole fixture, `qwen` included, extends the built-in `qwen` provider. Enabled once
-/// overlays let a provider with a built-in id extend it (issue 10, item 4).
+/// The whole fixture, `qwen` included, extends the built-in `qwen` provider.
 #[test]
-#[ignore = "needs overlays that extend a built-in provider (issue 10 item 4, another branch)"]
 fn the_qwen_family_extends_the_builtin_qwen_provider_as_an_overlay() {
     let dir = tempfile::tempdir().unwrap();
     let (out, _) = import_fixture(dir.path(), &[]);
@@ -498,7 +496,7 @@ fn the_qwen_family_extends_the_builtin_qwen_provider_as_an_overlay() {
         &[],
     );
     assert!(alias.status.success(), "{}", stderr(&alias));
-    // For a model both have, the built-in facts win.
+    // For a model both have, the built-in facts win ...
     let both = provcat_in(
         home,
         &[
@@ -516,5 +514,14 @@ fn the_qwen_family_extends_the_builtin_qwen_provider_as_an_overlay() {
         &["models", "show", "qwen/qwen3.5-plus", "--json"],
         &[],
     );
-    assert_eq!(stdout(&both), stdout(&builtin));
+    let mut both: Value = serde_json::from_str(&stdout(&both)).unwrap();
+    let builtin: Value = serde_json::from_str(&stdout(&builtin)).unwrap();
+    // ... and only its availability on the plan the import added (the Token Plan) is new.
+    let token = both["availability"]
+        .as_object_mut()
+        .unwrap()
+        .remove("token")
+        .expect("the Token Plan the import added");
+    assert_eq!(token["status"], "unavailable", "{token}");
+    assert_eq!(both, builtin);
 }
