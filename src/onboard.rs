@@ -143,7 +143,7 @@ pub fn plan(
         )
         .map_or(provider.id.to_string(), |(k, _)| k.to_string());
     let wants_default = config.file.agents.defaults.model.primary.is_none();
-    let default_model_set = wants_default.then_some(provider.default_model);
+    let default_model_set = wants_default.then_some(choice.choice.default_model);
 
     let before = if config.exists {
         config.text.to_string()

@@ -183,6 +183,7 @@ fn provider(p: &ProviderFile) -> Provider {
                 plan: text(&c.plan),
                 region: text(&c.region),
                 legacy_aliases: texts(&c.legacy_aliases),
+                default_model: text(c.default_model.as_ref().unwrap_or(&p.default_model)),
             })
             .collect::<Vec<_>>()
             .leak(),

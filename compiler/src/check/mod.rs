@@ -5,6 +5,7 @@
 //! (output within context, https endpoints, plans that can serve a model, …). Every
 //! problem is reported; the compiled [`Catalog`] is only used when there are none.
 
+mod defaults;
 mod facts;
 mod models;
 pub(crate) mod providers;
@@ -119,6 +120,7 @@ pub fn check(
 
     catalog.refs = refs::ref_table(&providers, &models, &catalog, unchecked, report);
     refs::check_default_models(settings.as_ref(), &providers, &catalog, unchecked, report);
+    defaults::check_choice_defaults(&providers, &catalog, unchecked, report);
     refs::check_replacements(&models, &catalog, unchecked, report);
     catalog.auth_choice_ids = providers::auth_choice_table(&providers);
     catalog.hosts = providers::host_table(&providers, report);

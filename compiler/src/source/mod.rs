@@ -217,6 +217,11 @@ pub struct AuthChoice {
     #[serde(default)]
     #[schemars(inner(regex(pattern = r"^[a-z0-9][a-z0-9.-]*$")))]
     pub legacy_aliases: Vec<String>,
+    /// The chat model ref `onboard` sets for this choice, when the provider's
+    /// `default_model` is not one its plan serves in its region (a subscription with model
+    /// ids of its own). It must be a model of this provider that the plan serves there.
+    #[serde(default)]
+    pub default_model: Option<String>,
 }
 
 /// A model file, `catalog/<provider>/models/<id>.toml`: one model. An id with `/` lives in
