@@ -5,8 +5,9 @@ use serde_json::Value;
 
 use crate::support::{json_of, provcat, root, stderr, stdout};
 
+/// `models list --json` over the `qwen` models (the filters' and sorts' fixture data).
 fn list(args: &[&str]) -> Vec<Value> {
-    let mut all = vec!["models", "list", "--json"];
+    let mut all = vec!["models", "list", "--json", "--provider", "qwen"];
     all.extend(args);
     let out = provcat(&root(), &all);
     assert!(out.status.success(), "{args:?}: {}", stderr(&out));
@@ -61,7 +62,7 @@ fn json_carries_every_fact_with_prices_as_a_cost_object() {
     // Availability names the regions each plan serves the model in.
     assert_eq!(
         m["availability"]["standard"]["regions"],
-        serde_json::json!(["cn", "global"])
+        serde_json::json!(["cn", "global", "us"])
     );
     let unpriced = models.iter().find(|m| m["ref"] == "qwen/glm-5").unwrap();
     assert_eq!(unpriced["cost"], Value::Null);

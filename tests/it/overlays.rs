@@ -16,7 +16,7 @@ const KEY: &str = "sk-test0123456789abcdWXYZ";
 /// A chat model file for `qwen` (both built-in plans listed), with `extra` lines.
 fn qwen_model(id: &str, extra: &str) -> String {
     format!(
-        "id = \"{id}\"\nname = \"{id} (overlay)\"\nkind = \"chat\"\ninput = [\"text\"]\ncontext_window = 131_072\nmax_output_tokens = 8_192\n{extra}\n[availability.standard]\nstatus = \"available\"\n\n[availability.coding]\nstatus = \"available\"\n"
+        "id = \"{id}\"\nname = \"{id} (overlay)\"\nkind = \"chat\"\ninput = [\"text\"]\ncontext_window = 131_072\nmax_output_tokens = 8_192\n{extra}\n[availability.standard]\nstatus = \"available\"\n\n[availability.coding]\nstatus = \"available\"\n\n[availability.token]\nstatus = \"available\"\n"
     )
 }
 
@@ -121,7 +121,10 @@ fn an_overlay_adds_a_model_to_a_builtin_provider() {
     assert_eq!(shown["via"], "namespace-alias");
     // The built-in models are all still there.
     let all = json_of(&run(&[dir.path()], &["models", "list", "--json"]));
-    assert_eq!(all.as_array().unwrap().len(), 15);
+    assert_eq!(
+        all.as_array().unwrap().len(),
+        provcat::catalog::models().len() + 1
+    );
 }
 
 #[test]
@@ -247,9 +250,9 @@ fn an_overlay_extends_a_builtin_provider_with_a_plan() {
     let home = tempfile::tempdir().unwrap();
     write_config(
         home.path(),
-        "[models.providers.qwen]\nauthChoice = \"qwen-token-plan-api-key\"\n",
+        "[models.providers.qwen]\nauthChoice = \"qwen-batch-plan-api-key\"\n",
     );
-    let env = [("ALIBABA_TOKEN_PLAN_API_KEY", "sk-token0123456789WXYZ")];
+    let env = [("QWEN_BATCH_PLAN_API_KEY", "sk-batch0123456789WXYZ")];
     let out = run_in(
         home.path(),
         &[&extend],
@@ -258,19 +261,16 @@ fn an_overlay_extends_a_builtin_provider_with_a_plan() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let target = json_of(&out);
-    assert_eq!(target["plan"]["id"], "token");
-    assert_eq!(
-        target["base_url"],
-        "https://token-plan.ap-southeast-1.maas.aliyuncs.com/compatible-mode/v1"
-    );
+    assert_eq!(target["plan"]["id"], "batch");
+    assert_eq!(target["base_url"], "https://batch.qwen-overlay.example/v1");
     assert_eq!(
         target["key"]["found"]["source"]["var"],
-        "ALIBABA_TOKEN_PLAN_API_KEY"
+        "QWEN_BATCH_PLAN_API_KEY"
     );
     let err = stderr(&out);
-    assert!(err.contains("extends `qwen` of <built-in catalog>/qwen/provider.toml, adding plans `token`, endpoints `token/global`, auth choices `qwen-token-plan-api-key`"), "{err}");
+    assert!(err.contains("extends `qwen` of <built-in catalog>/qwen/provider.toml, adding plans `batch`, endpoints `batch/global`, auth choices `qwen-batch-plan-api-key`"), "{err}");
     assert!(
-        err.contains("its availability on `token` is taken"),
+        err.contains("its availability on `batch` is taken"),
         "{err}"
     );
     // The built-in facts of glm-5 are kept; the provider's name too.
@@ -279,8 +279,8 @@ fn an_overlay_extends_a_builtin_provider_with_a_plan() {
         &["models", "show", "qwen/glm-5", "--json"],
     ));
     assert_eq!(shown["context_window"], 202_752);
-    assert_eq!(shown["availability"]["token"]["status"], "available");
-    // A built-in model the Token Plan does not list is refused, with a way out.
+    assert_eq!(shown["availability"]["batch"]["status"], "available");
+    // A built-in model the Batch Plan does not list is refused, with a way out.
     let out = run_in(
         home.path(),
         &[&extend],
@@ -289,7 +289,7 @@ fn an_overlay_extends_a_builtin_provider_with_a_plan() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("qwen/qwen3.5-plus is not listed on the Token Plan (subscription)"),
+        stderr(&out).contains("qwen/qwen3.5-plus is not listed on the Batch Plan (subscription)"),
         "{}",
         stderr(&out)
     );
@@ -297,7 +297,7 @@ fn an_overlay_extends_a_builtin_provider_with_a_plan() {
     let out = run_in(
         home.path(),
         &[&extend],
-        &["explain", "qwen/qwen-token-only"],
+        &["explain", "qwen/qwen-batch-only"],
         &env,
     );
     assert!(out.status.success(), "{}", stderr(&out));

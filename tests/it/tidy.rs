@@ -120,10 +120,15 @@ fn provider_words() -> Vec<String> {
             }
         }
     }
+    words.retain(|w| !ORDINARY_WORDS.contains(&w.as_str()));
     words.sort();
     words.dedup();
     words
 }
+
+/// Plan ids that are also ordinary words of secrets handling (`"token"` in the list of
+/// secret-looking variable names): not provider knowledge where runtime code uses them.
+const ORDINARY_WORDS: &[&str] = &["\"token\""];
 
 /// Whether `path` may name providers: a dialect module (named after its protocol) or
 /// generated code.
@@ -219,6 +224,8 @@ fn runtime_code_words_nothing_with_a_provider_or_plan_name() {
             if code.starts_with("//") {
                 continue;
             }
+            // The protocol's name is not the provider's.
+            let line = line.replace("OpenAI-compatible", "");
             for name in &names {
                 if line.contains(name.as_str()) {
                     found.push(format!("{rel}:{}: `{name}` in {}", n + 1, line.trim()));

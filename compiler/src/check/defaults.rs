@@ -7,8 +7,8 @@ use crate::diagnostic::{Report, Rule};
 use crate::source::ProviderFile;
 use crate::vocab::{AvailabilityStatus, ModelKind};
 
-use super::{Parsed, Unchecked};
 use super::refs::check_default;
+use super::{Parsed, Unchecked};
 
 /// Checks every auth choice's default model (reports problems to `report`).
 pub fn check_choice_defaults(
@@ -58,7 +58,10 @@ pub fn check_choice_defaults(
             let why = if region_ok {
                 format!("plan `{}` does not serve it", c.plan)
             } else {
-                format!("plan `{}` does not serve it in region `{}`", c.plan, c.region)
+                format!(
+                    "plan `{}` does not serve it in region `{}`",
+                    c.plan, c.region
+                )
             };
             let help = match &c.default_model {
                 Some(_) => "name a model this choice's plan serves in its region".to_string(),
