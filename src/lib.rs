@@ -43,3 +43,5 @@ pub mod warning;
 pub use provcat_common as common;
 #[cfg(feature = "compiler")]
 pub use provcat_compiler as compiler;
+#[cfg(feature = "serve")]
+pub mod serve;

@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 /// The config file to use, instead of the platform config dir.
 pub const PROVCAT_CONFIG: &str = "PROVCAT_CONFIG";
 
+/// The client token `provcat serve` requires (mandatory on a non-loopback address).
+pub const PROVCAT_SERVE_TOKEN: &str = "PROVCAT_SERVE_TOKEN";
+
 /// A snapshot of environment variables. Its `Debug` shows the names only: any value may
 /// be a key.
 #[derive(Clone, Default)]

@@ -1,0 +1,144 @@
+//! `provcat serve`: run the gateway ([`provcat::serve`]) until SIGINT or SIGTERM, then
+//! drain requests under way up to `--drain-timeout`. Logs go to stderr, one line per
+//! request (`--log-json` for JSON lines). Exit codes: 0 stopped (drained), 1 the address
+//! could not be bound or the drain was cut, 2 bad input (a broken config, a non-loopback
+//! address without a client token).
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use provcat::client::ClientOptions;
+use provcat::config::{self, env::PROVCAT_SERVE_TOKEN};
+use provcat::secret::ApiKey;
+use provcat::serve::{DEFAULT_LISTEN, Drained, Limits, ServeError, ServeOptions, Server, record};
+
+use super::context::Context;
+use super::{Failure, Outcome};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on; beyond loopback a client token is required
+    /// (PROVCAT_SERVE_TOKEN).
+    #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN)]
+    listen: SocketAddr,
+    /// Log one JSON object per request instead of human-readable lines.
+    #[arg(long)]
+    log_json: bool,
+    /// The largest request body, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 32)]
+    max_body_mb: usize,
+    /// Concurrent upstream requests; more wait in a queue.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    max_concurrent: usize,
+    /// The longest a request may take, in seconds (streams included).
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    max_duration: u64,
+    /// Seconds a client may take to send its headers (its body: three times that).
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds to let requests under way finish on SIGTERM.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    drain_timeout: u64,
+    /// Seconds to wait for an upstream connection.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    connect_timeout: u64,
+    /// Seconds an upstream response may stay silent.
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    idle_timeout: u64,
+    /// Upstream retries for rate limits, server errors and failed connections (before the
+    /// first byte only).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    retries: usize,
+}
+
+pub fn run(args: ServeArgs, context: &Context) -> Outcome {
+    record::init_logging(args.log_json);
+    let token = context
+        .env
+        .get(PROVCAT_SERVE_TOKEN)
+        .map(ApiKey::new)
+        .filter(|k| !k.is_empty());
+    if let Some(token) = &token {
+        super::say::learn_value(token.expose());
+    }
+    let options = ServeOptions {
+        listen: args.listen,
+        token,
+        limits: Limits {
+            max_body: args.max_body_mb.saturating_mul(1024 * 1024),
+            header_read_timeout: Duration::from_secs(args.header_timeout.max(1)),
+            body_read_timeout: Duration::from_secs(args.header_timeout.max(1) * 3),
+            max_concurrent: args.max_concurrent.max(1),
+            max_duration: Duration::from_secs(args.max_duration.max(1)),
+            drain_deadline: Duration::from_secs(args.drain_timeout),
+        },
+        client: ClientOptions {
+            connect_timeout: Duration::from_secs(args.connect_timeout),
+            idle_timeout: Duration::from_secs(args.idle_timeout),
+            retries: args.retries,
+            ..ClientOptions::default()
+        },
+    };
+    let location = config::locate(context.config_flag.as_deref(), &context.env)
+        .map_err(|r| Failure::report(&r))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
+    let env = context.env.clone();
+    runtime.block_on(async move {
+        let server = Server::bind(options, location, env)
+            .await
+            .map_err(|e| match e {
+                ServeError::Config(report) => Failure::report(&report),
+                ServeError::NeedsToken(_) => Failure::input(e.to_string()),
+                e => Failure::runtime(e.to_string()),
+            })?;
+        let addr = server
+            .local_addr()
+            .map_err(|e| Failure::runtime(format!("cannot tell the address served: {e}")))?;
+        let state = server.state();
+        eprintln!(
+            "provcat serve: listening on http://{addr} (config {})",
+            state.config_path().display()
+        );
+        let drained = server.run(stop_signal()).await;
+        match drained {
+            Drained::All => {
+                eprintln!("provcat serve: stopped; every request under way finished");
+                Ok(ExitCode::SUCCESS)
+            }
+            Drained::Cut => {
+                eprintln!(
+                    "provcat serve: stopped; requests still under way at the drain deadline were cut"
+                );
+                Ok(ExitCode::from(1))
+            }
+        }
+    })
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

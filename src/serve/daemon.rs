@@ -1,0 +1,1 @@
+//! Daemon concerns (placeholder until step 6).

@@ -1,0 +1,1 @@
+//! Bad input and upstream errors, each answered in the front's error shape with its status.
