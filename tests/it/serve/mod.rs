@@ -5,6 +5,7 @@
 
 mod anthropic_front;
 mod bad_input;
+mod security;
 mod openai_front;
 
 use std::net::SocketAddr;
