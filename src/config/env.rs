@@ -52,6 +52,23 @@ impl Env {
         self.vars.keys().map(String::as_str)
     }
 
+    /// This environment plus those of `pairs` whose names it does not set (with a value):
+    /// an import never overrides. Returns the names taken.
+    pub fn with_missing(
+        &self,
+        pairs: impl IntoIterator<Item = (String, String)>,
+    ) -> (Env, Vec<String>) {
+        let mut vars = self.vars.clone();
+        let mut taken = Vec::new();
+        for (name, value) in pairs {
+            if self.get(&name).is_none() && !value.is_empty() {
+                taken.push(name.clone());
+                vars.insert(name, value);
+            }
+        }
+        (Env { vars }, taken)
+    }
+
     /// The value of `name`, when it is set and not empty.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars

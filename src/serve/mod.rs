@@ -34,6 +34,7 @@ pub mod relay;
 pub mod request;
 pub mod router;
 pub mod state;
+pub mod unit;
 pub mod usage;
 
 use std::future::Future;

@@ -5,8 +5,10 @@
 
 mod anthropic_front;
 mod bad_input;
-mod security;
+#[cfg(unix)]
+mod daemon;
 mod openai_front;
+mod security;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -47,7 +47,10 @@ async fn a_non_loopback_address_needs_a_token() {
     };
     assert!(error.to_string().contains("PROVCAT_SERVE_TOKEN"), "{error}");
     let refused = Server::bind(options(Some("")), location.clone(), Env::default()).await;
-    assert!(matches!(refused, Err(ServeError::NeedsToken(_))), "an empty token is none");
+    assert!(
+        matches!(refused, Err(ServeError::NeedsToken(_))),
+        "an empty token is none"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -69,19 +72,34 @@ async fn with_a_token_every_route_but_healthz_wants_it_in_either_header() {
     assert_eq!(refused.status(), 401);
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["error"]["type"], "authentication_error");
-    let refused = post(&[("x-api-key", "tok-wrong")], "/v1/messages").await.unwrap();
+    let refused = post(&[("x-api-key", "tok-wrong")], "/v1/messages")
+        .await
+        .unwrap();
     assert_eq!(refused.status(), 401);
-    assert_eq!(refused.json::<Value>().await.unwrap()["error"]["type"], "authentication_error");
-    let ok = post(&[("authorization", "Bearer tok-0123456789")], "/v1/chat/completions").await.unwrap();
+    assert_eq!(
+        refused.json::<Value>().await.unwrap()["error"]["type"],
+        "authentication_error"
+    );
+    let ok = post(
+        &[("authorization", "Bearer tok-0123456789")],
+        "/v1/chat/completions",
+    )
+    .await
+    .unwrap();
     assert_eq!(ok.status(), 200);
-    let ok = post(&[("x-api-key", "tok-0123456789")], "/v1/messages").await.unwrap();
+    let ok = post(&[("x-api-key", "tok-0123456789")], "/v1/messages")
+        .await
+        .unwrap();
     assert_eq!(ok.status(), 200);
     assert_eq!(gateway.get("/v1/models").await.status(), 401);
     assert_eq!(gateway.get("/metrics").await.status(), 401);
     assert_eq!(gateway.get("/healthz").await.status(), 200);
     for request in gateway.emulator.requests() {
         assert!(
-            request.headers.iter().all(|(_, v)| !v.contains("tok-0123456789")),
+            request
+                .headers
+                .iter()
+                .all(|(_, v)| !v.contains("tok-0123456789")),
             "the client token went upstream"
         );
     }
@@ -98,12 +116,20 @@ async fn excess_requests_wait_in_the_queue_rather_than_being_refused() {
     })
     .await;
     // The first holds the only permit while its stream stalls.
-    gateway.emulator.push_fault(Fault::Stall { after_chunks: 1, for_ms: 1500 });
+    gateway.emulator.push_fault(Fault::Stall {
+        after_chunks: 1,
+        for_ms: 1500,
+    });
     let first = gateway.post("/v1/chat/completions", &ask(true)).await;
     let second = {
         let url = gateway.url("/v1/chat/completions");
         tokio::spawn(async move {
-            reqwest::Client::new().post(url).json(&ask(false)).send().await.unwrap()
+            reqwest::Client::new()
+                .post(url)
+                .json(&ask(false))
+                .send()
+                .await
+                .unwrap()
         })
     };
     wait_for(&gateway, "provcat_upstream_queued", 1.0).await;
@@ -128,7 +154,10 @@ async fn a_request_over_its_duration_ends_with_a_timeout_in_the_fronts_shape() {
     assert_eq!(response.status(), 504);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["type"], "timeout_error", "{body}");
-    gateway.emulator.push_fault(Fault::Stall { after_chunks: 1, for_ms: 5000 });
+    gateway.emulator.push_fault(Fault::Stall {
+        after_chunks: 1,
+        for_ms: 5000,
+    });
     let frames = super::sse(gateway.post("/v1/chat/completions", &ask(true)).await).await;
     let last = &frames.last().unwrap().1;
     assert_eq!(last["error"]["code"], "timeout", "{frames:?}");
@@ -137,7 +166,10 @@ async fn a_request_over_its_duration_ends_with_a_timeout_in_the_fronts_shape() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_goes_away_cancels_its_upstream_request() {
     let gateway = Gateway::start().await;
-    gateway.emulator.push_fault(Fault::Stall { after_chunks: 1, for_ms: 30_000 });
+    gateway.emulator.push_fault(Fault::Stall {
+        after_chunks: 1,
+        for_ms: 30_000,
+    });
     let mut response = gateway.post("/v1/chat/completions", &ask(true)).await;
     assert_eq!(response.status(), 200);
     let first = response.chunk().await.unwrap().unwrap();
@@ -148,7 +180,9 @@ async fn a_client_that_goes_away_cancels_its_upstream_request() {
     wait_for(&gateway, "provcat_upstream_in_flight", 0.0).await;
     wait_for(&gateway, "provcat_client_disconnects_total", 1.0).await;
     assert_eq!(
-        gateway.metric("provcat_requests_total{front=\"openai\",status=\"499\"}").await,
+        gateway
+            .metric("provcat_requests_total{front=\"openai\",status=\"499\"}")
+            .await,
         1.0
     );
 }
