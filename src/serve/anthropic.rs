@@ -298,24 +298,32 @@ impl StreamEncoder {
         }
     }
 
-    fn delta(&self, delta: Value, out: &mut Vec<u8>) {
-        event(
-            "content_block_delta",
-            &json!({"type": "content_block_delta", "index": self.next_index, "delta": delta}),
-            out,
+    /// A `content_block_delta` of `kind` carrying `text` in `field`, written directly (the
+    /// common case of a stream: no JSON tree is built).
+    fn delta(&self, kind: &str, field: &str, text: &str, out: &mut Vec<u8>) {
+        out.extend_from_slice(
+            b"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":",
         );
+        out.extend_from_slice(self.next_index.to_string().as_bytes());
+        out.extend_from_slice(b",\"delta\":{\"type\":\"");
+        out.extend_from_slice(kind.as_bytes());
+        out.extend_from_slice(b"\",\"");
+        out.extend_from_slice(field.as_bytes());
+        out.extend_from_slice(b"\":");
+        let _ = serde_json::to_writer(&mut *out, text);
+        out.extend_from_slice(b"}}\n\n");
     }
 
     /// A piece of reasoning.
     pub fn reasoning(&mut self, text: &str, out: &mut Vec<u8>) {
         self.switch(Block::Thinking, out);
-        self.delta(json!({"type": "thinking_delta", "thinking": text}), out);
+        self.delta("thinking_delta", "thinking", text, out);
     }
 
     /// A piece of the answer.
     pub fn content(&mut self, text: &str, out: &mut Vec<u8>) {
         self.switch(Block::Text, out);
-        self.delta(json!({"type": "text_delta", "text": text}), out);
+        self.delta("text_delta", "text", text, out);
     }
 
     /// The last block's stop, `message_delta` and `message_stop`.

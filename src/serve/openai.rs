@@ -232,18 +232,42 @@ pub fn answer(id: &str, created: u64, model: &str, outcome: &ChatOutcome, usage:
     })
 }
 
-/// Writes the chunks of a Chat Completions stream.
+/// Writes the chunks of a Chat Completions stream. The chunks of text — all but a few —
+/// are written from a prefix made once (the id, the time and the model), with only the
+/// text escaped per chunk.
 #[derive(Debug)]
 pub struct StreamEncoder {
     id: String,
     created: u64,
     model: String,
+    /// `data: {"id":…,"model":…,"choices":[{"index":0,"delta":{`
+    delta_prefix: Vec<u8>,
 }
 
 impl StreamEncoder {
     /// An encoder for the stream `id` of `model`.
     pub fn new(id: String, created: u64, model: String) -> StreamEncoder {
-        StreamEncoder { id, created, model }
+        let mut delta_prefix = b"data: {\"id\":".to_vec();
+        let _ = serde_json::to_writer(&mut delta_prefix, &id);
+        delta_prefix.extend_from_slice(b",\"object\":\"chat.completion.chunk\",\"created\":");
+        delta_prefix.extend_from_slice(created.to_string().as_bytes());
+        delta_prefix.extend_from_slice(b",\"model\":");
+        let _ = serde_json::to_writer(&mut delta_prefix, &model);
+        delta_prefix.extend_from_slice(b",\"choices\":[{\"index\":0,\"delta\":{");
+        StreamEncoder {
+            id,
+            created,
+            model,
+            delta_prefix,
+        }
+    }
+
+    /// A chunk whose delta is `{field: text}`.
+    fn text_delta(&self, field: &[u8], text: &str, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.delta_prefix);
+        out.extend_from_slice(field);
+        let _ = serde_json::to_writer(&mut *out, text);
+        out.extend_from_slice(b"},\"finish_reason\":null}]}\n\n");
     }
 
     fn chunk(&self, choices: Value, usage: Option<Value>, out: &mut Vec<u8>) {
@@ -271,20 +295,12 @@ impl StreamEncoder {
 
     /// A piece of reasoning.
     pub fn reasoning(&mut self, text: &str, out: &mut Vec<u8>) {
-        self.chunk(
-            json!([{"index": 0, "delta": {"reasoning_content": text}, "finish_reason": null}]),
-            None,
-            out,
-        );
+        self.text_delta(b"\"reasoning_content\":", text, out);
     }
 
     /// A piece of the answer.
     pub fn content(&mut self, text: &str, out: &mut Vec<u8>) {
-        self.chunk(
-            json!([{"index": 0, "delta": {"content": text}, "finish_reason": null}]),
-            None,
-            out,
-        );
+        self.text_delta(b"\"content\":", text, out);
     }
 
     /// The finish chunk, the usage chunk when asked for, and `[DONE]`.
@@ -343,4 +359,37 @@ pub fn error_body(error: &GatewayError) -> Value {
             "code": code,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_chunks_written_from_the_prefix_are_the_chunks_json_would_write() {
+        let mut encoder = StreamEncoder::new("chatcmpl-1".into(), 7, "a/\"b\"".into());
+        let mut fast = Vec::new();
+        encoder.content("hé\n\"x\"", &mut fast);
+        encoder.reasoning("r", &mut fast);
+        let mut slow = Vec::new();
+        encoder.chunk(
+            json!([{"index": 0, "delta": {"content": "hé\n\"x\""}, "finish_reason": null}]),
+            None,
+            &mut slow,
+        );
+        encoder.chunk(
+            json!([{"index": 0, "delta": {"reasoning_content": "r"}, "finish_reason": null}]),
+            None,
+            &mut slow,
+        );
+        let parse = |bytes: &[u8]| -> Vec<Value> {
+            String::from_utf8(bytes.to_vec())
+                .unwrap()
+                .split("\n\n")
+                .filter(|f| !f.is_empty())
+                .map(|f| serde_json::from_str(f.strip_prefix("data: ").unwrap()).unwrap())
+                .collect()
+        };
+        assert_eq!(parse(&fast), parse(&slow));
+    }
 }
