@@ -109,7 +109,11 @@ pub async fn stream_cpu(target: &Target, pid: u32, chunks: usize) -> (f64, usize
     let before = cpu_seconds(pid);
     let mut frames = 0;
     for _ in 0..5 {
-        let response = target.request(&client, true).send().await.expect("a stream");
+        let response = target
+            .request(&client, true)
+            .send()
+            .await
+            .expect("a stream");
         assert!(response.status().is_success(), "{}", target.name);
         let body = response.bytes().await.expect("the whole stream");
         let relayed = body.windows(6).filter(|w| w == b"data: ").count();
@@ -122,7 +126,10 @@ pub async fn stream_cpu(target: &Target, pid: u32, chunks: usize) -> (f64, usize
         }
         frames += relayed;
     }
-    ((cpu_seconds(pid) - before) / frames.max(1) as f64, frames / 5)
+    (
+        (cpu_seconds(pid) - before) / frames.max(1) as f64,
+        frames / 5,
+    )
 }
 
 /// The gateway's resident set before, and with `n` streams open (each has received its
@@ -152,9 +159,8 @@ pub async fn open_streams(target: &Target, pid: u32, n: usize) -> (u64, u64) {
     }
     let mut open = 0;
     for _ in 0..n {
-        match tokio::time::timeout(Duration::from_secs(120), ready.recv()).await {
-            Ok(Some(true)) => open += 1,
-            _ => {}
+        if let Ok(Some(true)) = tokio::time::timeout(Duration::from_secs(120), ready.recv()).await {
+            open += 1;
         }
     }
     assert_eq!(

@@ -121,7 +121,11 @@ fn main() {
     println!("|---|---|---|");
     for (target, child) in gateways(&targets, &provcat, litellm.as_ref()) {
         let (per_chunk, relayed) = runtime.block_on(stream_cpu(target, child.pid, 20_000));
-        println!("| {} | {:.2} µs | {relayed} |", target.name, per_chunk * 1e6);
+        println!(
+            "| {} | {:.2} µs | {relayed} |",
+            target.name,
+            per_chunk * 1e6
+        );
     }
     emulator.set_answer(Answer::Echo);
 

@@ -40,7 +40,7 @@ impl Snapshot {
                 }
             }
         }
-        for (id, _) in &config.file.models.providers {
+        for id in config.file.models.providers.keys() {
             if let Some(value) = env.get(&crate::resolve::custom_key_env(id)) {
                 secrets.learn(value);
             }

@@ -127,7 +127,7 @@ async fn one_log_line_per_request_human_or_json_and_no_key_in_any() {
     write_config(&emulator, home.path());
     for json_lines in [false, true] {
         let args: &[&str] = if json_lines { &["--log-json"] } else { &[] };
-        let mut daemon = Daemon::start(home.path(), args, &keys());
+        let daemon = Daemon::start(home.path(), args, &keys());
         let client = reqwest::Client::new();
         let ok = client
             .post(daemon.url("/v1/chat/completions"))
@@ -279,7 +279,7 @@ async fn the_login_shell_import_supplies_a_missing_key_and_names_it_only() {
     .unwrap();
     std::fs::set_permissions(&shell, std::fs::Permissions::from_mode(0o755)).unwrap();
     let shell = shell.to_str().unwrap().to_string();
-    let mut daemon = Daemon::start(
+    let daemon = Daemon::start(
         home.path(),
         &[],
         &[("SHELL", shell.as_str()), ("QWEN_API_KEY", QWEN_KEY)],

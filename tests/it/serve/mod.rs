@@ -7,6 +7,7 @@ mod anthropic_front;
 mod bad_input;
 #[cfg(unix)]
 mod daemon;
+mod lifecycle;
 mod openai_front;
 mod security;
 
@@ -165,6 +166,11 @@ impl Gateway {
         }
         self.task.take().unwrap().await.unwrap()
     }
+}
+
+/// The config file a gateway serves.
+pub fn support_config(gateway: &Gateway) -> std::path::PathBuf {
+    config_dir(gateway.home.path()).join("config.toml")
 }
 
 /// Reads a whole SSE body: the `data:` payloads parsed (`[DONE]` as a string), with the
