@@ -10,6 +10,8 @@
 //!   whatever its dialect.
 //! - [`dialect`]: one module per wire dialect, owning everything about its protocol.
 //! - [`video`]: video requests checked against the catalog's media rules.
+//! - [`cost`]: the cost of a call, from the catalog's prices (tiers, cache, reasoning) and
+//!   the usage the server reported.
 //! - [`secret`]: API keys that cannot be printed.
 //! - [`onboard`]: what `provcat onboard` changes, computed before anything is written.
 //! - [`atomic`]: files written whole through exclusive temporary files, and checked
@@ -21,6 +23,8 @@
 //!   shared with the compiler.
 //! - `compiler` (`provcat-compiler`, feature `compiler`): the compiler behind `build.rs`,
 //!   `provcat catalog check` and run-time overlays ([`catalog::overlay`]).
+//! - `import` (`provcat-import`, feature `cli`): `provcat import models-dev`, the
+//!   models.dev catalog as a provcat catalog folder.
 //!
 //! Features: `cli` (default) builds the `provcat` binary and implies `compiler`. A program
 //! embedding the runtime depends on `provcat` with `default-features = false`: tables,
@@ -30,6 +34,7 @@ pub mod atomic;
 pub mod catalog;
 pub mod client;
 pub mod config;
+pub mod cost;
 pub mod dialect;
 pub mod escape;
 pub mod lock;
@@ -45,3 +50,5 @@ pub use provcat_common as common;
 pub use provcat_compiler as compiler;
 #[cfg(feature = "serve")]
 pub mod serve;
+#[cfg(feature = "cli")]
+pub use provcat_import as import;

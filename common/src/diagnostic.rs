@@ -70,6 +70,8 @@ pub enum Rule {
     InconsistentFlags,
     /// Two endpoints on one host with different capabilities.
     HostConflict,
+    /// `override = true` on a model that has no model of the same ref below it.
+    Override,
 }
 
 impl Rule {
@@ -99,6 +101,7 @@ impl Rule {
             Rule::MediaRules => "media-rules",
             Rule::InconsistentFlags => "inconsistent-flags",
             Rule::HostConflict => "host-conflict",
+            Rule::Override => "override",
         }
     }
 }

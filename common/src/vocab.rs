@@ -171,6 +171,8 @@ vocabulary! {
         Video = "video",
         /// Audio clips.
         Audio = "audio",
+        /// PDF documents.
+        Pdf = "pdf",
     }
 }
 

@@ -6,8 +6,8 @@
 
 use std::fmt::Write;
 
-use crate::compiled::Catalog;
-use crate::source::{Cost, Endpoint, ModelFile, ProviderFile, ReasoningControls};
+use crate::compiled::{Catalog, Model};
+use crate::source::{Cost, Endpoint, ProviderFile, ReasoningControls};
 use crate::vocab::{Capabilities, RefVia};
 
 /// The first line of every generated file.
@@ -41,7 +41,7 @@ pub fn generate(catalog: &Catalog) -> String {
         aliases[e.model].push(&e.key);
     }
     for (m, aliases) in catalog.models.iter().zip(&aliases) {
-        model(&mut out, &m.provider, &m.canonical_ref, &m.source, aliases);
+        model(&mut out, m, aliases);
     }
     out.push_str("];\n\n");
 
@@ -155,7 +155,12 @@ fn provider(out: &mut String, p: &ProviderFile) {
             strs(&c.legacy_aliases)
         );
     }
-    out.push_str("        ],\n        errors: &[\n");
+    let _ = writeln!(
+        out,
+        "        ],\n        not_callable: {},",
+        opt_str(p.not_callable.as_deref())
+    );
+    out.push_str("        errors: &[\n");
     for rule in &p.errors {
         let _ = writeln!(
             out,
@@ -199,7 +204,12 @@ fn capabilities(c: &Capabilities) -> String {
     )
 }
 
-fn model(out: &mut String, provider: &str, canonical_ref: &str, m: &ModelFile, aliases: &[&str]) {
+fn model(out: &mut String, compiled: &Model, aliases: &[&str]) {
+    let (provider, canonical_ref, m) = (
+        &compiled.provider,
+        &compiled.canonical_ref,
+        &compiled.source,
+    );
     let input: Vec<&str> = m.input.iter().map(|x| x.rust_path()).collect();
     let _ = writeln!(out, "    Model {{");
     let _ = writeln!(out, "        provider: {provider:?},");
@@ -259,6 +269,11 @@ fn model(out: &mut String, provider: &str, canonical_ref: &str, m: &ModelFile, a
     );
     let dialects: Vec<&str> = m.dialects.iter().map(|d| d.rust_path()).collect();
     let _ = writeln!(out, "        dialects: &[{}],", dialects.join(", "));
+    let _ = writeln!(
+        out,
+        "        not_callable: {},",
+        opt_str(compiled.not_callable.as_deref())
+    );
     out.push_str("        availability: &[\n");
     for (plan, a) in &m.availability {
         let _ = writeln!(

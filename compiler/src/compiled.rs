@@ -33,6 +33,8 @@ pub struct Model {
     pub canonical_ref: String,
     /// The model as written in its file.
     pub source: ModelFile,
+    /// Why provcat cannot call the model: its own `not_callable`, else its provider's.
+    pub not_callable: Option<String>,
 }
 
 impl Model {

@@ -11,12 +11,14 @@
 //! 7. [`docs`]: render a Markdown page per provider (minijinja).
 //!
 //! Every problem becomes a located [`Diagnostic`]; all of them are reported at once,
-//! sorted by file and line, and nothing is generated while any remain.
+//! sorted by file and line, and nothing is generated while any remain. Catalogs loaded
+//! over another one (run-time overlays) are merged by [`layers`] before step 5.
 
 pub mod check;
 pub mod codegen;
 pub mod compiled;
 pub mod docs;
+pub mod layers;
 pub mod load;
 pub mod schema;
 pub mod source;
@@ -25,13 +27,15 @@ pub mod source;
 // with the runtime; the compiler uses them under the same paths.
 pub use provcat_common::{diagnostic, suggest, tree, vocab};
 
+use std::collections::HashSet;
 use std::path::Path;
 
 pub use compiled::Catalog;
 pub use diagnostic::{Diagnostic, Report, Rule};
 pub use load::SourceFile;
 
-use check::{Parsed, Unchecked};
+use check::Parsed;
+use layers::Parts;
 use load::Placement;
 use schema::FileKind;
 
@@ -60,15 +64,20 @@ pub fn compile_dir(dir: &Path) -> Result<Catalog, Report> {
 }
 
 fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
-    let mut providers = Vec::new();
-    let mut models = Vec::new();
-    let mut unchecked = Unchecked::default();
-    let mut settings = None;
-    let mut seen = std::collections::HashSet::new();
+    let parts = parse_layer(files, &mut HashSet::new(), report);
+    let (merged, _) = layers::merge(vec![parts], report);
+    merged.check(report)
+}
+
+/// Parses and types every file of one catalog layer (each against its schema); `seen`
+/// holds the paths of every layer read so far.
+fn parse_layer(files: &[SourceFile], seen: &mut HashSet<String>, report: &mut Report) -> Parts {
+    let mut parts = Parts::default();
     for file in files {
         // Diagnostics name files by path, so a path given twice (possible through
-        // `compile`, never from a folder) would point spans into the wrong text.
-        if !seen.insert(file.path.as_str()) {
+        // `compile`, or one overlay folder given twice) would point spans into the wrong
+        // text.
+        if !seen.insert(file.path.clone()) {
             report.push(
                 Diagnostic::new(Rule::Layout, "this file is given more than once")
                     .at(&file.path, None)
@@ -89,10 +98,11 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
                 continue;
             }
         };
+        let unchecked = &mut parts.unchecked;
         match (placement, parsed) {
             (Placement::Catalog, Some((value, index))) => {
                 if let Some(value) = typed(&value, file, report) {
-                    settings = Some(Parsed {
+                    parts.settings = Some(Parsed {
                         file: file.path.clone(),
                         folder: String::new(),
                         stem: "catalog".into(),
@@ -104,7 +114,7 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
             (Placement::Catalog, None) => {}
             (Placement::Provider { folder }, Some((value, index))) => {
                 match typed(&value, file, report) {
-                    Some(value) => providers.push(Parsed {
+                    Some(value) => parts.providers.push(Parsed {
                         file: file.path.clone(),
                         folder,
                         stem: "provider".into(),
@@ -116,7 +126,7 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
             }
             (Placement::Model { folder, stem }, Some((value, index))) => {
                 match typed(&value, file, report) {
-                    Some(value) => models.push(Parsed {
+                    Some(value) => parts.models.push(Parsed {
                         file: file.path.clone(),
                         folder,
                         stem,
@@ -133,7 +143,7 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
             (Placement::Unexpected, _) => {}
         }
     }
-    check::check(settings, providers, models, &unchecked, report)
+    parts
 }
 
 /// Parses a file and validates it against its schema; problems go to `report`.
@@ -230,6 +240,99 @@ region = "global"
         format!(
             "id = \"{id}\"\nname = \"M\"\nkind = \"chat\"\ninput = [\"text\"]\ncontext_window = 1000\nmax_output_tokens = 100\n{extra}\n[availability.paygo]\nstatus = \"available\"\n"
         )
+    }
+
+    /// A provider marked `not_callable` needs no endpoints or auth choices, and its models
+    /// need no surface; a model marked `not_callable` needs no surface of its dialect.
+    #[test]
+    fn providers_and_models_provcat_cannot_call_compile_without_surfaces() {
+        let listed = r#"id = "302ai"
+name = "Listed"
+auth_env = ["302AI_API_KEY"]
+default_model = "302ai/@cf/vendor/m~1"
+not_callable = "speaks a dialect provcat does not know yet"
+
+[links]
+api_keys = "https://listed.example/keys"
+docs = "https://listed.example/docs"
+
+[[plans]]
+id = "default"
+name = "Default"
+billing = "pay-as-you-go"
+
+[[regions]]
+id = "default"
+name = "Default"
+"#;
+        let listed_model = "id = \"@cf/vendor/m~1\"\nname = \"M\"\nkind = \"chat\"\ninput = [\"text\", \"pdf\"]\ncontext_window = 1000\nmax_output_tokens = 100\n\n[availability.default]\nstatus = \"available\"\n";
+        let router = PROVIDER.replace(
+            "[[endpoints.surfaces]]\nkind = \"chat\"\ndialect = \"anthropic-messages\"\nbase_url = \"https://router.example/api\"\n",
+            "",
+        );
+        assert!(!router.contains("anthropic"), "{router}");
+        let files = |extra: &str| {
+            vec![
+                SourceFile::new("c", "302ai/provider.toml", listed),
+                SourceFile::new("c", "302ai/models/@cf/vendor/m~1.toml", listed_model),
+                SourceFile::new("c", "router/provider.toml", router.clone()),
+                SourceFile::new(
+                    "c",
+                    "router/models/vendor/model-a.toml",
+                    model("vendor/model-a", ""),
+                ),
+                SourceFile::new(
+                    "c",
+                    "router/models/vendor/messages-only.toml",
+                    model(
+                        "vendor/messages-only",
+                        &format!("dialects = [\"anthropic-messages\"]\n{extra}"),
+                    ),
+                ),
+            ]
+        };
+        let catalog = match compile(&files(
+            "not_callable = \"served through Anthropic Messages at another URL\"",
+        )) {
+            Ok(c) => c,
+            Err(report) => panic!("{}", report.render(false)),
+        };
+        let reasons: Vec<(&str, Option<&str>)> = catalog
+            .models
+            .iter()
+            .map(|m| (m.canonical_ref.as_str(), m.not_callable.as_deref()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (
+                    "302ai/@cf/vendor/m~1",
+                    Some("speaks a dialect provcat does not know yet")
+                ),
+                (
+                    "router/vendor/messages-only",
+                    Some("served through Anthropic Messages at another URL")
+                ),
+                ("router/vendor/model-a", None),
+            ]
+        );
+        assert!(catalog.auth_choice_ids.iter().all(|e| e.provider == 1));
+        let generated = codegen::generate(&catalog);
+        assert!(
+            generated
+                .contains("not_callable: Some(\"speaks a dialect provcat does not know yet\")"),
+            "{generated}"
+        );
+        // Without the mark, the model's dialect must be served.
+        let report = compile(&files("")).unwrap_err();
+        assert_eq!(
+            report
+                .diagnostics()
+                .iter()
+                .map(|d| d.rule)
+                .collect::<Vec<_>>(),
+            [Rule::PlanCannotServe]
+        );
     }
 
     #[test]

@@ -64,15 +64,31 @@ impl FileKind {
 
     fn validator(self) -> Option<&'static Validator> {
         static CATALOG: LazyLock<Option<Validator>> =
-            LazyLock::new(|| jsonschema::draft7::new(&FileKind::Catalog.schema()).ok());
+            LazyLock::new(|| jsonschema::draft7::new(FileKind::Catalog.cached_schema()).ok());
         static PROVIDER: LazyLock<Option<Validator>> =
-            LazyLock::new(|| jsonschema::draft7::new(&FileKind::Provider.schema()).ok());
+            LazyLock::new(|| jsonschema::draft7::new(FileKind::Provider.cached_schema()).ok());
         static MODEL: LazyLock<Option<Validator>> =
-            LazyLock::new(|| jsonschema::draft7::new(&FileKind::Model.schema()).ok());
+            LazyLock::new(|| jsonschema::draft7::new(FileKind::Model.cached_schema()).ok());
         match self {
             FileKind::Catalog => CATALOG.as_ref(),
             FileKind::Provider => PROVIDER.as_ref(),
             FileKind::Model => MODEL.as_ref(),
+        }
+    }
+}
+
+impl FileKind {
+    /// [`FileKind::schema`], generated once per process: validating a file needs the schema
+    /// beside the validator (for "did you mean"), and generating it costs more than
+    /// validating a model file.
+    fn cached_schema(self) -> &'static Value {
+        static CATALOG: LazyLock<Value> = LazyLock::new(|| FileKind::Catalog.schema());
+        static PROVIDER: LazyLock<Value> = LazyLock::new(|| FileKind::Provider.schema());
+        static MODEL: LazyLock<Value> = LazyLock::new(|| FileKind::Model.schema());
+        match self {
+            FileKind::Catalog => &CATALOG,
+            FileKind::Provider => &PROVIDER,
+            FileKind::Model => &MODEL,
         }
     }
 }
@@ -104,5 +120,5 @@ pub fn validate(kind: FileKind, value: &Value, index: &SpanIndex, file: &str) ->
             ),
         )];
     };
-    validate_with(validator, &kind.schema(), value, index, file)
+    validate_with(validator, kind.cached_schema(), value, index, file)
 }

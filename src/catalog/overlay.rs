@@ -1,6 +1,8 @@
-//! Catalog overlays: folders of catalog TOML loaded at start-up, compiled together with the
-//! built-in catalog's sources (kept in the binary) by the same compiler and checks, and
-//! turned into [`Tables`] of the same shape as the generated ones.
+//! Catalog overlays: folders of catalog TOML loaded at start-up, compiled as layers over
+//! the built-in catalog's sources (kept in the binary) by the same compiler and checks
+//! ([`provcat_compiler::layers`]: new providers and models are added, a built-in provider
+//! is extended, a built-in model is shadowed unless the overlay file says `override =
+//! true`), and turned into [`Tables`] of the same shape as the generated ones.
 //!
 //! The tables are built once per process and leaked, so every lookup keeps returning
 //! `&'static` values whether the catalog was generated or loaded. Without overlays nothing
@@ -8,9 +10,10 @@
 
 use std::path::Path;
 
-use provcat_compiler::compiled::Catalog;
+use provcat_compiler::compiled::{Catalog, Model as CompiledModel};
+use provcat_compiler::layers::{Note, compile_layers};
 use provcat_compiler::source::{
-    Cost as SourceCost, Endpoint as SourceEndpoint, ModelFile, ProviderFile,
+    Cost as SourceCost, Endpoint as SourceEndpoint, ProviderFile,
     ReasoningControls as SourceControls,
 };
 use provcat_compiler::{Report, SourceFile};
@@ -21,21 +24,37 @@ use super::{Tables, builtin_sources};
 /// The display root of built-in files in diagnostics.
 pub const BUILTIN_ROOT: &str = "<built-in catalog>";
 
-/// Compiles the built-in catalog with the catalog folders `dirs` laid over it.
-pub fn load(dirs: &[&Path]) -> Result<&'static Tables, Report> {
+/// A catalog loaded over the built-in one.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The merged tables, to [`super::install`].
+    pub tables: &'static Tables,
+    /// What the overlays' files did beyond adding (shadowed and overriding models, extended
+    /// providers), in order.
+    pub notes: Vec<Note>,
+}
+
+/// Compiles the built-in catalog with the catalog folders `dirs` laid over it, in order
+/// (see [`provcat_compiler::layers`] for how they merge). A folder that does not exist or
+/// cannot be read is a diagnostic naming it.
+pub fn load(dirs: &[&Path]) -> Result<Loaded, Report> {
     let mut report = Report::default();
-    let mut files: Vec<SourceFile> = builtin_sources()
+    let builtin: Vec<SourceFile> = builtin_sources()
         .iter()
         .map(|(relative, text)| SourceFile::new(BUILTIN_ROOT, relative, *text))
         .collect();
+    let mut layers = vec![builtin];
     for dir in dirs {
-        files.extend(provcat_compiler::load::load_dir(dir, &mut report));
+        layers.push(provcat_compiler::load::load_dir(dir, &mut report));
     }
     if !report.is_empty() {
         return Err(report);
     }
-    let catalog = provcat_compiler::compile(&files)?;
-    Ok(leak(tables(&catalog)))
+    let layered = compile_layers(&layers)?;
+    Ok(Loaded {
+        tables: leak(tables(&layered.catalog)),
+        notes: layered.notes,
+    })
 }
 
 fn leak<T>(value: T) -> &'static T {
@@ -75,7 +94,7 @@ pub fn tables(catalog: &Catalog) -> Tables {
             .models
             .iter()
             .zip(aliases)
-            .map(|(m, aliases)| model(&m.provider, &m.canonical_ref, &m.source, aliases))
+            .map(|(m, aliases)| model(m, aliases))
             .collect::<Vec<_>>()
             .leak(),
         refs: catalog
@@ -167,6 +186,7 @@ fn provider(p: &ProviderFile) -> Provider {
             })
             .collect::<Vec<_>>()
             .leak(),
+        not_callable: opt(p.not_callable.as_ref()),
         errors: p
             .errors
             .iter()
@@ -200,7 +220,12 @@ fn endpoint(provider: &'static str, e: &SourceEndpoint) -> Endpoint {
     }
 }
 
-fn model(provider: &str, canonical_ref: &str, m: &ModelFile, aliases: Vec<&'static str>) -> Model {
+fn model(compiled: &CompiledModel, aliases: Vec<&'static str>) -> Model {
+    let (provider, canonical_ref, m) = (
+        &compiled.provider,
+        &compiled.canonical_ref,
+        &compiled.source,
+    );
     Model {
         provider: text(provider),
         id: text(&m.id),
@@ -235,6 +260,7 @@ fn model(provider: &str, canonical_ref: &str, m: &ModelFile, aliases: Vec<&'stat
             reason: opt(m.lifecycle.reason.as_ref()),
         },
         dialects: m.dialects.clone().leak(),
+        not_callable: opt(compiled.not_callable.as_ref()),
         availability: m
             .availability
             .iter()
@@ -310,6 +336,7 @@ mod tests {
     fn loading_the_builtin_sources_reproduces_the_generated_tables() {
         let loaded = load(&[]).unwrap_or_else(|r| panic!("{}", r.render(false)));
         let builtin = &super::super::BUILTIN;
-        assert_eq!(format!("{:?}", loaded), format!("{:?}", builtin));
+        assert_eq!(format!("{:?}", loaded.tables), format!("{:?}", builtin));
+        assert!(loaded.notes.is_empty());
     }
 }

@@ -44,6 +44,8 @@ pub struct Provider {
     pub endpoints: &'static [Endpoint],
     /// Onboarding choices.
     pub auth_choices: &'static [AuthChoice],
+    /// Why provcat cannot call this provider (it has no endpoints then), if it cannot.
+    pub not_callable: Option<&'static str>,
     /// How this provider's own error codes and messages are classified.
     pub errors: &'static [ErrorRule],
 }
@@ -197,6 +199,8 @@ pub struct Model {
     pub lifecycle: Lifecycle,
     /// The chat dialects it can be called with (empty: any).
     pub dialects: &'static [Dialect],
+    /// Why provcat cannot call it (its own reason, else its provider's), if it cannot.
+    pub not_callable: Option<&'static str>,
     /// Per-plan availability, sorted by plan id.
     pub availability: &'static [PlanAvailability],
     /// Video details (video models).

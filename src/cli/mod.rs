@@ -34,11 +34,13 @@ mod chat;
 mod completions;
 mod context;
 mod explain;
+mod import;
 mod listing;
 mod man;
 mod models;
 mod onboard;
 mod output;
+mod overlays;
 mod progress;
 mod say;
 mod schema;
@@ -67,11 +69,14 @@ struct Cli {
     /// The config file (default: $PROVCAT_CONFIG, else ~/.config/provcat/config.toml).
     #[arg(long, global = true, value_name = "PATH")]
     config: Option<PathBuf>,
-    /// Say more on stderr: which config and .env files were read.
+    /// Say more on stderr: which config and .env files were read, which catalog folders
+    /// were loaded and which of their files are shadowed or override built-in ones.
     #[arg(short, long, global = true, action = ArgAction::Count)]
     verbose: u8,
-    /// A catalog folder to load on top of the built-in catalog (repeatable): its providers
-    /// and models are compiled with the built-in ones, under the same checks.
+    /// A catalog folder to load over the built-in catalog (repeatable; after the config's
+    /// `catalogs`): its providers and models are compiled with the built-in ones under the
+    /// same checks. A built-in provider's folder extends it; a built-in model is kept
+    /// unless the overlay file says `override = true`. With -v, shadowed files are listed.
     #[arg(long = "catalog", global = true, value_name = "DIR")]
     catalogs: Vec<PathBuf>,
 }
@@ -90,6 +95,9 @@ enum Command {
     Catalog(catalog_check::CatalogCommand),
     /// Print or write the JSON Schemas of the catalog files and the config file.
     Schema(schema::SchemaArgs),
+    /// Import another catalog as a provcat catalog folder (usable with `--catalog`).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Choose an auth choice (plan + region), store the key, and set the default model.
     Onboard(onboard::OnboardArgs),
     /// Show how a model ref resolves: config, provider, plan, endpoint, capabilities, key.
@@ -106,6 +114,29 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page, or write one page per command with `--dir`.
     Man(man::ManArgs),
+}
+
+impl Command {
+    /// Whether the command uses the catalog, and so the config's `catalogs` (`--catalog`
+    /// applies to every command).
+    fn sees_the_catalog(&self) -> bool {
+        match self {
+            Command::Models(_)
+            | Command::AuthChoices(_)
+            | Command::Endpoints(_)
+            | Command::Onboard(_)
+            | Command::Explain(_)
+            | Command::Chat(_)
+            | Command::Video(_) => true,
+            #[cfg(feature = "serve")]
+            Command::Serve(_) => true,
+            Command::Catalog(_)
+            | Command::Import(_)
+            | Command::Schema(_)
+            | Command::Completions(_)
+            | Command::Man(_) => false,
+        }
+    }
 }
 
 /// A command's failure: what to print and the exit code.
@@ -161,25 +192,15 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
-    if !cli.catalogs.is_empty() {
-        let dirs: Vec<&std::path::Path> = cli.catalogs.iter().map(PathBuf::as_path).collect();
-        match provcat::catalog::overlay::load(&dirs) {
-            Ok(tables) => {
-                provcat::catalog::install(tables);
-                if cli.verbose > 0 {
-                    for dir in &dirs {
-                        eprintln!(
-                            "catalog: {} (loaded over the built-in catalog)",
-                            dir.display()
-                        );
-                    }
-                }
-            }
-            Err(report) => {
-                eprint!("{}", say::report(&report).render_diagnostics(false));
-                return ExitCode::from(2);
-            }
-        }
+    let sources = overlays::Sources {
+        flags: &cli.catalogs,
+        config_flag: cli.config.as_deref(),
+        from_config: cli.command.sees_the_catalog(),
+        verbose: cli.verbose > 0,
+    };
+    if let Err(failure) = overlays::install(&sources, &env) {
+        eprint!("{}", failure.message);
+        return ExitCode::from(failure.code);
     }
     let context = Context {
         config_flag: cli.config,
@@ -192,6 +213,7 @@ pub fn run() -> ExitCode {
         Command::Endpoints(flag) => listing::endpoints(flag),
         Command::Catalog(command) => catalog_check::run(command),
         Command::Schema(args) => schema::run(args),
+        Command::Import(command) => import::run(command),
         Command::Onboard(args) => onboard::run(args, &context),
         Command::Explain(args) => explain::run(args, &context),
         Command::Chat(args) => chat::run(args, &context),

@@ -30,6 +30,12 @@ pub struct ConfigFile {
     /// custom OpenAI-compatible providers.
     #[serde(default, skip_serializing_if = "Models::is_empty")]
     pub models: Models,
+    /// Catalog folders loaded over the built-in catalog at start-up, before those given with
+    /// `--catalog` (`["~/my-catalog"]`): their providers and models are compiled with the
+    /// built-in ones under the same checks, and every command sees them. Relative paths
+    /// start at this file's folder; `~/` is the home folder.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catalogs: Vec<String>,
     /// Environment variables applied when the process does not already set them (a way to
     /// give a daemon its key). A `.env` file beside this file is read after this table.
     /// `shellEnv` is not a variable: it imports the login shell's environment.
@@ -225,6 +231,7 @@ impl fmt::Debug for ConfigFile {
             .field("schema", &self.schema)
             .field("agents", &self.agents)
             .field("models", &self.models)
+            .field("catalogs", &self.catalogs)
             .field("env", &self.env)
             .field("serve", &self.serve)
             .finish()

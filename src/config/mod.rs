@@ -6,8 +6,11 @@
 //! spans, validated against [`config_schema`] (so unknown keys get a "did you mean"),
 //! deserialized into [`ConfigFile`] and checked against the catalog; every problem is a
 //! located diagnostic. The `.env` beside it is read too; either one holding secrets that
-//! other users can read gets a warning ([`exposure`]).
+//! other users can read gets a warning ([`exposure`]). Its `catalogs` list is read first, on
+//! its own ([`catalogs`]): the folders it names change the catalog the rest is checked
+//! against.
 
+pub mod catalogs;
 mod check;
 pub mod dotenv;
 pub mod env;

@@ -148,7 +148,7 @@ fn usage_of(front: Front, target: &Target, outcome: &ChatOutcome) -> (Option<Val
     let Some(usage) = &outcome.usage else {
         return (None, None);
     };
-    let cost = cost_usd(target.model, usage);
+    let cost = cost_usd(target, usage);
     let shaped = match front {
         Front::OpenAi => openai_usage(usage, cost),
         Front::Anthropic => anthropic_usage(usage, cost),

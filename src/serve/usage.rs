@@ -9,16 +9,16 @@
 //! when it spoke Anthropic, else derived.
 //!
 //! **The provcat extension.** When the catalog prices the model, both fronts add
-//! `usage.provcat = {"cost_usd": …}`: the prompt at the input price of the tier in force
-//! (cached tokens at the cache-read price where the catalog has one), and completion
-//! tokens at the output price (reasoning tokens at the reasoning price where it differs).
-//! Clients that do not know the field ignore it.
+//! `usage.provcat = {"cost_usd": …}`, computed by [`crate::cost::call_cost`] — the rules
+//! `provcat chat` prints its cost by (the tier of the prompt, cache reads and writes,
+//! reasoning priced apart, nothing per token on a subscription plan). Clients that do not
+//! know the field ignore it.
 
 use serde_json::{Map, Value, json};
 
-use crate::catalog::Cost;
-use crate::catalog::Model;
 use crate::client::Usage;
+use crate::cost::{TokenCounts, call_cost};
+use crate::resolve::Target;
 
 /// The counts an Anthropic client expects: (uncached input, cache reads, cache writes,
 /// output).
@@ -57,29 +57,18 @@ fn cached_tokens(usage: &Usage) -> u64 {
         .unwrap_or(0)
 }
 
-/// The call's cost in USD by the catalog's prices for `model`, when it has them.
-pub fn cost_usd(model: Option<&Model>, usage: &Usage) -> Option<f64> {
-    cost_by(model?.cost.as_ref()?, usage)
-}
-
-/// The call's cost in USD at `cost`'s prices (the tier of its prompt), when both the input
-/// and the output price are known.
-pub fn cost_by(cost: &Cost, usage: &Usage) -> Option<f64> {
-    let prices = cost.for_prompt(usage.prompt_tokens);
-    let input = prices.input?;
-    let output = prices.output?;
-    let cached = cached_tokens(usage).min(usage.prompt_tokens);
-    let cache_price = prices.cache_read.unwrap_or(input);
-    let reasoning = usage
-        .reasoning_tokens()
-        .unwrap_or(0)
-        .min(usage.completion_tokens);
-    let reasoning_price = prices.reasoning.unwrap_or(output);
-    let per_million = (usage.prompt_tokens - cached) as f64 * input
-        + cached as f64 * cache_price
-        + (usage.completion_tokens - reasoning) as f64 * output
-        + reasoning as f64 * reasoning_price;
-    Some(per_million / 1_000_000.0)
+/// The call's cost in USD by the catalog's prices for the target's model on its plan,
+/// when it has them.
+pub fn cost_usd(target: &Target, usage: &Usage) -> Option<f64> {
+    let tokens =
+        TokenCounts::from_usage(usage.prompt_tokens, usage.completion_tokens, &usage.details);
+    call_cost(
+        target.model.and_then(|m| m.cost.as_ref()),
+        target.plan,
+        &tokens,
+    )
+    .ok()
+    .map(|c| c.usd)
 }
 
 /// `usage` in OpenAI's shape, with the provcat extension when the cost is known.
@@ -141,33 +130,6 @@ mod tests {
         let from_openai = usage(json!({ "prompt_tokens_details": { "cached_tokens": 30 } }));
         assert_eq!(anthropic_counts(&from_openai), (70, 30, 0, 40));
         assert_eq!(anthropic_counts(&usage(json!({}))), (100, 0, 0, 40));
-    }
-
-    #[test]
-    fn the_cost_prices_cached_and_reasoning_tokens_apart_and_needs_both_prices() {
-        static NO_TIERS: [crate::catalog::CostTier; 0] = [];
-        let cost = Cost {
-            input: Some(2.0),
-            output: Some(10.0),
-            cache_read: Some(0.5),
-            cache_write: None,
-            reasoning: Some(20.0),
-            input_audio: None,
-            output_audio: None,
-            tiers: &NO_TIERS,
-        };
-        let used = usage(json!({
-            "prompt_tokens_details": { "cached_tokens": 40 },
-            "completion_tokens_details": { "reasoning_tokens": 10 }
-        }));
-        // 60 × 2 + 40 × 0.5 + 30 × 10 + 10 × 20 = 640 per million.
-        let usd = cost_by(&cost, &used).unwrap();
-        assert!((usd - 640.0 / 1e6).abs() < 1e-12, "{usd}");
-        let unpriced = Cost {
-            output: None,
-            ..cost
-        };
-        assert_eq!(cost_by(&unpriced, &used), None);
     }
 
     #[test]

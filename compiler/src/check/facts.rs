@@ -323,10 +323,11 @@ fn regions(provider: &ProviderFile, m: &Parsed<ModelFile>, report: &mut Report) 
                         known.join(", ")
                     )),
                 );
-            } else if !provider
-                .endpoints
-                .iter()
-                .any(|e| e.plan == *plan && e.region == *region)
+            } else if provider.not_callable.is_none()
+                && !provider
+                    .endpoints
+                    .iter()
+                    .any(|e| e.plan == *plan && e.region == *region)
             {
                 report.push(
                     m.error(

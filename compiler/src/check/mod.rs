@@ -7,7 +7,7 @@
 
 mod facts;
 mod models;
-mod providers;
+pub(crate) mod providers;
 mod refs;
 
 use std::collections::HashSet;
@@ -52,12 +52,16 @@ impl<T> Parsed<T> {
 
 /// Files that exist but could not be checked (they have errors of their own). Checks
 /// that would only repeat those errors (a "missing" model that is merely broken) skip them.
+/// With catalog layers ([`crate::layers`]), it also says what a file need not state.
 #[derive(Clone, Debug, Default)]
 pub struct Unchecked {
     /// Provider folders whose `provider.toml` is broken.
     pub providers: HashSet<String>,
     /// Canonical refs (`<folder>/<stem>`) of broken model files.
     pub models: HashSet<String>,
+    /// Plans a model file (by its displayed path) need not list under `availability`:
+    /// plans a later catalog layer added to its provider, which it could not know.
+    pub unlisted_plans: std::collections::HashMap<String, HashSet<String>>,
 }
 
 /// Runs every check and builds the catalog's tables. Problems go to `report`.
@@ -92,6 +96,12 @@ pub fn check(
                 provider: m.folder.clone(),
                 canonical_ref: format!("{}/{}", m.folder, m.value.id),
                 source: m.value.clone(),
+                not_callable: m.value.not_callable.clone().or_else(|| {
+                    providers
+                        .iter()
+                        .find(|p| p.value.id == m.folder)
+                        .and_then(|p| p.value.not_callable.clone())
+                }),
             })
             .collect(),
         ..Catalog::default()

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::{Parsed, https_host, report_duplicates};
 use crate::compiled::{AuthChoiceEntry, HostEntry};
-use crate::diagnostic::{Report, Rule};
+use crate::diagnostic::{Diagnostic, Report, Rule};
 use crate::source::{Endpoint, ProviderFile};
 use crate::suggest;
 use crate::vocab::{Dialect, Surface};
@@ -90,7 +90,9 @@ pub fn check_all(providers: &[Parsed<ProviderFile>], report: &mut Report) {
     );
 }
 
-fn check_one(p: &Parsed<ProviderFile>, report: &mut Report) {
+/// Checks one provider file on its own: unique ids, endpoints and auth choices that refer
+/// to its plans and regions, surfaces, error rules.
+pub fn check_one(p: &Parsed<ProviderFile>, report: &mut Report) {
     let v = &p.value;
     report_duplicates(
         v.plans
@@ -127,6 +129,7 @@ fn check_one(p: &Parsed<ProviderFile>, report: &mut Report) {
         "plan key variable",
         report,
     );
+    callable(p, report);
     let plans: Vec<&str> = v.plans.iter().map(|x| x.id.as_str()).collect();
     let regions: Vec<&str> = v.regions.iter().map(|x| x.id.as_str()).collect();
 
@@ -202,6 +205,55 @@ fn check_one(p: &Parsed<ProviderFile>, report: &mut Report) {
                 )
                 .help("add an `[[endpoints]]` entry for this plan and region, or change the auth choice"),
             );
+        }
+    }
+}
+
+/// A callable provider has endpoints and auth choices; one marked `not_callable` has
+/// neither.
+fn callable(p: &Parsed<ProviderFile>, report: &mut Report) {
+    let v = &p.value;
+    let lists = [
+        ("endpoints", v.endpoints.is_empty(), "[[endpoints]]"),
+        (
+            "auth_choices",
+            v.auth_choices.is_empty(),
+            "[[auth_choices]]",
+        ),
+    ];
+    for (key, empty, table) in lists {
+        let pointer = format!("/{key}");
+        let written = p.index.locate(&pointer).is_some_and(|l| l.key.is_some());
+        match (&v.not_callable, empty) {
+            (None, true) => {
+                let help = format!(
+                    "add `{table}`, or say why provcat cannot call this provider in `not_callable = \"…\"`"
+                );
+                let d = if written {
+                    p.error(Rule::MissingKey, &pointer, format!("`{key}` is empty"))
+                        .label("a callable provider needs at least one")
+                } else {
+                    Diagnostic::new(
+                        Rule::MissingKey,
+                        format!("missing key `{key}` in this file"),
+                    )
+                    .at(&p.file, Some(0..0))
+                    .label(format!("`{key}` is required here"))
+                };
+                report.push(d.help(help));
+            }
+            (Some(_), false) => report.push(
+                p.key_error(
+                    Rule::InconsistentFlags,
+                    &pointer,
+                    format!("`{key}` on a provider marked `not_callable`"),
+                )
+                .related(&p.file, p.index.key_span("/not_callable"), "marked here")
+                .help(format!(
+                    "a provider provcat cannot call has no `{key}`; remove them, or remove `not_callable`"
+                )),
+            ),
+            _ => {}
         }
     }
 }

@@ -43,18 +43,19 @@ pub struct CatalogFile {
 #[schemars(title = "provcat provider")]
 pub struct ProviderFile {
     /// Canonical provider id, the namespace of its model refs (`qwen` in `qwen/qwen3.5-plus`).
-    /// Must equal the name of the folder that holds this file.
-    #[schemars(regex(pattern = r"^[a-z][a-z0-9-]*$"))]
+    /// Must equal the name of the folder that holds this file. Lower case letters, digits,
+    /// `-` and `.` (`302ai`, `wafer.ai`: imported providers keep their ids).
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.-]*$"))]
     pub id: String,
     /// Display name.
     #[schemars(length(min = 1))]
     pub name: String,
     /// Other namespaces that mean this provider: `modelstudio/<model>` resolves to `qwen/<model>`.
     #[serde(default)]
-    #[schemars(inner(regex(pattern = r"^[a-z][a-z0-9-]*$")))]
+    #[schemars(inner(regex(pattern = r"^[a-z0-9][a-z0-9.-]*$")))]
     pub namespace_aliases: Vec<String>,
     /// Environment variables that may hold the API key, in the order they are tried.
-    #[schemars(length(min = 1), inner(regex(pattern = r"^[A-Z][A-Z0-9_]*$")))]
+    #[schemars(length(min = 1), inner(regex(pattern = r"^[A-Z0-9][A-Z0-9_]*$")))]
     pub auth_env: Vec<String>,
     /// The chat model ref used when the user names none but configures this provider,
     /// e.g. `qwen/qwen3.5-plus`.
@@ -71,12 +72,19 @@ pub struct ProviderFile {
     /// Regions the provider serves; keys are bound to a region.
     #[schemars(length(min = 1))]
     pub regions: Vec<Region>,
-    /// One endpoint per (plan, region) pair.
-    #[schemars(length(min = 1))]
+    /// One endpoint per (plan, region) pair; at least one unless `not_callable`.
+    #[serde(default)]
     pub endpoints: Vec<Endpoint>,
-    /// Onboarding choices; each picks a (plan, region) and so an endpoint.
-    #[schemars(length(min = 1))]
+    /// Onboarding choices; each picks a (plan, region) and so an endpoint. At least one
+    /// unless `not_callable`.
+    #[serde(default)]
     pub auth_choices: Vec<AuthChoice>,
+    /// Why provcat cannot call this provider (no API URL, or a wire dialect provcat does not
+    /// speak yet), and what to do. Such a provider is listed with its models, but has no
+    /// endpoints and no auth choices, and resolving one of its models is an error.
+    #[serde(default)]
+    #[schemars(length(min = 1))]
+    pub not_callable: Option<String>,
     /// Old or alternative model refs that keep working, mapped to the canonical ref they
     /// mean: `"qwen/old-id" = "qwen/new-id"`. Each target must be a canonical ref.
     #[serde(default)]
@@ -143,7 +151,7 @@ pub struct Plan {
     /// `auth_env` (so keys of several plans can live side by side); onboarding writes the
     /// first.
     #[serde(default)]
-    #[schemars(inner(regex(pattern = r"^[A-Z][A-Z0-9_]*$")))]
+    #[schemars(inner(regex(pattern = r"^[A-Z0-9][A-Z0-9_]*$")))]
     pub key_env: Vec<String>,
 }
 
@@ -199,7 +207,7 @@ pub struct SurfaceSpec {
 #[serde(deny_unknown_fields)]
 pub struct AuthChoice {
     /// Canonical id, unique across the catalog (`qwen-standard-api-key-cn`).
-    #[schemars(regex(pattern = r"^[a-z][a-z0-9-]*$"))]
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.-]*$"))]
     pub id: String,
     /// The plan (a plan id of this provider).
     pub plan: String,
@@ -207,7 +215,7 @@ pub struct AuthChoice {
     pub region: String,
     /// Older ids that keep working and are reported as legacy (`modelstudio-…`).
     #[serde(default)]
-    #[schemars(inner(regex(pattern = r"^[a-z][a-z0-9-]*$")))]
+    #[schemars(inner(regex(pattern = r"^[a-z0-9][a-z0-9.-]*$")))]
     pub legacy_aliases: Vec<String>,
 }
 
@@ -217,11 +225,20 @@ pub struct AuthChoice {
 #[serde(deny_unknown_fields)]
 #[schemars(title = "provcat model")]
 pub struct ModelFile {
-    /// Model id (`qwen3.5-plus`, `anthropic/claude-sonnet-4.5`, `deepseek/deepseek-r1:free`):
-    /// its path under `models/` without `.toml`. The canonical ref is `<provider>/<id>`.
-    /// Unless `wire_id` says otherwise, it is also the id sent on the wire.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._:-]*(/[A-Za-z0-9][A-Za-z0-9._:-]*)*$"))]
+    /// Model id (`qwen3.5-plus`, `anthropic/claude-sonnet-4.5`, `deepseek/deepseek-r1:free`,
+    /// `workers-ai/@cf/qwen/qwq-32b`, `~openai/gpt-latest`): its path under `models/`
+    /// without `.toml`. The canonical ref is `<provider>/<id>`. Unless `wire_id` says
+    /// otherwise, it is also the id sent on the wire.
+    #[schemars(regex(
+        pattern = r"^[A-Za-z0-9@~][A-Za-z0-9._:@~-]*(/[A-Za-z0-9@~][A-Za-z0-9._:@~-]*)*$"
+    ))]
     pub id: String,
+    /// In a catalog loaded over another one (`--catalog DIR`): this file replaces the model
+    /// of the same ref in the catalog below (the built-in one), facts and all. Without it,
+    /// a model the catalog below already has keeps that catalog's facts, and this file is
+    /// only listed as shadowed (`-v`). Anywhere else it is an error.
+    #[serde(default, rename = "override")]
+    pub override_below: bool,
     /// The id sent on the wire, when it differs from `id`.
     #[serde(default)]
     #[schemars(length(min = 1))]
@@ -310,6 +327,12 @@ pub struct ModelFile {
     /// Video generation details (video models only).
     #[serde(default)]
     pub video: Option<VideoSpec>,
+    /// Why provcat cannot call this model although its provider is callable (it needs a
+    /// wire dialect provcat does not speak yet, or another base URL), and what to do. The
+    /// model is listed; resolving it is an error.
+    #[serde(default)]
+    #[schemars(length(min = 1))]
+    pub not_callable: Option<String>,
 }
 
 impl ModelFile {

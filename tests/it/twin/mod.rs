@@ -47,6 +47,7 @@ const LITERAL: &[(&str, &str)] = &[
     ("modelstudio-api-key", "stratus-dev-key"),
     ("qwen-standard-api-key", "nimbus-metered-key"),
     ("qwen-api-key", "nimbus-dev-key"),
+    ("ALIBABA_CODING_PLAN_API_KEY", "NIMBUS_DEV_PLAN_API_KEY"),
     ("MODELSTUDIO_API_KEY", "STRATUS_API_KEY"),
     ("QWEN_API_KEY", "NIMBUS_API_KEY"),
     ("DASHSCOPE_API_KEY", "CIRRUS_API_KEY"),
