@@ -48,5 +48,7 @@ pub mod warning;
 pub use provcat_common as common;
 #[cfg(feature = "compiler")]
 pub use provcat_compiler as compiler;
+#[cfg(feature = "serve")]
+pub mod serve;
 #[cfg(feature = "cli")]
 pub use provcat_import as import;

@@ -154,7 +154,7 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
     };
     let mut printer = Printer::new(!args.hide_reasoning);
     let mut discard = Discard;
-    let sink: &mut dyn Sink = if args.json {
+    let sink: &mut (dyn Sink + Send) = if args.json {
         &mut discard
     } else {
         &mut printer

@@ -44,6 +44,8 @@ mod overlays;
 mod progress;
 mod say;
 mod schema;
+#[cfg(feature = "serve")]
+mod serve;
 mod signals;
 mod video;
 mod video_args;
@@ -105,6 +107,9 @@ enum Command {
     /// Generate Wan videos: create a task, follow it, download the result.
     #[command(subcommand)]
     Video(video::VideoCommand),
+    /// Run a local gateway: OpenAI- and Anthropic-compatible endpoints for every model.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
     /// Print a shell completion script (covers every command).
     Completions(completions::CompletionsArgs),
     /// Print the manual page, or write one page per command with `--dir`.
@@ -123,6 +128,8 @@ impl Command {
             | Command::Explain(_)
             | Command::Chat(_)
             | Command::Video(_) => true,
+            #[cfg(feature = "serve")]
+            Command::Serve(_) => true,
             Command::Catalog(_)
             | Command::Import(_)
             | Command::Schema(_)
@@ -211,6 +218,8 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => explain::run(args, &context),
         Command::Chat(args) => chat::run(args, &context),
         Command::Video(command) => video::run(command, &context),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args, &context),
         Command::Completions(args) => completions::run(args, Cli::command()),
         Command::Man(args) => man::run(args, Cli::command()),
     };

@@ -75,7 +75,7 @@ pub fn find_key(
     for var in vars {
         offer(
             format!("env.{var} in the config"),
-            config.file.env.get(var).map(String::as_str),
+            config.file.env.vars.get(var).map(String::as_str),
             &|| KeySource::ConfigEnv {
                 file: file.clone(),
                 var: var.clone(),

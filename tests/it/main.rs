@@ -28,6 +28,8 @@ mod robustness;
 mod scale;
 mod schemas;
 mod seed_facts;
+#[cfg(feature = "serve")]
+mod serve;
 mod support;
 mod terminal;
 mod tidy;
