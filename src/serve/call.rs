@@ -73,8 +73,8 @@ async fn prepare(
     check_token(headers, state.options.token.as_ref())?;
     let bytes = read_body(body, headers, &state.options.limits).await?;
     let request = match front {
-        Front::OpenAi => openai::parse(&bytes)?,
-        Front::Anthropic => anthropic::parse(&bytes)?,
+        Front::Completions => openai::parse(&bytes)?,
+        Front::Messages => anthropic::parse(&bytes)?,
     };
     record.model = Some(request.model.clone());
     record.stream = request.chat.stream;
@@ -150,8 +150,8 @@ fn usage_of(front: Front, target: &Target, outcome: &ChatOutcome) -> (Option<Val
     };
     let cost = cost_usd(target, usage);
     let shaped = match front {
-        Front::OpenAi => openai_usage(usage, cost),
-        Front::Anthropic => anthropic_usage(usage, cost),
+        Front::Completions => openai_usage(usage, cost),
+        Front::Messages => anthropic_usage(usage, cost),
     };
     (Some(shaped), cost)
 }
@@ -214,20 +214,20 @@ async fn whole(
         return failed(record, &error, front);
     }
     let usage = usage.unwrap_or_else(|| match front {
-        Front::OpenAi => {
+        Front::Completions => {
             serde_json::json!({"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0})
         }
-        Front::Anthropic => serde_json::json!({"input_tokens": 0, "output_tokens": 0}),
+        Front::Messages => serde_json::json!({"input_tokens": 0, "output_tokens": 0}),
     });
     let body = match front {
-        Front::OpenAi => openai::answer(
+        Front::Completions => openai::answer(
             &ids::completion(),
             ids::now(),
             &request.model,
             &outcome,
             usage,
         ),
-        Front::Anthropic => anthropic::answer(&ids::message(), &request.model, &outcome, usage),
+        Front::Messages => anthropic::answer(&ids::message(), &request.model, &outcome, usage),
     };
     record.status = Some(200);
     record.first_byte();
@@ -279,12 +279,12 @@ async fn stream(state: &Arc<State>, front: Front, prepared: Prepared, record: Re
         permit,
     } = prepared;
     let encoder = match front {
-        Front::OpenAi => Encoder::OpenAi(openai::StreamEncoder::new(
+        Front::Completions => Encoder::Completions(openai::StreamEncoder::new(
             ids::completion(),
             ids::now(),
             request.model.clone(),
         )),
-        Front::Anthropic => Encoder::Anthropic(anthropic::StreamEncoder::new(
+        Front::Messages => Encoder::Messages(anthropic::StreamEncoder::new(
             ids::message(),
             request.model.clone(),
         )),

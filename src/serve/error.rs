@@ -142,9 +142,9 @@ impl GatewayError {
             ErrorClass::RateLimit => StatusCode::TOO_MANY_REQUESTS,
             ErrorClass::Upstream => StatusCode::BAD_GATEWAY,
             ErrorClass::Overloaded => match front {
-                Front::OpenAi => StatusCode::SERVICE_UNAVAILABLE,
+                Front::Completions => StatusCode::SERVICE_UNAVAILABLE,
                 // Anthropic's own overload status.
-                Front::Anthropic => StatusCode::from_u16(529).unwrap_or(StatusCode::BAD_GATEWAY),
+                Front::Messages => StatusCode::from_u16(529).unwrap_or(StatusCode::BAD_GATEWAY),
             },
             ErrorClass::Timeout => StatusCode::GATEWAY_TIMEOUT,
             ErrorClass::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -155,8 +155,8 @@ impl GatewayError {
     /// The JSON body for `front`.
     pub fn body(&self, front: Front) -> serde_json::Value {
         match front {
-            Front::OpenAi => openai::error_body(self),
-            Front::Anthropic => anthropic::error_body(self),
+            Front::Completions => openai::error_body(self),
+            Front::Messages => anthropic::error_body(self),
         }
     }
 

@@ -36,44 +36,44 @@ pub const CHANNEL_FRAMES: usize = 8;
 #[derive(Debug)]
 pub enum Encoder {
     /// Chat Completions chunks.
-    OpenAi(openai::StreamEncoder),
+    Completions(openai::StreamEncoder),
     /// Messages events.
-    Anthropic(anthropic::StreamEncoder),
+    Messages(anthropic::StreamEncoder),
 }
 
 impl Encoder {
     fn start(&mut self, out: &mut Vec<u8>) {
         match self {
-            Encoder::OpenAi(e) => e.start(out),
-            Encoder::Anthropic(e) => e.start(out),
+            Encoder::Completions(e) => e.start(out),
+            Encoder::Messages(e) => e.start(out),
         }
     }
 
     fn reasoning(&mut self, text: &str, out: &mut Vec<u8>) {
         match self {
-            Encoder::OpenAi(e) => e.reasoning(text, out),
-            Encoder::Anthropic(e) => e.reasoning(text, out),
+            Encoder::Completions(e) => e.reasoning(text, out),
+            Encoder::Messages(e) => e.reasoning(text, out),
         }
     }
 
     fn content(&mut self, text: &str, out: &mut Vec<u8>) {
         match self {
-            Encoder::OpenAi(e) => e.content(text, out),
-            Encoder::Anthropic(e) => e.content(text, out),
+            Encoder::Completions(e) => e.content(text, out),
+            Encoder::Messages(e) => e.content(text, out),
         }
     }
 
     fn finish(&mut self, outcome: &ChatOutcome, usage: Option<Value>, out: &mut Vec<u8>) {
         match self {
-            Encoder::OpenAi(e) => e.finish(outcome, usage, out),
-            Encoder::Anthropic(e) => e.finish(outcome, usage, out),
+            Encoder::Completions(e) => e.finish(outcome, usage, out),
+            Encoder::Messages(e) => e.finish(outcome, usage, out),
         }
     }
 
     fn error(&mut self, error: &GatewayError, out: &mut Vec<u8>) {
         match self {
-            Encoder::OpenAi(e) => e.error(error, out),
-            Encoder::Anthropic(e) => e.error(error, out),
+            Encoder::Completions(e) => e.error(error, out),
+            Encoder::Messages(e) => e.error(error, out),
         }
     }
 }

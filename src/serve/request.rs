@@ -15,18 +15,19 @@ use super::error::GatewayError;
 /// The wire shape a client speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Front {
-    /// OpenAI Chat Completions (`POST /v1/chat/completions`, `/v1/models`).
-    OpenAi,
-    /// Anthropic Messages (`POST /v1/messages`).
-    Anthropic,
+    /// The `openai-completions` dialect: Chat Completions (`POST /v1/chat/completions`,
+    /// `/v1/models`).
+    Completions,
+    /// The `anthropic-messages` dialect: Messages (`POST /v1/messages`).
+    Messages,
 }
 
 impl Front {
-    /// The name used in logs and metrics.
+    /// The name used in logs and metrics: the dialect the client speaks.
     pub fn as_str(self) -> &'static str {
         match self {
-            Front::OpenAi => "openai",
-            Front::Anthropic => "anthropic",
+            Front::Completions => "openai-completions",
+            Front::Messages => "anthropic-messages",
         }
     }
 }

@@ -46,7 +46,7 @@ async fn openai_chat(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    chat(state, Front::OpenAi, headers, body).await
+    chat(state, Front::Completions, headers, body).await
 }
 
 async fn anthropic_chat(
@@ -54,7 +54,7 @@ async fn anthropic_chat(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    chat(state, Front::Anthropic, headers, body).await
+    chat(state, Front::Messages, headers, body).await
 }
 
 fn door(state: &State, headers: &HeaderMap) -> Result<(), GatewayError> {
@@ -74,7 +74,7 @@ fn json(value: &serde_json::Value) -> Response {
 async fn list_models(Shared(state): Shared<Arc<State>>, headers: HeaderMap) -> Response {
     match door(&state, &headers) {
         Ok(()) => json(&models::list(&state.snapshot())),
-        Err(e) => e.response(Front::OpenAi),
+        Err(e) => e.response(Front::Completions),
     }
 }
 
@@ -86,13 +86,13 @@ async fn one_model(
     let found = door(&state, &headers).and_then(|()| models::one(&reference, &state.snapshot()));
     match found {
         Ok(model) => json(&model),
-        Err(e) => e.response(Front::OpenAi),
+        Err(e) => e.response(Front::Completions),
     }
 }
 
 async fn metrics(Shared(state): Shared<Arc<State>>, headers: HeaderMap) -> Response {
     if let Err(e) = door(&state, &headers) {
-        return e.response(Front::OpenAi);
+        return e.response(Front::Completions);
     }
     (
         StatusCode::OK,
@@ -108,9 +108,9 @@ async fn healthz() -> Response {
 
 fn front_of(uri: &Uri) -> Front {
     if uri.path().starts_with("/v1/messages") {
-        Front::Anthropic
+        Front::Messages
     } else {
-        Front::OpenAi
+        Front::Completions
     }
 }
 

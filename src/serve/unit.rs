@@ -66,7 +66,7 @@ fn systemd(spec: &UnitSpec<'_>) -> String {
          # Keys: the .env beside the config (read by provcat), or `systemctl --user edit provcat`\n\
          # with Environment= lines. `systemctl --user reload provcat` re-reads the config.\n\
          [Unit]\n\
-         Description=provcat serve: an OpenAI- and Anthropic-compatible gateway\n\
+         Description=provcat serve: a gateway for Chat Completions and Messages clients\n\
          After=network-online.target\n\
          Wants=network-online.target\n\
          \n\

@@ -170,7 +170,7 @@ async fn one_log_line_per_request_human_or_json_and_no_key_in_any() {
             assert_eq!(parsed[0]["status"], 200);
             assert_eq!(parsed[0]["upstream_model"], "gpt-4.1");
             assert_ne!(parsed[0]["prompt_tokens"], "-");
-            assert_eq!(parsed[1]["front"], "anthropic");
+            assert_eq!(parsed[1]["front"], "anthropic-messages");
             assert_eq!(parsed[1]["stream"], true);
             assert_ne!(parsed[1]["ttfb_ms"], "-");
             assert_eq!(parsed[2]["status"], 404);

@@ -68,7 +68,7 @@ async fn whole_answers_from_every_dialect_in_chat_completions_shape() {
     assert_no_client_key_upstream(&gateway.emulator);
     assert_eq!(
         gateway
-            .metric("provcat_requests_total{front=\"openai\",status=\"200\"}")
+            .metric("provcat_requests_total{front=\"openai-completions\",status=\"200\"}")
             .await,
         3.0
     );

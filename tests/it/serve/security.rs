@@ -181,7 +181,7 @@ async fn a_client_that_goes_away_cancels_its_upstream_request() {
     wait_for(&gateway, "provcat_client_disconnects_total", 1.0).await;
     assert_eq!(
         gateway
-            .metric("provcat_requests_total{front=\"openai\",status=\"499\"}")
+            .metric("provcat_requests_total{front=\"openai-completions\",status=\"499\"}")
             .await,
         1.0
     );
