@@ -10,6 +10,8 @@
 //!   whatever its dialect.
 //! - [`dialect`]: one module per wire dialect, owning everything about its protocol.
 //! - [`video`]: video requests checked against the catalog's media rules.
+//! - [`cost`]: the cost of a call, from the catalog's prices (tiers, cache, reasoning) and
+//!   the usage the server reported.
 //! - [`secret`]: API keys that cannot be printed.
 //! - [`onboard`]: what `provcat onboard` changes, computed before anything is written.
 //! - [`atomic`]: files written whole through exclusive temporary files, and checked
@@ -33,6 +35,7 @@ pub mod atomic;
 pub mod catalog;
 pub mod client;
 pub mod config;
+pub mod cost;
 pub mod dialect;
 pub mod escape;
 pub mod export;
@@ -47,5 +50,7 @@ pub mod warning;
 pub use provcat_common as common;
 #[cfg(feature = "compiler")]
 pub use provcat_compiler as compiler;
+#[cfg(feature = "serve")]
+pub mod serve;
 #[cfg(feature = "cli")]
 pub use provcat_import as import;

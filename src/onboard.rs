@@ -22,10 +22,10 @@ use serde::Serialize;
 use toml_edit::{DocumentMut, Item, Table, value};
 
 use crate::atomic::{AtomicFile, FileError, Mode, mode_of};
-use crate::catalog::{AuthChoiceMatch, Provider};
+use crate::catalog::AuthChoiceMatch;
 use crate::config::exposure::{holds_secret, readable_warning};
 use crate::config::{Env, Format, LoadedConfig};
-use crate::resolve::{find_key, key_shape_warning};
+use crate::resolve::{find_key, key_shape_warning, key_vars};
 use crate::secret::{ApiKey, FoundKey, KeySource};
 
 /// What onboarding will do.
@@ -143,7 +143,7 @@ pub fn plan(
         )
         .map_or(provider.id.to_string(), |(k, _)| k.to_string());
     let wants_default = config.file.agents.defaults.model.primary.is_none();
-    let default_model_set = wants_default.then_some(provider.default_model);
+    let default_model_set = wants_default.then_some(choice.choice.default_model);
 
     let before = if config.exists {
         config.text.to_string()
@@ -186,7 +186,12 @@ pub fn plan(
     let config_change = FileChange::new(path, &before, after, mode);
     warnings.extend(config_change.permission_warning(holds_secret(&config.file)));
 
-    let key_var = provider.auth_env.first().copied();
+    // The plan's own key variable when it has one (so keys of several plans live side by
+    // side), else the provider's first.
+    let plan_vars = provider
+        .plan(choice.choice.plan)
+        .map_or(&[][..], |p| p.key_env);
+    let key_var = plan_vars.first().or(provider.auth_env.first()).copied();
     let dotenv = match (key, key_var) {
         (Some(key), Some(var)) => {
             let path = config.dotenv.path.clone();
@@ -208,7 +213,10 @@ pub fn plan(
         _ => None,
     };
     let key_in_use = match (key, key_var) {
-        (Some(key), Some(var)) => key_in_use(config, provider, &entry_key, env, var, key),
+        (Some(key), Some(var)) => {
+            let vars = key_vars(provider, provider.plan(choice.choice.plan));
+            key_in_use(config, &vars, &entry_key, env, var, key)
+        }
         _ => None,
     };
     warnings.extend(key_in_use.as_ref().map(key_in_use_warning));
@@ -230,7 +238,7 @@ pub fn plan(
 /// another one: a source earlier in the precedence holds a different key.
 fn key_in_use(
     config: &LoadedConfig,
-    provider: &Provider,
+    vars: &[String],
     entry: &str,
     env: &Env,
     var: &str,
@@ -247,8 +255,7 @@ fn key_in_use(
         .providers
         .get(entry)
         .and_then(|e| e.api_key.as_deref());
-    let vars: Vec<String> = provider.auth_env.iter().map(|v| v.to_string()).collect();
-    find_key(None, Some((entry, api_key)), &vars, env, &after)
+    find_key(None, Some((entry, api_key)), vars, env, &after)
         .found
         .filter(|found| found.key != *key)
 }

@@ -58,6 +58,9 @@ pub enum Rule {
     AuthChoiceWithoutEndpoint,
     /// The provider's default model does not exist or is not a chat model.
     UnknownDefaultModel,
+    /// An auth choice's default model (its own, else the provider's) is one its plan does
+    /// not serve in its region.
+    DefaultNotServed,
     /// A field that the model's kind requires or forbids.
     KindFields,
     /// A model's availability does not cover every plan, or lacks a reason.
@@ -70,6 +73,8 @@ pub enum Rule {
     InconsistentFlags,
     /// Two endpoints on one host with different capabilities.
     HostConflict,
+    /// `override = true` on a model that has no model of the same ref below it.
+    Override,
 }
 
 impl Rule {
@@ -93,12 +98,14 @@ impl Rule {
             Rule::InsecureEndpoint => "insecure-endpoint",
             Rule::AuthChoiceWithoutEndpoint => "auth-choice-without-endpoint",
             Rule::UnknownDefaultModel => "unknown-default-model",
+            Rule::DefaultNotServed => "default-not-served",
             Rule::KindFields => "kind-fields",
             Rule::Availability => "availability",
             Rule::PlanCannotServe => "plan-cannot-serve",
             Rule::MediaRules => "media-rules",
             Rule::InconsistentFlags => "inconsistent-flags",
             Rule::HostConflict => "host-conflict",
+            Rule::Override => "override",
         }
     }
 }
@@ -269,6 +276,11 @@ impl Report {
             d.label = d.label.as_deref().map(&f);
             d.help = d.help.as_deref().map(&f);
         }
+    }
+
+    /// How many diagnostics were reported.
+    pub fn len(&self) -> usize {
+        self.diagnostics.len()
     }
 
     /// True when nothing was reported.

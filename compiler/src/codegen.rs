@@ -147,12 +147,13 @@ fn provider(out: &mut String, p: &ProviderFile) {
     for c in &p.auth_choices {
         let _ = writeln!(
             out,
-            "            AuthChoice {{ id: {:?}, provider: {:?}, plan: {:?}, region: {:?}, legacy_aliases: {} }},",
+            "            AuthChoice {{ id: {:?}, provider: {:?}, plan: {:?}, region: {:?}, legacy_aliases: {}, default_model: {:?} }},",
             c.id,
             p.id,
             c.plan,
             c.region,
-            strs(&c.legacy_aliases)
+            strs(&c.legacy_aliases),
+            c.default_model.as_deref().unwrap_or(&p.default_model)
         );
     }
     let _ = writeln!(

@@ -11,12 +11,14 @@
 //! 7. [`docs`]: render a Markdown page per provider (minijinja).
 //!
 //! Every problem becomes a located [`Diagnostic`]; all of them are reported at once,
-//! sorted by file and line, and nothing is generated while any remain.
+//! sorted by file and line, and nothing is generated while any remain. Catalogs loaded
+//! over another one (run-time overlays) are merged by [`layers`] before step 5.
 
 pub mod check;
 pub mod codegen;
 pub mod compiled;
 pub mod docs;
+pub mod layers;
 pub mod load;
 pub mod schema;
 pub mod source;
@@ -25,13 +27,15 @@ pub mod source;
 // with the runtime; the compiler uses them under the same paths.
 pub use provcat_common::{diagnostic, suggest, tree, vocab};
 
+use std::collections::HashSet;
 use std::path::Path;
 
 pub use compiled::Catalog;
 pub use diagnostic::{Diagnostic, Report, Rule};
 pub use load::SourceFile;
 
-use check::{Parsed, Unchecked};
+use check::Parsed;
+use layers::Parts;
 use load::Placement;
 use schema::FileKind;
 
@@ -60,15 +64,20 @@ pub fn compile_dir(dir: &Path) -> Result<Catalog, Report> {
 }
 
 fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
-    let mut providers = Vec::new();
-    let mut models = Vec::new();
-    let mut unchecked = Unchecked::default();
-    let mut settings = None;
-    let mut seen = std::collections::HashSet::new();
+    let parts = parse_layer(files, &mut HashSet::new(), report);
+    let (merged, _) = layers::merge(vec![parts], report);
+    merged.check(report)
+}
+
+/// Parses and types every file of one catalog layer (each against its schema); `seen`
+/// holds the paths of every layer read so far.
+fn parse_layer(files: &[SourceFile], seen: &mut HashSet<String>, report: &mut Report) -> Parts {
+    let mut parts = Parts::default();
     for file in files {
         // Diagnostics name files by path, so a path given twice (possible through
-        // `compile`, never from a folder) would point spans into the wrong text.
-        if !seen.insert(file.path.as_str()) {
+        // `compile`, or one overlay folder given twice) would point spans into the wrong
+        // text.
+        if !seen.insert(file.path.clone()) {
             report.push(
                 Diagnostic::new(Rule::Layout, "this file is given more than once")
                     .at(&file.path, None)
@@ -89,10 +98,11 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
                 continue;
             }
         };
+        let unchecked = &mut parts.unchecked;
         match (placement, parsed) {
             (Placement::Catalog, Some((value, index))) => {
                 if let Some(value) = typed(&value, file, report) {
-                    settings = Some(Parsed {
+                    parts.settings = Some(Parsed {
                         file: file.path.clone(),
                         folder: String::new(),
                         stem: "catalog".into(),
@@ -104,7 +114,7 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
             (Placement::Catalog, None) => {}
             (Placement::Provider { folder }, Some((value, index))) => {
                 match typed(&value, file, report) {
-                    Some(value) => providers.push(Parsed {
+                    Some(value) => parts.providers.push(Parsed {
                         file: file.path.clone(),
                         folder,
                         stem: "provider".into(),
@@ -116,7 +126,7 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
             }
             (Placement::Model { folder, stem }, Some((value, index))) => {
                 match typed(&value, file, report) {
-                    Some(value) => models.push(Parsed {
+                    Some(value) => parts.models.push(Parsed {
                         file: file.path.clone(),
                         folder,
                         stem,
@@ -133,7 +143,7 @@ fn compile_into(files: &[SourceFile], report: &mut Report) -> Catalog {
             (Placement::Unexpected, _) => {}
         }
     }
-    check::check(settings, providers, models, &unchecked, report)
+    parts
 }
 
 /// Parses a file and validates it against its schema; problems go to `report`.

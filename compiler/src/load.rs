@@ -113,10 +113,17 @@ pub fn load_dir(dir: &Path, report: &mut Report) -> Vec<SourceFile> {
 pub fn load_dir_with(dir: &Path, limits: Limits, report: &mut Report) -> Vec<SourceFile> {
     let root = dir.to_string_lossy().replace('\\', "/");
     if !dir.is_dir() {
+        let why = match std::fs::metadata(dir) {
+            Ok(_) => "it is a file".to_string(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "it does not exist".to_string(),
+            Err(e) => format!("it cannot be read ({e})"),
+        };
         report.push(
             Diagnostic::new(Rule::Io, format!("`{root}` is not a catalog folder"))
                 .at(&root, None)
-                .help("pass the folder that holds one sub-folder per provider, e.g. `catalog`"),
+                .help(format!(
+                    "{why}; pass the folder that holds one sub-folder per provider, e.g. `catalog`"
+                )),
         );
         return Vec::new();
     }

@@ -243,7 +243,7 @@ fn provider(
             surfaces: p.surfaces.clone(),
         })
         .collect();
-    let auth_choices: Vec<AuthChoice> = parts
+    let mut auth_choices: Vec<AuthChoice> = parts
         .iter()
         .filter(|p| !p.surfaces.is_empty())
         .map(|p| AuthChoice {
@@ -251,6 +251,7 @@ fn provider(
             plan: p.plan.id.clone(),
             region: p.region.id.clone(),
             legacy: p.legacy.clone(),
+            default_model: None,
         })
         .collect();
     for p in &parts {
@@ -283,6 +284,9 @@ fn provider(
         return None;
     }
     let default_model = default_model(&models, family.and_then(|f| f.default_model.as_deref()));
+    for c in &mut auth_choices {
+        c.default_model = choice_default(&models, &default_model, &c.plan, &c.region);
+    }
     let doc = first
         .member
         .info
@@ -517,17 +521,43 @@ fn default_model(models: &BTreeMap<String, Model>, preferred: Option<&str>) -> S
     if let Some(id) = preferred.filter(|id| models.contains_key(*id)) {
         return id.to_string();
     }
-    let rank = |(id, m): &(&String, &Model)| {
-        (
-            m.not_callable.is_none(),
-            m.facts.lifecycle.0 != LifecycleStatus::Deprecated,
-            m.facts.release_date.clone(),
-            std::cmp::Reverse((*id).clone()),
-        )
-    };
     models
         .iter()
         .max_by_key(rank)
         .map(|(id, _)| id.clone())
         .unwrap_or_default()
+}
+
+/// How good a default a model makes: callable, not deprecated, newest (then by id).
+fn rank((id, m): &(&String, &Model)) -> (bool, bool, Option<String>, std::cmp::Reverse<String>) {
+    (
+        m.not_callable.is_none(),
+        m.facts.lifecycle.0 != LifecycleStatus::Deprecated,
+        m.facts.release_date.clone(),
+        std::cmp::Reverse((*id).clone()),
+    )
+}
+
+/// An auth choice's own default model: `None` when its plan serves the provider's default
+/// in its region, else the best model it does serve there (a plan with models of its own).
+fn choice_default(
+    models: &BTreeMap<String, Model>,
+    default: &str,
+    plan: &str,
+    region: &str,
+) -> Option<String> {
+    let serves = |m: &Model| {
+        m.availability.get(plan).is_some_and(|a| {
+            a.status != AvailabilityStatus::Unavailable
+                && (a.regions.is_empty() || a.regions.iter().any(|r| r == region))
+        })
+    };
+    if models.get(default).is_none_or(serves) {
+        return None;
+    }
+    models
+        .iter()
+        .filter(|(_, m)| serves(m))
+        .max_by_key(rank)
+        .map(|(id, _)| id.clone())
 }

@@ -74,6 +74,8 @@ pub struct AuthChoice {
     pub region: String,
     /// Legacy ids.
     pub legacy: Vec<String>,
+    /// Its own default model id, when its plan does not serve the provider's in its region.
+    pub default_model: Option<String>,
 }
 
 /// A model to write.

@@ -142,6 +142,13 @@ fn provider(p: &Provider) -> String {
         if !c.legacy.is_empty() {
             let _ = writeln!(o, "legacy_aliases = {}", strings(&c.legacy));
         }
+        if let Some(model) = &c.default_model {
+            let _ = writeln!(
+                o,
+                "default_model = {}",
+                string(&format!("{}/{model}", p.id))
+            );
+        }
     }
     o
 }

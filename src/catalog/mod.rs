@@ -297,7 +297,7 @@ impl Provider {
 
     /// Where to switch when a plan does not (reliably) serve `model`: the first auth choice
     /// in `region` (any region when `None`) whose plan is not `other_than` and serves the
-    /// model as available.
+    /// model as available in the choice's region.
     pub fn auth_choice_serving(
         &self,
         model: &Model,
@@ -307,9 +307,10 @@ impl Provider {
         self.auth_choices.iter().find(|c| {
             region.is_none_or(|r| c.region == r)
                 && other_than.is_none_or(|p| c.plan != p)
-                && model
-                    .availability_on(c.plan)
-                    .is_some_and(|a| a.status == AvailabilityStatus::Available)
+                && model.availability_on(c.plan).is_some_and(|a| {
+                    a.status == AvailabilityStatus::Available
+                        && (a.regions.is_empty() || a.regions.contains(&c.region))
+                })
         })
     }
 

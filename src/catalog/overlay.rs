@@ -1,6 +1,8 @@
-//! Catalog overlays: folders of catalog TOML loaded at start-up, compiled together with the
-//! built-in catalog's sources (kept in the binary) by the same compiler and checks, and
-//! turned into [`Tables`] of the same shape as the generated ones.
+//! Catalog overlays: folders of catalog TOML loaded at start-up, compiled as layers over
+//! the built-in catalog's sources (kept in the binary) by the same compiler and checks
+//! ([`provcat_compiler::layers`]: new providers and models are added, a built-in provider
+//! is extended, a built-in model is shadowed unless the overlay file says `override =
+//! true`), and turned into [`Tables`] of the same shape as the generated ones.
 //!
 //! The tables are built once per process and leaked, so every lookup keeps returning
 //! `&'static` values whether the catalog was generated or loaded. Without overlays nothing
@@ -9,6 +11,7 @@
 use std::path::Path;
 
 use provcat_compiler::compiled::{Catalog, Model as CompiledModel};
+use provcat_compiler::layers::{Note, compile_layers};
 use provcat_compiler::source::{
     Cost as SourceCost, Endpoint as SourceEndpoint, ProviderFile,
     ReasoningControls as SourceControls,
@@ -21,21 +24,37 @@ use super::{Tables, builtin_sources};
 /// The display root of built-in files in diagnostics.
 pub const BUILTIN_ROOT: &str = "<built-in catalog>";
 
-/// Compiles the built-in catalog with the catalog folders `dirs` laid over it.
-pub fn load(dirs: &[&Path]) -> Result<&'static Tables, Report> {
+/// A catalog loaded over the built-in one.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The merged tables, to [`super::install`].
+    pub tables: &'static Tables,
+    /// What the overlays' files did beyond adding (shadowed and overriding models, extended
+    /// providers), in order.
+    pub notes: Vec<Note>,
+}
+
+/// Compiles the built-in catalog with the catalog folders `dirs` laid over it, in order
+/// (see [`provcat_compiler::layers`] for how they merge). A folder that does not exist or
+/// cannot be read is a diagnostic naming it.
+pub fn load(dirs: &[&Path]) -> Result<Loaded, Report> {
     let mut report = Report::default();
-    let mut files: Vec<SourceFile> = builtin_sources()
+    let builtin: Vec<SourceFile> = builtin_sources()
         .iter()
         .map(|(relative, text)| SourceFile::new(BUILTIN_ROOT, relative, *text))
         .collect();
+    let mut layers = vec![builtin];
     for dir in dirs {
-        files.extend(provcat_compiler::load::load_dir(dir, &mut report));
+        layers.push(provcat_compiler::load::load_dir(dir, &mut report));
     }
     if !report.is_empty() {
         return Err(report);
     }
-    let catalog = provcat_compiler::compile(&files)?;
-    Ok(leak(tables(&catalog)))
+    let layered = compile_layers(&layers)?;
+    Ok(Loaded {
+        tables: leak(tables(&layered.catalog)),
+        notes: layered.notes,
+    })
 }
 
 fn leak<T>(value: T) -> &'static T {
@@ -164,6 +183,7 @@ fn provider(p: &ProviderFile) -> Provider {
                 plan: text(&c.plan),
                 region: text(&c.region),
                 legacy_aliases: texts(&c.legacy_aliases),
+                default_model: text(c.default_model.as_ref().unwrap_or(&p.default_model)),
             })
             .collect::<Vec<_>>()
             .leak(),
@@ -317,6 +337,7 @@ mod tests {
     fn loading_the_builtin_sources_reproduces_the_generated_tables() {
         let loaded = load(&[]).unwrap_or_else(|r| panic!("{}", r.render(false)));
         let builtin = &super::super::BUILTIN;
-        assert_eq!(format!("{:?}", loaded), format!("{:?}", builtin));
+        assert_eq!(format!("{:?}", loaded.tables), format!("{:?}", builtin));
+        assert!(loaded.notes.is_empty());
     }
 }

@@ -137,6 +137,9 @@ pub struct AuthChoice {
     pub region: &'static str,
     /// Legacy ids that still work.
     pub legacy_aliases: &'static [&'static str],
+    /// The chat model `onboard` sets for this choice: one its plan serves in its region
+    /// (the choice's own default, else the provider's).
+    pub default_model: &'static str,
 }
 
 /// A model.

@@ -1,8 +1,9 @@
 //! `provcat chat`: ask a model, stream the answer to stdout as it arrives.
 //!
 //! Reasoning goes to stderr (dimmed on a terminal, or hidden), then a one-line usage
-//! summary. The answer is the model's text, printed as it arrives; on a terminal its
-//! control characters (but newlines and tabs) are escaped, and the reasoning's always are.
+//! summary with the cost of the call ([`provcat::cost`]). The answer is the model's text,
+//! printed as it arrives; on a terminal its control characters (but newlines and tabs) are
+//! escaped, and the reasoning's always are.
 //! `--json` prints one object at the end instead. Whatever the model's dialect, the output
 //! is the same: usage as prompt, completion and total tokens, the finish reason as `stop`,
 //! `length`, `tool_calls` or `content_filter`. Ctrl-C stops the request and keeps what was
@@ -23,6 +24,8 @@ use provcat::client::{
     ChatOutcome, ChatRequest, Client, ClientError, ClientOptions, Discard, ErrorKind, Message,
     Part, Role, Sink, advice::advice,
 };
+use provcat::compiler::docs::words::usd;
+use provcat::cost::{self, CallCost, TokenCounts, Unpriced};
 use provcat::escape;
 use provcat::resolve::{self, Request};
 use serde::Serialize;
@@ -81,6 +84,12 @@ pub struct ChatArgs {
 struct ChatJson<'a> {
     #[serde(flatten)]
     outcome: &'a ChatOutcome,
+    /// What the call cost in USD, by part; null when the server reported no usage or the
+    /// catalog cannot price it.
+    cost: Option<CallCost>,
+    /// Why `cost` is null, when usage was reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cost_unknown: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorJson>,
 }
@@ -145,7 +154,7 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
     };
     let mut printer = Printer::new(!args.hide_reasoning);
     let mut discard = Discard;
-    let sink: &mut dyn Sink = if args.json {
+    let sink: &mut (dyn Sink + Send) = if args.json {
         &mut discard
     } else {
         &mut printer
@@ -164,9 +173,22 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
         eprintln!("warning: {w}");
     }
     let error = result.err();
+    let cost = outcome.usage.as_ref().map(|u| {
+        let tokens = TokenCounts::from_usage(u.prompt_tokens, u.completion_tokens, &u.details);
+        cost::call_cost(
+            target.model.and_then(|m| m.cost.as_ref()),
+            target.plan,
+            &tokens,
+        )
+    });
     if args.json {
         print_json(&ChatJson {
             outcome: &outcome,
+            cost: cost.as_ref().and_then(|c| c.as_ref().ok()).copied(),
+            cost_unknown: cost
+                .as_ref()
+                .and_then(|c| c.as_ref().err())
+                .map(ToString::to_string),
             error: error.as_ref().map(|e| ErrorJson {
                 message: e.to_string(),
                 kind: match e {
@@ -177,7 +199,7 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
             }),
         })?;
     } else if error.is_none()
-        && let Some(line) = summary(&outcome)
+        && let Some(line) = summary(&outcome, cost.as_ref())
     {
         eprintln!("{line}");
     }
@@ -330,9 +352,9 @@ impl Sink for Printer {
     }
 }
 
-/// `tokens: 12 prompt + 34 completion = 46 (reasoning 10) · qwen3.5-plus · stop`, when
-/// the server reported usage.
-fn summary(outcome: &ChatOutcome) -> Option<String> {
+/// `tokens: 12 prompt + 34 completion = 46 (reasoning 10) · cost $0.000104 · qwen3.5-plus
+/// · stop`, when the server reported usage.
+fn summary(outcome: &ChatOutcome, cost: Option<&Result<CallCost, Unpriced>>) -> Option<String> {
     let usage = match &outcome.usage {
         Some(u) => {
             let reasoning = u
@@ -347,8 +369,20 @@ fn summary(outcome: &ChatOutcome) -> Option<String> {
         }
         None => return None,
     };
+    let cost = match cost {
+        Some(Ok(c)) => {
+            let tier = c
+                .tier_above
+                .map(|above| format!(" (prompt over {above} tokens)"))
+                .unwrap_or_default();
+            format!("cost {}{tier}", usd(c.usd))
+        }
+        Some(Err(Unpriced::Subscription(_))) => "cost: subscription, not per token".to_string(),
+        Some(Err(why)) => format!("cost unknown ({why})"),
+        None => "cost unknown".to_string(),
+    };
     Some(format!(
-        "{usage} · {} · {}",
+        "{usage} · {cost} · {} · {}",
         outcome.model,
         outcome
             .finish_reason

@@ -41,9 +41,12 @@ mod man;
 mod models;
 mod onboard;
 mod output;
+mod overlays;
 mod progress;
 mod say;
 mod schema;
+#[cfg(feature = "serve")]
+mod serve;
 mod signals;
 mod video;
 mod video_args;
@@ -67,11 +70,14 @@ struct Cli {
     /// The config file (default: $PROVCAT_CONFIG, else ~/.config/provcat/config.toml).
     #[arg(long, global = true, value_name = "PATH")]
     config: Option<PathBuf>,
-    /// Say more on stderr: which config and .env files were read.
+    /// Say more on stderr: which config and .env files were read, which catalog folders
+    /// were loaded and which of their files are shadowed or override built-in ones.
     #[arg(short, long, global = true, action = ArgAction::Count)]
     verbose: u8,
-    /// A catalog folder to load on top of the built-in catalog (repeatable): its providers
-    /// and models are compiled with the built-in ones, under the same checks.
+    /// A catalog folder to load over the built-in catalog (repeatable; after the config's
+    /// `catalogs`): its providers and models are compiled with the built-in ones under the
+    /// same checks. A built-in provider's folder extends it; a built-in model is kept
+    /// unless the overlay file says `override = true`. With -v, shadowed files are listed.
     #[arg(long = "catalog", global = true, value_name = "DIR")]
     catalogs: Vec<PathBuf>,
 }
@@ -104,10 +110,37 @@ enum Command {
     /// Generate Wan videos: create a task, follow it, download the result.
     #[command(subcommand)]
     Video(video::VideoCommand),
+    /// Run a local gateway: OpenAI- and Anthropic-compatible endpoints for every model.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
     /// Print a shell completion script (covers every command).
     Completions(completions::CompletionsArgs),
     /// Print the manual page, or write one page per command with `--dir`.
     Man(man::ManArgs),
+}
+
+impl Command {
+    /// Whether the command uses the catalog, and so the config's `catalogs` (`--catalog`
+    /// applies to every command).
+    fn sees_the_catalog(&self) -> bool {
+        match self {
+            Command::Models(_)
+            | Command::AuthChoices(_)
+            | Command::Endpoints(_)
+            | Command::Onboard(_)
+            | Command::Explain(_)
+            | Command::Chat(_)
+            | Command::Video(_)
+            | Command::Export(_) => true,
+            #[cfg(feature = "serve")]
+            Command::Serve(_) => true,
+            Command::Catalog(_)
+            | Command::Import(_)
+            | Command::Schema(_)
+            | Command::Completions(_)
+            | Command::Man(_) => false,
+        }
+    }
 }
 
 /// A command's failure: what to print and the exit code.
@@ -163,25 +196,15 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
-    if !cli.catalogs.is_empty() {
-        let dirs: Vec<&std::path::Path> = cli.catalogs.iter().map(PathBuf::as_path).collect();
-        match provcat::catalog::overlay::load(&dirs) {
-            Ok(tables) => {
-                provcat::catalog::install(tables);
-                if cli.verbose > 0 {
-                    for dir in &dirs {
-                        eprintln!(
-                            "catalog: {} (loaded over the built-in catalog)",
-                            dir.display()
-                        );
-                    }
-                }
-            }
-            Err(report) => {
-                eprint!("{}", say::report(&report).render_diagnostics(false));
-                return ExitCode::from(2);
-            }
-        }
+    let sources = overlays::Sources {
+        flags: &cli.catalogs,
+        config_flag: cli.config.as_deref(),
+        from_config: cli.command.sees_the_catalog(),
+        verbose: cli.verbose > 0,
+    };
+    if let Err(failure) = overlays::install(&sources, &env) {
+        eprint!("{}", failure.message);
+        return ExitCode::from(failure.code);
     }
     let context = Context {
         config_flag: cli.config,
@@ -200,6 +223,8 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => explain::run(args, &context),
         Command::Chat(args) => chat::run(args, &context),
         Command::Video(command) => video::run(command, &context),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args, &context),
         Command::Completions(args) => completions::run(args, Cli::command()),
         Command::Man(args) => man::run(args, Cli::command()),
     };

@@ -38,12 +38,15 @@ fn learning(f: impl FnOnce(&mut Redactor)) {
     f(&mut SECRETS.write().unwrap_or_else(PoisonError::into_inner));
 }
 
-/// Learns the values of the environment's key variables: those of every provider of the
-/// catalog, and any whose name mentions a key, token, secret, password or credential.
+/// Learns the values of the environment's key variables: those of every provider and plan
+/// of the catalog, and any whose name mentions a key, token, secret, password or credential.
 pub fn learn_env(env: &Env) {
     let catalog_vars: Vec<&str> = provcat::catalog::providers()
         .iter()
-        .flat_map(|p| p.auth_env.iter().copied())
+        .flat_map(|p| {
+            let plan_vars = p.plans.iter().flat_map(|plan| plan.key_env.iter());
+            p.auth_env.iter().chain(plan_vars).copied()
+        })
         .collect();
     learning(|r| {
         for name in env.names() {

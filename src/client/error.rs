@@ -178,7 +178,7 @@ pub enum ClientError {
     /// Refused before sending: the request cannot work (an image for a text-only model, …).
     #[error("{0}")]
     Invalid(String),
-    /// Stopped by Ctrl-C.
+    /// Stopped: Ctrl-C, or (in the gateway) the client went away.
     #[error("interrupted")]
     Interrupted,
     /// The server answered an API call with a redirect, which is never followed: the key,

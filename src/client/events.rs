@@ -22,12 +22,24 @@ use super::error::{ApiError, ClientError, Oversized};
 /// The most warnings kept; more are counted ([`ChatOutcome::finish_warnings`]).
 pub const MAX_WARNINGS: usize = 10;
 
+/// What [`Sink::flush`] returns: a future that resolves once the sink has passed on what
+/// it holds, or with the error that ends the request (its reader went away).
+pub type Flush<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ClientError>> + Send + 'a>>;
+
 /// Where streamed text goes as it arrives.
 pub trait Sink {
     /// A piece of reasoning.
     fn reasoning(&mut self, text: &str);
     /// A piece of the answer.
     fn content(&mut self, text: &str);
+    /// Called after each read of a stream has been decoded, before the next read: a sink
+    /// that relays text elsewhere (a gateway's client) waits here until its reader has
+    /// room, so a slow reader slows the upstream read instead of growing a buffer, and a
+    /// reader that went away ends the request. `None` (the default) is ready at once.
+    fn flush(&mut self) -> Option<Flush<'_>> {
+        None
+    }
 }
 
 /// A sink that drops everything (the outcome still accumulates the text).

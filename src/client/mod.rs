@@ -37,7 +37,7 @@ use std::time::Duration;
 
 pub use body::Limits;
 pub use error::{ApiError, ClientError, ErrorKind, Oversized};
-pub use events::{ChatOutcome, Discard, Event, FinishReason, Sink, Usage};
+pub use events::{ChatOutcome, Discard, Event, FinishReason, Flush, Sink, Usage};
 pub use request::{ChatRequest, Message, Part, Role};
 pub use video::TaskStatus;
 
@@ -98,7 +98,7 @@ impl Client {
         target: &Target,
         request: &ChatRequest,
         outcome: &mut ChatOutcome,
-        sink: &mut dyn Sink,
+        sink: &mut (dyn Sink + Send),
         on_retry: &mut (dyn FnMut(&ClientError, Duration) + Send),
     ) -> Result<(), ClientError> {
         let body = dialect::chat_body(target, request)?;

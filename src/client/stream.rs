@@ -24,7 +24,7 @@ pub async fn read_sse(
     idle: Duration,
     decoder: &mut StreamDecoder,
     outcome: &mut ChatOutcome,
-    sink: &mut dyn Sink,
+    sink: &mut (dyn Sink + Send),
 ) -> Result<(), ClientError> {
     let mut parser = SseParser::default();
     let mut last_read = tokio::time::Instant::now();
@@ -42,6 +42,9 @@ pub async fn read_sse(
             if decoder.event(event, outcome, sink)? == Step::Done {
                 return Ok(());
             }
+        }
+        if let Some(flush) = sink.flush() {
+            flush.await?;
         }
         let read = tokio::select! {
             biased;
@@ -71,7 +74,7 @@ pub async fn read_json(
     limit: usize,
     errors: Errors,
     outcome: &mut ChatOutcome,
-    sink: &mut dyn Sink,
+    sink: &mut (dyn Sink + Send),
 ) -> Result<(), ClientError> {
     let bytes = read_limited(&mut response, limit, idle, Oversized::ChatAnswer).await?;
     let text = std::str::from_utf8(&bytes)

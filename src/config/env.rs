@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 /// The config file to use, instead of the platform config dir.
 pub const PROVCAT_CONFIG: &str = "PROVCAT_CONFIG";
 
+/// The client token `provcat serve` requires (mandatory on a non-loopback address).
+pub const PROVCAT_SERVE_TOKEN: &str = "PROVCAT_SERVE_TOKEN";
+
 /// A snapshot of environment variables. Its `Debug` shows the names only: any value may
 /// be a key.
 #[derive(Clone, Default)]
@@ -47,6 +50,23 @@ impl Env {
     /// The names of the variables set (with a value or not).
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.vars.keys().map(String::as_str)
+    }
+
+    /// This environment plus those of `pairs` whose names it does not set (with a value):
+    /// an import never overrides. Returns the names taken.
+    pub fn with_missing(
+        &self,
+        pairs: impl IntoIterator<Item = (String, String)>,
+    ) -> (Env, Vec<String>) {
+        let mut vars = self.vars.clone();
+        let mut taken = Vec::new();
+        for (name, value) in pairs {
+            if self.get(&name).is_none() && !value.is_empty() {
+                taken.push(name.clone());
+                vars.insert(name, value);
+            }
+        }
+        (Env { vars }, taken)
     }
 
     /// The value of `name`, when it is set and not empty.

@@ -11,7 +11,8 @@ use crate::warning::Warning;
 /// Whether the config file holds anything secret: an `apiKey`, a header (`Authorization`,
 /// `api-key`, …) or an `env` value.
 pub fn holds_secret(file: &ConfigFile) -> bool {
-    !file.env.is_empty()
+    !file.env.vars.is_empty()
+        || file.serve.token.is_some()
         || file
             .models
             .providers
@@ -61,7 +62,7 @@ mod tests {
         entry.headers.insert("api-key".into(), "x".into());
         assert!(holds_secret(&file));
         let mut file = ConfigFile::default();
-        file.env.insert("QWEN_API_KEY".into(), "sk-x".into());
+        file.env.vars.insert("QWEN_API_KEY".into(), "sk-x".into());
         assert!(holds_secret(&file));
     }
 

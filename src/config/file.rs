@@ -30,10 +30,87 @@ pub struct ConfigFile {
     /// custom OpenAI-compatible providers.
     #[serde(default, skip_serializing_if = "Models::is_empty")]
     pub models: Models,
+    /// Catalog folders loaded over the built-in catalog at start-up, before those given with
+    /// `--catalog` (`["~/my-catalog"]`): their providers and models are compiled with the
+    /// built-in ones under the same checks, and every command sees them. Relative paths
+    /// start at this file's folder; `~/` is the home folder.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catalogs: Vec<String>,
     /// Environment variables applied when the process does not already set them (a way to
     /// give a daemon its key). A `.env` file beside this file is read after this table.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub env: BTreeMap<String, String>,
+    /// `shellEnv` is not a variable: it imports the login shell's environment.
+    #[serde(default, skip_serializing_if = "EnvConfig::is_empty")]
+    pub env: EnvConfig,
+    /// Settings of `provcat serve`, the local gateway.
+    #[serde(default, skip_serializing_if = "ServeConfig::is_empty")]
+    pub serve: ServeConfig,
+}
+
+/// `env`: variables, and the opt-in import of the login shell's environment.
+#[derive(Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvConfig {
+    /// At `provcat serve` start-up, run the login shell once to print its environment (with
+    /// a timeout) and take the variables not already set — for a daemon started by an init
+    /// system that never read `~/.profile`. Values are never logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shell_env: Option<ShellEnv>,
+    /// Variables (`QWEN_API_KEY = "…"`), applied when the process does not set them.
+    #[serde(flatten)]
+    pub vars: BTreeMap<String, String>,
+}
+
+/// `env.shellEnv`: the login shell import.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ShellEnv {
+    /// Run the import.
+    #[serde(default)]
+    pub enabled: bool,
+    /// How long the shell may take, in milliseconds (default 15000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+}
+
+/// `serve`: the gateway's settings.
+#[derive(Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ServeConfig {
+    /// The client token `provcat serve` requires (`Authorization: Bearer …` or
+    /// `x-api-key`); mandatory when it listens beyond loopback. `PROVCAT_SERVE_TOKEN` wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+impl EnvConfig {
+    fn is_empty(&self) -> bool {
+        self.vars.is_empty() && self.shell_env.is_none()
+    }
+}
+
+impl ServeConfig {
+    fn is_empty(&self) -> bool {
+        self.token.is_none()
+    }
+}
+
+/// Masks every variable's value.
+impl fmt::Debug for EnvConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnvConfig")
+            .field("shell_env", &self.shell_env)
+            .field("vars", &masked_map(&self.vars))
+            .finish()
+    }
+}
+
+/// Masks the token.
+impl fmt::Debug for ServeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServeConfig")
+            .field("token", &self.token.as_deref().map(mask_key))
+            .finish()
+    }
 }
 
 /// `agents`: settings shared by every agent.
@@ -154,7 +231,9 @@ impl fmt::Debug for ConfigFile {
             .field("schema", &self.schema)
             .field("agents", &self.agents)
             .field("models", &self.models)
-            .field("env", &masked_map(&self.env))
+            .field("catalogs", &self.catalogs)
+            .field("env", &self.env)
+            .field("serve", &self.serve)
             .finish()
     }
 }

@@ -6,8 +6,11 @@
 //! spans, validated against [`config_schema`] (so unknown keys get a "did you mean"),
 //! deserialized into [`ConfigFile`] and checked against the catalog; every problem is a
 //! located diagnostic. The `.env` beside it is read too; either one holding secrets that
-//! other users can read gets a warning ([`exposure`]).
+//! other users can read gets a warning ([`exposure`]). Its `catalogs` list is read first, on
+//! its own ([`catalogs`]): the folders it names change the catalog the rest is checked
+//! against.
 
+pub mod catalogs;
 mod check;
 pub mod dotenv;
 pub mod env;
@@ -25,8 +28,8 @@ pub use check::{BaseUrlError, is_loopback, parse_base_url, shown_url};
 pub use dotenv::DotEnv;
 pub use env::Env;
 pub use file::{
-    AgentDefaults, Agents, Compat, ConfigFile, ModelChoice, Models, ProviderConfig,
-    VideoModelChoice,
+    AgentDefaults, Agents, Compat, ConfigFile, EnvConfig, ModelChoice, Models, ProviderConfig,
+    ServeConfig, ShellEnv, VideoModelChoice,
 };
 pub use parse::Format;
 pub use schema::{SCHEMA_PATH, config_schema};
@@ -338,6 +341,9 @@ fn secret_values(
     }
     if let Some(env) = value.get("env").and_then(|e| e.as_object()) {
         found.extend(env.iter().map(|(k, v)| (push_token("/env", k), v)));
+    }
+    if let Some(token) = value.pointer("/serve/token") {
+        found.push(("/serve/token".to_string(), token));
     }
     found
         .into_iter()

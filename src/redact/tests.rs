@@ -10,7 +10,16 @@ fn knows(values: &[&str]) -> Redactor {
 
 #[test]
 fn the_catalog_prefixes_are_longest_first() {
-    assert_eq!(key_prefixes(), ["sk-sp-", "sk-"]);
+    let prefixes = key_prefixes();
+    for known in ["sk-sp-", "sk-ant-", "sk-or-", "sk-"] {
+        assert!(prefixes.contains(&known), "{known} in {prefixes:?}");
+    }
+    assert!(
+        prefixes.windows(2).all(|w| w[0].len() >= w[1].len()),
+        "{prefixes:?}"
+    );
+    let at = |p: &str| prefixes.iter().position(|q| *q == p);
+    assert!(at("sk-sp-") < at("sk-"), "a longer prefix comes first");
 }
 
 #[test]

@@ -2,8 +2,11 @@
 //!
 //! 1. the explicit flag (`--api-key-stdin`);
 //! 2. `apiKey` of the provider's entry in the config file;
-//! 3. the provider's env vars, in catalog order (`QWEN_API_KEY`, `MODELSTUDIO_API_KEY`,
-//!    `DASHSCOPE_API_KEY`), from the process environment;
+//! 3. the key variables, from the process environment: first the plan's own (`key_env` of
+//!    the plan the auth choice selects, e.g. `ALIBABA_CODING_PLAN_API_KEY` for the Coding
+//!    Plan, so keys of several plans can live side by side), then the provider's in
+//!    catalog order (`QWEN_API_KEY`, `MODELSTUDIO_API_KEY`, `DASHSCOPE_API_KEY`); see
+//!    [`super::key_vars`];
 //! 4. the same variables in the config file's `env` table;
 //! 5. the same variables in the `.env` file beside the config file.
 //!
@@ -72,7 +75,7 @@ pub fn find_key(
     for var in vars {
         offer(
             format!("env.{var} in the config"),
-            config.file.env.get(var).map(String::as_str),
+            config.file.env.vars.get(var).map(String::as_str),
             &|| KeySource::ConfigEnv {
                 file: file.clone(),
                 var: var.clone(),

@@ -10,13 +10,15 @@
 //!    gives dialect and base URL, and a `baseUrl` in the config overrides the URL (the video
 //!    root is derived from it as the catalog's URLs are related); a custom provider has its
 //!    own `api` and `baseUrl`, and borrows the key variables and model facts of the catalog
-//!    provider whose host it targets. "May be rejected" on the plan is a warning with the
-//!    catalog's advice; "unavailable" is an error.
+//!    provider whose host it targets. [`availability`]: "may be rejected" on the plan is a
+//!    warning with the catalog's advice; "unavailable" on the plan, or in the auth choice's
+//!    region, is an error naming an auth choice that serves the model.
 //! 3. [`capabilities`]: what the host supports, and why; `compat` wins.
 //! 4. [`key`]: the key, by the documented precedence.
 //!
 //! The [`Target`] is built once, complete, at the end; warnings are typed ([`Warning`]).
 
+mod availability;
 pub mod capabilities;
 pub mod key;
 mod named;
@@ -37,7 +39,7 @@ use crate::warning::Warning;
 
 pub use capabilities::{Capability, CapabilitySource, ExplainedCapabilities};
 pub use key::{KeyLookup, find_key, key_shape_warning, plan_of_key};
-pub use route::custom_key_env;
+pub use route::{custom_key_env, key_vars};
 
 /// What to resolve.
 #[derive(Clone, Debug, Default)]

@@ -68,9 +68,9 @@ pub(super) fn choose_ref(
         .file
         .models
         .providers
-        .keys()
-        .filter_map(|k| catalog::provider(k))
-        .find_map(|p| provider_default(p, kind).map(|r| (p, r)));
+        .iter()
+        .filter_map(|(k, entry)| catalog::provider(k).map(|p| (p, entry)))
+        .find_map(|(p, entry)| provider_default(p, entry, kind).map(|r| (p, r)));
     if let Some((p, r)) = provider_default {
         let source = RefSource::ProviderDefault {
             provider: p.id.to_string(),
@@ -94,9 +94,18 @@ pub(super) fn choose_ref(
     }
 }
 
-fn provider_default(p: &Provider, kind: ModelKind) -> Option<&'static str> {
+/// The provider's default of `kind`; for chat, the default of the entry's auth choice (one
+/// its plan serves in its region) when it names one of this provider.
+fn provider_default(p: &Provider, entry: &ProviderConfig, kind: ModelKind) -> Option<&'static str> {
     match kind {
-        ModelKind::Chat => Some(p.default_model),
+        ModelKind::Chat => Some(
+            entry
+                .auth_choice
+                .as_deref()
+                .and_then(|id| catalog::lookup_auth_choice(id).ok())
+                .filter(|c| c.choice.provider == p.id)
+                .map_or(p.default_model, |c| c.choice.default_model),
+        ),
         ModelKind::Video => p.default_video_model,
     }
 }

@@ -3,14 +3,15 @@
 //! the finishing steps every target shares (capabilities, key, warnings, URL safety).
 
 use crate::catalog::{
-    self, AvailabilityStatus, Dialect, Endpoint, Model, ModelKind, ModelMatch, Plan, Provider,
-    Region, Surface, SurfaceEntry,
+    self, Dialect, Endpoint, Model, ModelKind, ModelMatch, Plan, Provider, Region, Surface,
+    SurfaceEntry,
 };
 use crate::common::tree::push_token;
 use crate::common::{Diagnostic, Report, Rule};
 use crate::config::{Env, LoadedConfig, ProviderConfig};
-use crate::warning::{SwitchTo, Warning};
+use crate::warning::Warning;
 
+use super::availability;
 use super::capabilities::{self, Fallback};
 use super::named::{Chosen, Found};
 use super::{BaseUrlSource, ChosenAuth, Request, Target, find_key, key_shape_warning};
@@ -150,47 +151,15 @@ fn catalog_route<'c>(found: &ModelMatch, config: &'c LoadedConfig) -> Result<Rou
     }
     let mut warnings = Vec::new();
     if let (Some(plan), Some(region)) = (plan, region) {
-        let availability = model.availability_on(plan.id).map(|a| (a.status, a.reason));
-        match availability {
-            Some((AvailabilityStatus::MayBeRejected, reason)) => {
-                warnings.push(Warning::MayBeRejected {
-                    model: model.canonical_ref.to_string(),
-                    plan: plan.name.to_string(),
-                    reason: reason.map(str::to_string),
-                    switch_to: switch_to(provider, model, plan, region),
-                })
-            }
-            Some((AvailabilityStatus::Unavailable, reason)) => {
-                let switch = switch_to(provider, model, plan, region)
-                    .map(|s| {
-                        format!(
-                            " Switch to a {} auth choice in the same region: `provcat onboard --auth-choice {}`.",
-                            s.plan, s.auth_choice
-                        )
-                    })
-                    .unwrap_or_default();
-                let d = Diagnostic::new(
-                    Rule::InvalidValue,
-                    format!(
-                        "{} is not available on the {}",
-                        model.canonical_ref, plan.name
-                    ),
-                )
-                .help(
-                    format!("{}{switch}", reason.unwrap_or(""))
-                        .trim()
-                        .to_string(),
-                );
+        let served = availability::check(provider, model, plan, region);
+        match served {
+            Ok(warning) => warnings.extend(warning),
+            Err(d) => {
                 return fail(match &entry_pointer {
-                    Some(p) => config.diagnostic_at(
-                        d.label("this auth choice selects that plan"),
-                        &push_token(p, "authChoice"),
-                        false,
-                    ),
-                    None => d,
+                    Some(p) => config.diagnostic_at(*d, &push_token(p, "authChoice"), false),
+                    None => *d,
                 });
             }
-            _ => {}
         }
     }
     // The surface for the model's kind (and dialects), on the selected endpoint; without
@@ -282,7 +251,7 @@ fn catalog_route<'c>(found: &ModelMatch, config: &'c LoadedConfig) -> Result<Rou
         base_url,
         base_url_source,
         polls_per_second: surface.polls_per_second,
-        key_env: provider.auth_env.iter().map(|v| v.to_string()).collect(),
+        key_env: key_vars(provider, plan),
         warnings,
     })
 }
@@ -308,13 +277,13 @@ fn custom_route<'c>(
         )]));
     };
     let dialect = entry.api.unwrap_or(Dialect::OpenAiCompletions);
-    let inherited = crate::config::parse_base_url(&base_url)
+    let host_endpoint = crate::config::parse_base_url(&base_url)
         .ok()
-        .and_then(|u| u.host_str().and_then(catalog::endpoint_for_host))
-        .and_then(|e| catalog::provider(e.provider));
+        .and_then(|u| u.host_str().and_then(catalog::endpoint_for_host));
+    let inherited = host_endpoint.and_then(|e| catalog::provider(e.provider));
     let mut key_env = vec![custom_key_env(id)];
-    if let Some(p) = inherited {
-        key_env.extend(p.auth_env.iter().map(|v| v.to_string()));
+    if let (Some(p), Some(e)) = (inherited, host_endpoint) {
+        key_env.extend(key_vars(p, p.plan(e.plan)));
     }
     // The same model served under the same id on the catalog provider's host.
     let model = inherited
@@ -470,17 +439,6 @@ pub(super) fn finish(
     })
 }
 
-/// Where to switch when a plan does not (reliably) serve `model`: an auth choice of a plan
-/// that serves it, in the same region.
-fn switch_to(provider: &Provider, model: &Model, plan: &Plan, region: &Region) -> Option<SwitchTo> {
-    let choice = provider.auth_choice_serving(model, Some(region.id), Some(plan.id))?;
-    let better = provider.plan(choice.plan)?;
-    Some(SwitchTo {
-        auth_choice: choice.id.to_string(),
-        plan: better.name.to_string(),
-    })
-}
-
 /// The video root for a chat `url` override, given that the catalog's chat URL is the
 /// video root plus a path: `url` minus that same path (`https://proxy/ds/compatible-mode/v1`
 /// → `https://proxy/ds` when the catalog has `https://h/compatible-mode/v1` over
@@ -504,6 +462,16 @@ fn host_of(url: &str) -> String {
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+/// The variables a key of `provider` is read from: the plan's own (`key_env`) first, when
+/// the plan is known, then the provider's (`auth_env`).
+pub fn key_vars(provider: &Provider, plan: Option<&Plan>) -> Vec<String> {
+    plan.map_or(&[][..], |p| p.key_env)
+        .iter()
+        .chain(provider.auth_env)
+        .map(|v| v.to_string())
+        .collect()
 }
 
 /// The env var a custom provider's key is read from: `my-proxy` → `MY_PROXY_API_KEY`.

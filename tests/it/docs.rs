@@ -62,7 +62,7 @@ fn the_qwen_page_carries_the_seed_facts() {
         "OpenAI-compatible",
         "- Default model: `qwen/qwen3.5-plus`",
         // Quick start: one onboard command per auth choice, under its plan and region.
-        "### Standard (pay-as-you-go)\n\n```sh\n# China endpoint\nprovcat onboard --auth-choice qwen-standard-api-key-cn\n# Global (Intl) endpoint\nprovcat onboard --auth-choice qwen-standard-api-key\n```",
+        "### Standard (pay-as-you-go)\n\n```sh\n# China endpoint\nprovcat onboard --auth-choice qwen-standard-api-key-cn\n# Global (Intl) endpoint\nprovcat onboard --auth-choice qwen-standard-api-key\n# US (Virginia) endpoint\nprovcat onboard --auth-choice qwen-standard-api-key-us\n```",
         "### Coding Plan (subscription)\n\n```sh\n# China endpoint\nprovcat onboard --auth-choice qwen-api-key-cn\n# Global (Intl) endpoint\nprovcat onboard --auth-choice qwen-api-key\n```",
         // Legacy auth-choice ids.
         "| `modelstudio-standard-api-key-cn` | `qwen-standard-api-key-cn` |",
@@ -105,14 +105,18 @@ fn the_qwen_page_carries_the_seed_facts() {
         missing.is_empty(),
         "missing from the page: {missing:#?}\n{page}"
     );
-    // The Standard plan section lists both Standard endpoints and serves every model.
+    // The Standard plan section lists the Standard endpoints and serves every model.
     let standard = page
         .split("### Standard (pay-as-you-go)\n\nBilling")
         .nth(1)
         .unwrap();
     let standard = standard.split("###").next().unwrap();
     assert!(standard.contains("- China: `https://dashscope.aliyuncs.com/compatible-mode/v1`"));
-    assert!(standard.contains("Every model in the catalog is available."));
+    // Every model, the Wan video models in the seed's regions only (no US video host).
+    assert!(standard.contains(
+        "- **Available only in China, Global (Intl)**: `qwen/wan2.6-i2v`, `qwen/wan2.6-r2v`, `qwen/wan2.6-r2v-flash`, `qwen/wan2.6-t2v`, `qwen/wan2.7-r2v`."
+    ));
+    assert!(!standard.contains("Unavailable"));
     // Nothing that needs a user's config.
     assert!(!page.contains("baseUrl") && !page.contains("openclaw"));
 }
@@ -134,7 +138,22 @@ fn changing_a_context_window_in_toml_changes_that_row_and_nothing_else() {
     let after = pages_of(&catalog);
 
     assert_eq!(before.len(), after.len());
-    let (before, after) = (&before[0].text, &after[0].text);
+    // Every other provider's page is unchanged.
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(b.provider, a.provider);
+        if b.provider != "qwen" {
+            assert_eq!(b.text, a.text, "{}", b.provider);
+        }
+    }
+    let qwen = |pages: &[docs::Page]| {
+        pages
+            .iter()
+            .find(|p| p.provider == "qwen")
+            .unwrap()
+            .text
+            .clone()
+    };
+    let (before, after) = (&qwen(&before), &qwen(&after));
     let changed: Vec<(&str, &str)> = before
         .lines()
         .zip(after.lines())

@@ -46,9 +46,49 @@ fn lookup_tables_are_sorted_and_cover_every_alias() {
             .windows(2)
             .all(|w| (&w[0].host, w[0].dialect) < (&w[1].host, w[1].dialect))
     );
-    // 14 canonical refs, 14 `modelstudio/…` refs, 5 `alibaba/…` refs.
-    assert_eq!(catalog.refs.len(), 33);
-    assert_eq!(catalog.auth_choice_ids.len(), 8);
-    // 4 chat hosts; the video task API is on the two standard ones again.
-    assert_eq!(catalog.hosts.len(), 6);
+    // Every model under its canonical ref, each namespace alias of its provider and its
+    // own aliases (qwen: 14 canonical, 14 `modelstudio/…`, 5 `alibaba/…`), and the
+    // providers' ref aliases.
+    let namespaces = |id: &str| {
+        let p = catalog.providers.iter().find(|p| p.id == id).unwrap();
+        1 + p.namespace_aliases.len()
+    };
+    let refs: usize = catalog
+        .models
+        .iter()
+        .map(|m| namespaces(&m.provider) + m.source.aliases.len())
+        .sum::<usize>()
+        + catalog
+            .providers
+            .iter()
+            .map(|p| p.ref_aliases.len())
+            .sum::<usize>();
+    assert_eq!(catalog.refs.len(), refs);
+    let qwen_refs = catalog
+        .refs
+        .iter()
+        .filter(|r| catalog.models[r.model].provider == "qwen");
+    assert_eq!(qwen_refs.count(), 33);
+    let choices: usize = catalog
+        .providers
+        .iter()
+        .flat_map(|p| &p.auth_choices)
+        .map(|c| 1 + c.legacy_aliases.len())
+        .sum();
+    assert_eq!(catalog.auth_choice_ids.len(), choices);
+    // Every (host, dialect) of a surface, once: qwen's 4 seed chat hosts and the video
+    // task API on the two standard ones among them.
+    let mut hosts: Vec<(String, String)> = catalog
+        .providers
+        .iter()
+        .flat_map(|p| &p.endpoints)
+        .flat_map(|e| &e.surfaces)
+        .map(|s| {
+            let host = s.base_url.split('/').nth(2).unwrap().to_ascii_lowercase();
+            (host, s.dialect.as_str().to_string())
+        })
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    assert_eq!(catalog.hosts.len(), hosts.len());
 }

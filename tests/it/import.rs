@@ -433,7 +433,7 @@ fn the_import_works_as_an_overlay_next_to_the_builtin_catalog() {
     let config = home.join("config.toml");
     std::fs::write(
         &config,
-        "[models.providers.anthropic]\nauthChoice = \"anthropic-api-key\"\n",
+        "[models.providers.anthropic]\nauthChoice = \"anthropic-api-key\"\n\n[models.providers.openai]\nauthChoice = \"openai-api-key\"\n",
     )
     .unwrap();
     let explain = provcat_in(
@@ -452,24 +452,30 @@ fn the_import_works_as_an_overlay_next_to_the_builtin_catalog() {
     let text = stdout(&explain);
     assert!(text.contains("https://api.anthropic.com"), "{text}");
     assert!(text.contains("anthropic-messages"), "{text}");
-    // A listed-only provider is an error naming why.
-    let listed = provcat_in(
+    // A provider the import lists only (`openai`: models.dev calls it through the Responses
+    // API) but the built-in catalog curates stays callable: the built-in provider wins.
+    let builtin = provcat_in(
         home,
-        &["--catalog", out, "explain", "openai/gpt-4.1-mini"],
-        &[],
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--catalog",
+            out,
+            "explain",
+            "openai/gpt-4.1-mini",
+        ],
+        &[("OPENAI_API_KEY", "sk-test")],
     );
-    assert_eq!(listed.status.code(), Some(2));
+    assert!(builtin.status.success(), "{}", stderr(&builtin));
     assert!(
-        stderr(&listed).contains("for listing only"),
+        stdout(&builtin).contains("https://api.openai.com/v1"),
         "{}",
-        stderr(&listed)
+        stdout(&builtin)
     );
 }
 
-/// The whole fixture, `qwen` included, extends the built-in `qwen` provider. Enabled once
-/// overlays let a provider with a built-in id extend it (issue 10, item 4).
+/// The whole fixture, `qwen` included, extends the built-in `qwen` provider.
 #[test]
-#[ignore = "needs overlays that extend a built-in provider (issue 10 item 4, another branch)"]
 fn the_qwen_family_extends_the_builtin_qwen_provider_as_an_overlay() {
     let dir = tempfile::tempdir().unwrap();
     let (out, _) = import_fixture(dir.path(), &[]);
@@ -498,7 +504,7 @@ fn the_qwen_family_extends_the_builtin_qwen_provider_as_an_overlay() {
         &[],
     );
     assert!(alias.status.success(), "{}", stderr(&alias));
-    // For a model both have, the built-in facts win.
+    // For a model both have, the built-in facts win ...
     let both = provcat_in(
         home,
         &[
@@ -516,5 +522,9 @@ fn the_qwen_family_extends_the_builtin_qwen_provider_as_an_overlay() {
         &["models", "show", "qwen/qwen3.5-plus", "--json"],
         &[],
     );
-    assert_eq!(stdout(&both), stdout(&builtin));
+    let both: Value = serde_json::from_str(&stdout(&both)).unwrap();
+    let builtin: Value = serde_json::from_str(&stdout(&builtin)).unwrap();
+    // ... its availability included: the built-in catalog has the Token Plan too.
+    assert_eq!(both["availability"]["token"]["status"], "unavailable");
+    assert_eq!(both, builtin);
 }

@@ -6,6 +6,7 @@ mod canary;
 #[cfg(unix)]
 mod catalog_walk;
 mod chat;
+mod chat_cost;
 mod cli;
 mod completions_man;
 mod config;
@@ -19,11 +20,18 @@ mod generated;
 mod hostile;
 mod import;
 mod import_bad;
+mod import_mapping;
+mod models_facts;
+mod overlays;
+mod plan_keys;
 mod redaction;
+mod regions;
 mod robustness;
 mod scale;
 mod schemas;
 mod seed_facts;
+#[cfg(feature = "serve")]
+mod serve;
 mod support;
 mod terminal;
 mod tidy;

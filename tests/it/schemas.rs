@@ -162,7 +162,11 @@ fn config_schema_offers_catalog_values_and_accepts_custom_refs() {
         .unwrap()
         .as_array()
         .unwrap();
-    assert_eq!(choices.len(), 4, "{choices:?}");
+    assert_eq!(
+        choices.len(),
+        provcat::catalog::auth_choices().count(),
+        "{choices:?}"
+    );
     assert!(
         primary["description"]
             .as_str()

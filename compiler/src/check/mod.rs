@@ -5,9 +5,10 @@
 //! (output within context, https endpoints, plans that can serve a model, …). Every
 //! problem is reported; the compiled [`Catalog`] is only used when there are none.
 
+mod defaults;
 mod facts;
 mod models;
-mod providers;
+pub(crate) mod providers;
 mod refs;
 
 use std::collections::HashSet;
@@ -52,12 +53,16 @@ impl<T> Parsed<T> {
 
 /// Files that exist but could not be checked (they have errors of their own). Checks
 /// that would only repeat those errors (a "missing" model that is merely broken) skip them.
+/// With catalog layers ([`crate::layers`]), it also says what a file need not state.
 #[derive(Clone, Debug, Default)]
 pub struct Unchecked {
     /// Provider folders whose `provider.toml` is broken.
     pub providers: HashSet<String>,
     /// Canonical refs (`<folder>/<stem>`) of broken model files.
     pub models: HashSet<String>,
+    /// Plans a model file (by its displayed path) need not list under `availability`:
+    /// plans a later catalog layer added to its provider, which it could not know.
+    pub unlisted_plans: std::collections::HashMap<String, HashSet<String>>,
 }
 
 /// Runs every check and builds the catalog's tables. Problems go to `report`.
@@ -115,6 +120,7 @@ pub fn check(
 
     catalog.refs = refs::ref_table(&providers, &models, &catalog, unchecked, report);
     refs::check_default_models(settings.as_ref(), &providers, &catalog, unchecked, report);
+    defaults::check_choice_defaults(&providers, &catalog, unchecked, report);
     refs::check_replacements(&models, &catalog, unchecked, report);
     catalog.auth_choice_ids = providers::auth_choice_table(&providers);
     catalog.hosts = providers::host_table(&providers, report);

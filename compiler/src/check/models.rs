@@ -1,6 +1,8 @@
 //! Checks of model files: placement, kind-specific fields, limits, availability and
 //! video media rules.
 
+use std::collections::HashSet;
+
 use super::{Parsed, Unchecked, report_duplicates};
 use crate::diagnostic::{Report, Rule};
 use crate::source::{ModelFile, ProviderFile, VideoSpec};
@@ -33,7 +35,7 @@ pub fn check_all(
             );
         }
         match providers.iter().find(|p| p.folder == m.folder) {
-            Some(p) => check_one(&p.value, m, report),
+            Some(p) => check_one(&p.value, m, unchecked.unlisted_plans.get(&m.file), report),
             // The provider file exists but is broken; its own errors say so.
             None if unchecked.providers.contains(&m.folder) => {}
             None => report.push(
@@ -101,7 +103,12 @@ fn check_wire_ids(models: &[&Parsed<ModelFile>], report: &mut Report) {
     }
 }
 
-fn check_one(provider: &ProviderFile, m: &Parsed<ModelFile>, report: &mut Report) {
+fn check_one(
+    provider: &ProviderFile,
+    m: &Parsed<ModelFile>,
+    unlisted: Option<&HashSet<String>>,
+    report: &mut Report,
+) {
     let v = &m.value;
     check_kind_fields(m, report);
     if let (Some(context), Some(output)) = (v.context_window, v.max_output_tokens)
@@ -154,7 +161,7 @@ fn check_one(provider: &ProviderFile, m: &Parsed<ModelFile>, report: &mut Report
             );
         }
     }
-    check_availability(provider, m, report);
+    check_availability(provider, m, unlisted, report);
     super::facts::check(provider, m, report);
     if let Some(video) = &v.video {
         check_media(m, video, report);
@@ -224,7 +231,12 @@ fn check_kind_fields(m: &Parsed<ModelFile>, report: &mut Report) {
     }
 }
 
-fn check_availability(provider: &ProviderFile, m: &Parsed<ModelFile>, report: &mut Report) {
+fn check_availability(
+    provider: &ProviderFile,
+    m: &Parsed<ModelFile>,
+    unlisted: Option<&HashSet<String>>,
+    report: &mut Report,
+) {
     let v = &m.value;
     let mut plans: Vec<&str> = provider.plans.iter().map(|p| p.id.as_str()).collect();
     plans.dedup();
@@ -299,6 +311,7 @@ fn check_availability(provider: &ProviderFile, m: &Parsed<ModelFile>, report: &m
         .iter()
         .copied()
         .filter(|p| !v.availability.contains_key(*p))
+        .filter(|p| unlisted.is_none_or(|u| !u.contains(*p)))
         .collect();
     if !missing.is_empty() {
         report.push(

@@ -90,7 +90,9 @@ pub fn check_all(providers: &[Parsed<ProviderFile>], report: &mut Report) {
     );
 }
 
-fn check_one(p: &Parsed<ProviderFile>, report: &mut Report) {
+/// Checks one provider file on its own: unique ids, endpoints and auth choices that refer
+/// to its plans and regions, surfaces, error rules.
+pub fn check_one(p: &Parsed<ProviderFile>, report: &mut Report) {
     let v = &p.value;
     report_duplicates(
         v.plans

@@ -320,7 +320,7 @@ pub fn check_default_models(
 /// Checks one default: `target` (at `pointer` of `p`) must be the canonical ref of a `kind`
 /// model, of provider `own` when given.
 #[allow(clippy::too_many_arguments)]
-fn check_default<T>(
+pub(super) fn check_default<T>(
     p: &Parsed<T>,
     pointer: &str,
     target: &str,

@@ -8,7 +8,7 @@
 //! catalog (no user config, no environment).
 
 mod view;
-mod words;
+pub mod words;
 
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, UndefinedBehavior};

@@ -8,7 +8,9 @@ use serde::Serialize;
 use crate::compiled::{Catalog, Model};
 use crate::docs::{HEADER_MARKER, REGENERATE, words};
 use crate::source::{Endpoint, ProviderFile, SurfaceSpec};
-use crate::vocab::{AvailabilityStatus, Dialect, LifecycleStatus, ModelKind, RefVia, Surface};
+use crate::vocab::{
+    AvailabilityStatus, Billing, Dialect, LifecycleStatus, ModelKind, RefVia, Surface,
+};
 
 /// Everything the provider page template reads.
 #[derive(Debug, Serialize)]
@@ -34,6 +36,16 @@ pub struct ProviderView {
     /// Base URLs whose host reports usage in streams.
     streaming_usage_urls: Vec<String>,
     chat_models: Vec<ChatRow>,
+    /// What each chat model can do, and its dates.
+    capabilities: Vec<CapabilityRow>,
+    /// Price rows: each priced model's base prices, then one row per context tier.
+    prices: Vec<PriceRow>,
+    /// Chat models without a stated price.
+    unpriced: Vec<String>,
+    /// Names of the plans billed by subscription (their calls are not priced per token).
+    subscription_plans: Vec<String>,
+    /// `(plan name, variables)` of plans whose keys have their own variables.
+    plan_key_env: Vec<PlanKeyEnv>,
     video_models: Vec<VideoRow>,
     /// Native base URLs of the endpoints that serve video, with plan and region names.
     video_hosts: Vec<VideoHost>,
@@ -77,7 +89,7 @@ struct RegionChoice {
 
 #[derive(Debug, Serialize)]
 struct Exception {
-    status: &'static str,
+    status: String,
     refs: Vec<String>,
     reason: String,
 }
@@ -104,6 +116,37 @@ struct ChatRow {
     context: String,
     max_output: String,
     notes: String,
+}
+
+#[derive(Debug, Serialize)]
+struct CapabilityRow {
+    reference: String,
+    reasoning: String,
+    tools: &'static str,
+    structured_output: &'static str,
+    attachments: &'static str,
+    open_weights: &'static str,
+    released: String,
+    knowledge: String,
+}
+
+#[derive(Debug, Serialize)]
+struct PriceRow {
+    reference: String,
+    /// The prompts the row's prices apply to: `any`, `up to 256,000 tokens` or
+    /// `over 256,000 tokens`.
+    tier: String,
+    input: String,
+    output: String,
+    cache_read: String,
+    cache_write: String,
+    reasoning: String,
+}
+
+#[derive(Debug, Serialize)]
+struct PlanKeyEnv {
+    plan: String,
+    vars: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -190,6 +233,32 @@ impl ProviderView {
                 .iter()
                 .filter(|m| m.source.kind == ModelKind::Chat)
                 .map(|m| chat_row(m, &p.default_model))
+                .collect(),
+            capabilities: models
+                .iter()
+                .filter(|m| m.source.kind == ModelKind::Chat)
+                .map(|m| capability_row(m))
+                .collect(),
+            prices: models.iter().flat_map(|m| price_rows(m)).collect(),
+            unpriced: models
+                .iter()
+                .filter(|m| m.source.kind == ModelKind::Chat && m.source.cost.is_none())
+                .map(|m| m.canonical_ref.clone())
+                .collect(),
+            subscription_plans: p
+                .plans
+                .iter()
+                .filter(|plan| plan.billing == Billing::Subscription)
+                .map(|plan| plan.name.clone())
+                .collect(),
+            plan_key_env: p
+                .plans
+                .iter()
+                .filter(|plan| !plan.key_env.is_empty())
+                .map(|plan| PlanKeyEnv {
+                    plan: plan.name.clone(),
+                    vars: plan.key_env.clone(),
+                })
                 .collect(),
             video_models: {
                 let aliases = aliases_by_ref(catalog, &p.id);
@@ -295,39 +364,45 @@ fn plans(p: &ProviderFile, models: &[&Model]) -> Vec<PlanView> {
                         id: c.id.clone(),
                     })
                     .collect(),
-                exceptions: exceptions(&plan.id, models),
+                exceptions: exceptions(p, &plan.id, models),
             }
         })
         .collect()
 }
 
-/// Models a plan does not simply serve, grouped by (status, reason) in model order.
-fn exceptions(plan: &str, models: &[&Model]) -> Vec<Exception> {
+/// Models a plan does not simply serve (or serves in some regions only), grouped by
+/// (status, regions, reason) in model order.
+fn exceptions(p: &ProviderFile, plan: &str, models: &[&Model]) -> Vec<Exception> {
     let mut out: Vec<(AvailabilityStatus, Exception)> = Vec::new();
     for m in models {
         let Some(a) = m.source.availability.get(plan) else {
             continue;
         };
-        if a.status == AvailabilityStatus::Available {
+        if a.status == AvailabilityStatus::Available && a.regions.is_empty() {
             continue;
+        }
+        let mut status = words::availability(a.status).to_string();
+        if !a.regions.is_empty() && a.status != AvailabilityStatus::Unavailable {
+            let names = words::join(a.regions.iter().map(|r| region_name(p, r)));
+            status = format!("{status} only in {names}");
         }
         let reason = a.reason.clone().unwrap_or_default();
         match out
             .iter_mut()
-            .find(|(s, e)| *s == a.status && e.reason == reason)
+            .find(|(s, e)| *s == a.status && e.status == status && e.reason == reason)
         {
             Some((_, e)) => e.refs.push(m.canonical_ref.clone()),
             None => out.push((
                 a.status,
                 Exception {
-                    status: words::availability(a.status),
+                    status,
                     refs: vec![m.canonical_ref.clone()],
                     reason,
                 },
             )),
         }
     }
-    out.sort_by_key(|(s, _)| *s);
+    out.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.status.cmp(&y.status)));
     out.into_iter().map(|(_, e)| e).collect()
 }
 
@@ -378,6 +453,69 @@ fn chat_row(m: &Model, default_model: &str) -> ChatRow {
             .map_or_else(|| "—".into(), words::thousands),
         notes: notes.join("; "),
     }
+}
+
+fn yes_no(fact: Option<bool>) -> &'static str {
+    match fact {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "—",
+    }
+}
+
+fn capability_row(m: &Model) -> CapabilityRow {
+    let s = &m.source;
+    let reasoning = match (s.reasoning, &s.reasoning_controls) {
+        (false, _) => "no".to_string(),
+        (true, Some(c)) if c.toggle => "yes (on/off per request)".to_string(),
+        (true, Some(c)) if !c.effort_levels.is_empty() => {
+            format!("yes (effort {})", c.effort_levels.join("/"))
+        }
+        (true, _) => "yes".to_string(),
+    };
+    CapabilityRow {
+        reference: m.canonical_ref.clone(),
+        reasoning,
+        tools: yes_no(s.tool_call),
+        structured_output: yes_no(s.structured_output),
+        attachments: yes_no(s.attachment),
+        open_weights: yes_no(s.open_weights),
+        released: s.release_date.clone().unwrap_or_else(|| "—".into()),
+        knowledge: s.knowledge.clone().unwrap_or_else(|| "—".into()),
+    }
+}
+
+/// The base prices of a priced model, then one row per context tier.
+fn price_rows(m: &Model) -> Vec<PriceRow> {
+    let Some(c) = &m.source.cost else {
+        return Vec::new();
+    };
+    let usd = |p: Option<f64>| p.map_or_else(|| "—".to_string(), words::usd);
+    let mut rows = vec![PriceRow {
+        reference: m.canonical_ref.clone(),
+        tier: c.tiers.first().map_or_else(
+            || "any".to_string(),
+            |t| format!("up to {} tokens", words::thousands(t.above)),
+        ),
+        input: usd(c.input),
+        output: usd(c.output),
+        cache_read: usd(c.cache_read),
+        cache_write: usd(c.cache_write),
+        reasoning: usd(c.reasoning),
+    }];
+    for t in &c.tiers {
+        let or_base = |tier: Option<f64>, base: Option<f64>| usd(tier.or(base));
+        rows.push(PriceRow {
+            reference: m.canonical_ref.clone(),
+            tier: format!("over {} tokens", words::thousands(t.above)),
+            input: or_base(t.input, c.input),
+            output: or_base(t.output, c.output),
+            cache_read: or_base(t.cache_read, c.cache_read),
+            cache_write: or_base(t.cache_write, c.cache_write),
+            reasoning: or_base(t.reasoning, c.reasoning),
+        });
+    }
+    rows
 }
 
 /// The ref aliases (not namespace aliases) of the provider's models, by canonical ref,

@@ -17,6 +17,24 @@ pub fn thousands(n: u32) -> String {
     out
 }
 
+/// A price or an amount in US dollars: `$0.40`, `$0.0288`, `$3.00` — at least two
+/// decimals, more where they carry digits (up to six); an amount that is not zero but
+/// shows as zero at six decimals reads `<$0.000001`.
+pub fn usd(amount: f64) -> String {
+    let fixed = format!("{amount:.6}");
+    let trimmed = fixed.trim_end_matches('0');
+    let decimals = trimmed.split_once('.').map_or(0, |(_, d)| d.len());
+    if amount > 0.0
+        && trimmed
+            .trim_end_matches('.')
+            .chars()
+            .all(|c| c == '0' || c == '.')
+    {
+        return "<$0.000001".to_string();
+    }
+    format!("${amount:.prec$}", prec = decimals.max(2))
+}
+
 /// Items joined with `, `.
 pub fn join<S: AsRef<str>>(items: impl Iterator<Item = S>) -> String {
     items
@@ -123,6 +141,16 @@ fn plural(one: bool, singular: &'static str, plural: &'static str) -> &'static s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prices_in_dollars() {
+        assert_eq!(usd(0.4), "$0.40");
+        assert_eq!(usd(3.0), "$3.00");
+        assert_eq!(usd(0.0288), "$0.0288");
+        assert_eq!(usd(0.0), "$0.00");
+        assert_eq!(usd(0.000_000_4), "<$0.000001");
+        assert_eq!(usd(12.345_678_9), "$12.345679");
+    }
 
     fn rules(field: MediaField, min: u32, max: Option<u32>) -> MediaRules {
         MediaRules {

@@ -217,6 +217,11 @@ pub struct AuthChoice {
     #[serde(default)]
     #[schemars(inner(regex(pattern = r"^[a-z0-9][a-z0-9.-]*$")))]
     pub legacy_aliases: Vec<String>,
+    /// The chat model ref `onboard` sets for this choice, when the provider's
+    /// `default_model` is not one its plan serves in its region (a subscription with model
+    /// ids of its own). It must be a model of this provider that the plan serves there.
+    #[serde(default)]
+    pub default_model: Option<String>,
 }
 
 /// A model file, `catalog/<provider>/models/<id>.toml`: one model. An id with `/` lives in
@@ -233,6 +238,12 @@ pub struct ModelFile {
         pattern = r"^[A-Za-z0-9@~][A-Za-z0-9._:@~-]*(/[A-Za-z0-9@~][A-Za-z0-9._:@~-]*)*$"
     ))]
     pub id: String,
+    /// In a catalog loaded over another one (`--catalog DIR`): this file replaces the model
+    /// of the same ref in the catalog below (the built-in one), facts and all. Without it,
+    /// a model the catalog below already has keeps that catalog's facts, and this file is
+    /// only listed as shadowed (`-v`). Anywhere else it is an error.
+    #[serde(default, rename = "override")]
+    pub override_below: bool,
     /// The id sent on the wire, when it differs from `id`.
     #[serde(default)]
     #[schemars(length(min = 1))]

@@ -64,7 +64,7 @@ fn a_text_stream_goes_to_v1_messages_with_the_anthropic_headers_and_usage() {
     // 19 prompt characters ("be brief", "hello world"); 17 of answer in pieces of 4.
     assert_stderr_has(
         &out,
-        "tokens: 5 prompt + 5 completion = 10 · claude-haiku-4-5 · stop",
+        "tokens: 5 prompt + 5 completion = 10 · cost unknown (the catalog has no price for this model) · claude-haiku-4-5 · stop",
     );
     let requests = emulator.requests();
     assert_eq!(requests.len(), 1);

@@ -81,9 +81,15 @@ fn onboarding_works_for_all_eight_auth_choice_ids() {
             ),
             "{typed}: the canonical id is written"
         );
+        // A plan with its own key variable (the Coding Plan's) gets the key there.
+        let var = if key == KEY {
+            "QWEN_API_KEY"
+        } else {
+            "ALIBABA_CODING_PLAN_API_KEY"
+        };
         assert_eq!(
             std::fs::read_to_string(dir.join(".env")).unwrap(),
-            format!("QWEN_API_KEY={key}\n")
+            format!("{var}={key}\n")
         );
         #[cfg(unix)]
         {
@@ -102,6 +108,7 @@ fn onboarding_works_for_all_eight_auth_choice_ids() {
             target["key"]["found"]["masked"],
             format!("{}…WXYZ", if key == KEY { "sk-" } else { "sk-sp-" })
         );
+        assert_eq!(target["key"]["found"]["source"]["var"], var, "{typed}");
     }
 }
 
@@ -223,7 +230,7 @@ fn onboarding_with_a_json_config_prints_the_snippet_and_keeps_the_file() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
     assert_eq!(
         std::fs::read_to_string(home.path().join(".env")).unwrap(),
-        format!("QWEN_API_KEY={CODING_KEY}\n")
+        format!("ALIBABA_CODING_PLAN_API_KEY={CODING_KEY}\n")
     );
 
     write(
@@ -309,7 +316,13 @@ fn the_hidden_prompt_reads_the_key_from_a_terminal_without_echo() {
         !rest.contains("0123456789"),
         "the key was echoed or printed: {rest}"
     );
-    assert!(rest.contains("QWEN_API_KEY=sk-sp-…WXYZ"), "{rest}");
+    assert!(
+        rest.contains("ALIBABA_CODING_PLAN_API_KEY=sk-sp-…WXYZ"),
+        "{rest}"
+    );
     let dotenv = std::fs::read_to_string(config_dir(home.path()).join(".env")).unwrap();
-    assert_eq!(dotenv, format!("QWEN_API_KEY={CODING_KEY}\n"));
+    assert_eq!(
+        dotenv,
+        format!("ALIBABA_CODING_PLAN_API_KEY={CODING_KEY}\n")
+    );
 }

@@ -241,14 +241,21 @@ fn golden_files_of_the_fixture_catalog() {
 
 #[test]
 fn golden_files_of_the_builtin_catalog() {
+    // The seed provider: every plan and region of it, small enough to review.
     let dir = tempfile::tempdir().unwrap();
     for format in ["litellm", "openclaw"] {
-        let output = export(false, format, &[]);
+        let output = export(false, format, &["--provider", "qwen"]);
         assert!(output.status.success(), "{}", stderr(&output));
         insta::assert_snapshot!(format!("export_builtin_{format}"), stdout(&output));
     }
     let out = dir.path().join("catwalk");
-    export_to(dir.path(), "catwalk", false, "catwalk", &[]);
+    export_to(
+        dir.path(),
+        "catwalk",
+        false,
+        "catwalk",
+        &["--provider", "qwen"],
+    );
     insta::assert_snapshot!("export_builtin_catwalk", folder_text(&out));
 }
 

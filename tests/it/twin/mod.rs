@@ -26,6 +26,18 @@ use crate::support::{Run, config_dir, root, stderr, stdout};
 const LITERAL: &[(&str, &str)] = &[
     ("Qwen (Alibaba Cloud Model Studio)", "Nimbus Cloud"),
     (
+        "token-plan.cn-beijing.maas.aliyuncs.com",
+        "flat-east.nimbus.example",
+    ),
+    (
+        "token-plan.ap-southeast-1.maas.aliyuncs.com",
+        "flat-west.nimbus.example",
+    ),
+    ("dashscope-us.aliyuncs.com", "api-south.nimbus.example"),
+    ("ALIBABA_TOKEN_PLAN_API_KEY", "NIMBUS_FLAT_PLAN_API_KEY"),
+    ("Token Plan (subscription)", "Flat Plan (subscription)"),
+    ("US (Virginia)", "South (Virginia)"),
+    (
         "coding-intl.dashscope.aliyuncs.com/v1",
         "dev-west.nimbus.example/dev/v1",
     ),
@@ -47,6 +59,7 @@ const LITERAL: &[(&str, &str)] = &[
     ("modelstudio-api-key", "stratus-dev-key"),
     ("qwen-standard-api-key", "nimbus-metered-key"),
     ("qwen-api-key", "nimbus-dev-key"),
+    ("ALIBABA_CODING_PLAN_API_KEY", "NIMBUS_DEV_PLAN_API_KEY"),
     ("MODELSTUDIO_API_KEY", "STRATUS_API_KEY"),
     ("QWEN_API_KEY", "NIMBUS_API_KEY"),
     ("DASHSCOPE_API_KEY", "CIRRUS_API_KEY"),
