@@ -43,6 +43,22 @@ async fn whole_answers_from_every_dialect_in_chat_completions_shape() {
             usage["total_tokens"].as_u64().unwrap(),
             usage["prompt_tokens"].as_u64().unwrap() + usage["completion_tokens"].as_u64().unwrap()
         );
+        // The catalog prices qwen3.5-plus on the Standard plan (USD 0.4 in, 2.4 out per
+        // million); the custom providers' models have no price, so no extension.
+        if model == "qwen/qwen3.5-plus" {
+            let prompt = usage["prompt_tokens"].as_f64().unwrap();
+            let completion = usage["completion_tokens"].as_f64().unwrap();
+            let expected = (prompt * 0.4 + completion * 2.4) / 1e6;
+            let cost = usage["provcat"]["cost_usd"]
+                .as_f64()
+                .expect("the call's cost");
+            assert!(
+                (cost - expected).abs() < 1e-12,
+                "{cost} != {expected}: {body}"
+            );
+        } else {
+            assert!(usage.get("provcat").is_none(), "{model}: {body}");
+        }
     }
     let requests = gateway.emulator.requests();
     assert_eq!(requests.len(), 3);
