@@ -6,9 +6,12 @@
 //! - [`diagnostic`]: located problems and their rustc-style rendering;
 //! - [`tree`]: TOML parsed into JSON values with the span of every value;
 //! - [`validate`]: JSON Schema errors as located diagnostics;
-//! - [`suggest`]: "did you mean".
+//! - [`suggest`]: "did you mean";
+//! - [`folder`]: generated folders (an import, an export) written whole, never over a
+//!   folder their command did not write.
 
 pub mod diagnostic;
+pub mod folder;
 pub mod suggest;
 pub mod tree;
 pub mod validate;

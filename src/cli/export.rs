@@ -152,10 +152,11 @@ fn print_notes(format: Format, export: &Export) {
 
 fn write_failure(e: WriteError) -> Failure {
     use provcat::atomic::FileError;
+    use provcat::common::folder::FolderError;
     match &e {
-        WriteError::Io { .. } | WriteError::File(FileError::Io { .. }) => {
-            Failure::runtime(e.to_string())
-        }
+        WriteError::Io { .. }
+        | WriteError::File(FileError::Io { .. })
+        | WriteError::Folder(FolderError::Io { .. }) => Failure::runtime(e.to_string()),
         _ => Failure::input(e.to_string()),
     }
 }

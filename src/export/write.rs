@@ -1,14 +1,14 @@
 //! Writing an export, and comparing one with what is on disk (`--check`).
 //!
 //! A single-file export goes through [`crate::atomic`] (a temporary file beside the target,
-//! then a rename). A folder export is written whole into a fresh folder created beside the
-//! target, then renamed into place; an earlier export there (it holds [`MARKER`]) is moved
-//! aside first and removed once the new folder is in place, so the target is never
-//! half-written, and a folder provcat did not write is never replaced. The parent folder
-//! must exist in both cases.
+//! then a rename). A folder export is written whole by [`provcat_common::folder`] (a fresh
+//! folder renamed into place, an earlier export — it holds [`MARKER`] — replaced whole, a
+//! folder provcat did not write never replaced). The parent folder must exist in both cases.
 
 use std::io;
 use std::path::{Path, PathBuf};
+
+use provcat_common::folder::{self, FolderError, FolderWriter};
 
 use crate::atomic::{self, FileError, Mode};
 
@@ -21,18 +21,9 @@ pub enum WriteError {
     /// Writing a single file failed (see [`FileError`]).
     #[error(transparent)]
     File(#[from] FileError),
-    /// The folder's parent does not exist.
-    #[error("the folder {} does not exist; create it first", .0.display())]
-    NoParent(PathBuf),
-    /// The target folder exists and was not written by an export.
-    #[error("{} exists and was not written by `provcat export` (no {MARKER} in it); remove it or choose another --out", .0.display())]
-    NotAnExport(PathBuf),
-    /// The target is a file where a folder was expected.
-    #[error("{} is a file; this format writes a folder", .0.display())]
-    IsAFile(PathBuf),
-    /// An export path would leave the folder (a model id with `..`, say).
-    #[error("refusing to write {0}: the path leaves the output folder")]
-    Escapes(String),
+    /// Writing a folder failed, or its target may not be written (see [`FolderError`]).
+    #[error(transparent)]
+    Folder(#[from] FolderError),
     /// A file operation failed.
     #[error("cannot {action} {}: {source}", .path.display())]
     Io {
@@ -45,19 +36,17 @@ pub enum WriteError {
     },
 }
 
+const WRITER: FolderWriter = FolderWriter {
+    marker: MARKER,
+    command: "provcat export",
+};
+
 fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> WriteError {
     let path = path.to_path_buf();
     move |source| WriteError::Io {
         action,
         path,
         source,
-    }
-}
-
-fn parent_of(target: &Path) -> PathBuf {
-    match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
     }
 }
 
@@ -71,35 +60,7 @@ pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
 /// Checks that the folder `target` may be written: its parent exists, and it is missing,
 /// empty or an earlier export.
 pub fn check_folder_target(target: &Path) -> Result<(), WriteError> {
-    let parent = parent_of(target);
-    if !parent.is_dir() {
-        return Err(WriteError::NoParent(parent));
-    }
-    match std::fs::symlink_metadata(target) {
-        Err(_) => Ok(()),
-        Ok(m) if m.is_dir() => {
-            let mut entries = std::fs::read_dir(target).map_err(io_error("read", target))?;
-            if entries.next().is_none() || target.join(MARKER).is_file() {
-                Ok(())
-            } else {
-                Err(WriteError::NotAnExport(target.to_path_buf()))
-            }
-        }
-        Ok(_) => Err(WriteError::IsAFile(target.to_path_buf())),
-    }
-}
-
-/// A relative path that stays inside the folder: no `..`, no root, no empty parts.
-fn safe(relative: &str) -> Result<&str, WriteError> {
-    let ok = !relative.is_empty()
-        && relative
-            .split('/')
-            .all(|part| !part.is_empty() && part != "." && part != ".." && !part.contains('\\'));
-    if ok {
-        Ok(relative)
-    } else {
-        Err(WriteError::Escapes(relative.to_string()))
-    }
+    Ok(WRITER.check_target(target)?)
 }
 
 /// Writes `files` (relative path, text) as the folder `target`, replacing an earlier export
@@ -109,38 +70,10 @@ pub fn write_folder(
     files: &[(String, String)],
     marker: &str,
 ) -> Result<(), WriteError> {
-    check_folder_target(target)?;
-    let parent = parent_of(target);
-    let scratch = tempfile::Builder::new()
-        .prefix(".provcat-export-")
-        .tempdir_in(&parent)
-        .map_err(io_error("create a temporary folder in", &parent))?;
-    let fresh = scratch.path().join("new");
-    std::fs::create_dir(&fresh).map_err(io_error("create", &fresh))?;
-    std::fs::write(fresh.join(MARKER), marker).map_err(io_error("write", &fresh.join(MARKER)))?;
-    for (relative, text) in files {
-        let path = fresh.join(safe(relative)?);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
-        }
-        std::fs::write(&path, text).map_err(io_error("write", &path))?;
-    }
-    let previous = scratch.path().join("previous");
-    let had_previous = target.exists();
-    if had_previous {
-        std::fs::rename(target, &previous).map_err(io_error("move aside", target))?;
-    }
-    if let Err(e) = std::fs::rename(&fresh, target) {
-        if had_previous {
-            // Put the earlier export back; the scratch folder (and the new files) go.
-            let _ = std::fs::rename(&previous, target);
-        }
-        return Err(io_error("rename the new folder to", target)(e));
-    }
-    // Dropping the scratch folder removes the earlier export moved into it.
-    scratch
-        .close()
-        .map_err(io_error("remove the earlier export from", &parent))
+    let mut all = Vec::with_capacity(files.len() + 1);
+    all.push((MARKER.to_string(), marker.to_string()));
+    all.extend(files.iter().cloned());
+    Ok(WRITER.write(target, &all)?)
 }
 
 /// How an export differs from what is on disk: one line per difference, with a few lines
@@ -174,7 +107,7 @@ pub fn check(
     on_disk.retain(|p| p != MARKER);
     on_disk.sort();
     for (relative, text) in files {
-        let path = target.join(safe(relative)?);
+        let path = target.join(folder::inside(relative)?);
         match on_disk.binary_search(relative) {
             Ok(_) => {
                 let old = std::fs::read_to_string(&path).map_err(io_error("read", &path))?;
@@ -294,7 +227,7 @@ mod tests {
         std::fs::write(mine.join("notes.txt"), "keep").unwrap();
         assert!(matches!(
             write_folder(&mine, &files("x"), "m"),
-            Err(WriteError::NotAnExport(_))
+            Err(WriteError::Folder(FolderError::NotOurs { .. }))
         ));
         assert_eq!(
             std::fs::read_to_string(mine.join("notes.txt")).unwrap(),
@@ -303,13 +236,13 @@ mod tests {
         let orphan = dir.path().join("no/such/out");
         assert!(matches!(
             write_folder(&orphan, &files("x"), "m"),
-            Err(WriteError::NoParent(_))
+            Err(WriteError::Folder(FolderError::NoParent(_)))
         ));
         let out = dir.path().join("out");
         let bad = vec![("../evil.toml".to_string(), String::new())];
         assert!(matches!(
             write_folder(&out, &bad, "m"),
-            Err(WriteError::Escapes(_))
+            Err(WriteError::Folder(FolderError::Escapes(_)))
         ));
         assert!(!dir.path().join("evil.toml").exists() && !out.exists());
     }
