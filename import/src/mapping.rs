@@ -263,7 +263,9 @@ mod tests {
         let (id, family, member) = m.family_of("alibaba-coding-plan-cn").unwrap();
         assert_eq!((id, member.plan.as_str()), ("qwen", "coding"));
         assert_eq!(family.members.len(), 6);
-        assert!(m.family_of("kimi-for-coding").is_none());
+        // Kimi Code is a member of the moonshot family (the built-in provider's plan).
+        let (id, _, member) = m.family_of("kimi-for-coding").unwrap();
+        assert_eq!((id, member.plan.as_str()), ("moonshot", "coding"));
         assert_eq!(
             m.npm["@ai-sdk/anthropic"].dialect,
             Some(Dialect::AnthropicMessages)

@@ -56,6 +56,10 @@ pub struct ChatArgs {
     /// streaming only).
     #[arg(long)]
     thinking: bool,
+    /// A reasoning effort level, one of the model's (`provcat models show REF` lists
+    /// them); sent as the host's effort field.
+    #[arg(long, value_name = "LEVEL")]
+    effort: Option<String>,
     /// Do not show the reasoning.
     #[arg(long)]
     hide_reasoning: bool,
@@ -84,6 +88,9 @@ pub struct ChatArgs {
 struct ChatJson<'a> {
     #[serde(flatten)]
     outcome: &'a ChatOutcome,
+    /// The reasoning effort asked for (`--effort`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effort: Option<&'a str>,
     /// What the call cost in USD, by part; null when the server reported no usage or the
     /// catalog cannot price it.
     cost: Option<CallCost>,
@@ -134,6 +141,7 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
         stream: !args.no_stream,
         thinking: args.thinking,
         max_tokens: args.max_tokens,
+        effort: args.effort.clone(),
     };
     let client = Client::new(ClientOptions {
         connect_timeout: Duration::from_secs(args.connect_timeout),
@@ -184,6 +192,7 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
     if args.json {
         print_json(&ChatJson {
             outcome: &outcome,
+            effort: request.effort.as_deref(),
             cost: cost.as_ref().and_then(|c| c.as_ref().ok()).copied(),
             cost_unknown: cost
                 .as_ref()

@@ -1,5 +1,5 @@
 //! A chat request, whatever the dialect: the conversation (roles, text and image parts),
-//! streaming, thinking and the output cap. Each dialect shapes it into its wire body
+//! streaming, thinking, the reasoning effort and the output cap. Each dialect shapes it into its wire body
 //! ([`crate::dialect`]).
 
 /// Who speaks a message.
@@ -66,6 +66,9 @@ pub struct ChatRequest {
     pub thinking: bool,
     /// Cap on output tokens.
     pub max_tokens: Option<u32>,
+    /// A reasoning effort level (`--effort`), one of the model's catalog `effort_levels`
+    /// (checked by [`crate::dialect::chat_body`] before any request).
+    pub effort: Option<String>,
 }
 
 impl ChatRequest {

@@ -12,7 +12,9 @@
 //! (JPEG, PNG, GIF or WebP), an http(s) URL a `url` source. `--thinking` becomes
 //! `thinking: {type: "enabled", budget_tokens: N}`; the API wants 1024 ≤ N < `max_tokens`,
 //! so the rule is **N = half of `max_tokens`, at least [`MIN_THINKING_BUDGET`]**, and
-//! `--thinking` with a `max_tokens` of 1024 or less is refused before any request.
+//! `--thinking` with a `max_tokens` of 1024 or less is refused before any request. A
+//! reasoning effort (`--effort`) is refused: the catalog does not say how an effort level
+//! maps to a thinking budget, and provcat does not guess one.
 //!
 //! **The answer**: streams are named SSE events (`anthropic_stream`); a whole message is
 //! its content blocks (`thinking` as reasoning, `text` as the answer). Stop reasons map to
@@ -67,6 +69,14 @@ pub fn body(target: &Target, request: &ChatRequest) -> Result<Value, ClientError
         ));
     }
     super::refuse_thinking_without_reasoning(target, request)?;
+    if let Some(effort) = &request.effort {
+        return Err(ClientError::Invalid(format!(
+            "{} is reached through `{}`, where --effort has no field: the catalog does not say how effort `{}` maps to a thinking budget; use --thinking (a budget of half of max_tokens) instead",
+            target.canonical_ref,
+            target.dialect,
+            crate::escape::one_line(effort)
+        )));
+    }
     let max_tokens = request
         .max_tokens
         .or(target.model.and_then(|m| m.max_output_tokens))

@@ -153,11 +153,56 @@ pub fn chat_body(target: &Target, request: &ChatRequest) -> Result<Value, Client
                 .join(", ")
         )));
     }
+    check_effort(target, request)?;
     match target.dialect {
         Dialect::OpenAiCompletions => openai::body(target, request),
         Dialect::AnthropicMessages => anthropic::body(target, request),
         Dialect::DashscopeVideo => Err(not_chat(target)),
     }
+}
+
+/// The effort levels of `target`'s model, from its catalog `reasoning_controls` (empty for
+/// a model the catalog does not know or gives no levels).
+pub fn effort_levels(target: &Target) -> &'static [&'static str] {
+    target
+        .model
+        .and_then(|m| m.reasoning_controls.as_ref())
+        .map_or(&[], |c| c.effort_levels)
+}
+
+/// Checks `--effort` against the model's catalog effort levels (before any request, for
+/// every dialect): an unknown level is refused with the closest levels, a model without
+/// levels with a plain statement of that.
+fn check_effort(target: &Target, request: &ChatRequest) -> Result<(), ClientError> {
+    let Some(level) = request.effort.as_deref() else {
+        return Ok(());
+    };
+    let levels = effort_levels(target);
+    if levels.is_empty() {
+        let why = match target.model {
+            Some(_) => "the catalog lists no effort levels for it",
+            None => "the catalog does not know this model, so it knows no effort levels",
+        };
+        return Err(ClientError::Invalid(format!(
+            "{} takes no --effort: {why}; drop --effort (`provcat models show {}` lists its reasoning controls)",
+            target.canonical_ref, target.canonical_ref
+        )));
+    }
+    if levels.contains(&level) {
+        return Ok(());
+    }
+    let hint = provcat_common::suggest::did_you_mean(&provcat_common::suggest::closest(
+        level,
+        levels.iter().copied(),
+    ))
+    .map(|d| format!("{d} "))
+    .unwrap_or_default();
+    Err(ClientError::Invalid(format!(
+        "`{}` is not an effort level of {}; {hint}(its levels: {})",
+        crate::escape::one_line(level),
+        target.canonical_ref,
+        levels.join(", ")
+    )))
 }
 
 /// Refuses `--thinking` for a model the catalog says does not reason (each dialect asks

@@ -9,7 +9,11 @@
 //! host's `thinking_format` says — `enable-thinking`: top-level `enable_thinking`
 //! (DashScope), `thinking-type`: `thinking: {"type": "enabled" | "disabled"}`,
 //! `reasoning-effort`: `reasoning_effort` (OpenAI; `"medium"` when thinking is asked),
-//! `reasoning-object`: `reasoning: {"effort": "medium"}` (OpenRouter). Where the host only
+//! `reasoning-object`: `reasoning: {"effort": "medium"}` (OpenRouter). A reasoning effort
+//! (`--effort`, checked against the model's catalog levels beforehand) goes in the same
+//! place: `reasoning: {"effort": level}` where the host's format is `reasoning-object`,
+//! else top-level `reasoning_effort` (OpenAI, Gemini, xAI, Groq, DeepSeek, …), alongside
+//! any thinking switch of another format. Where the host only
 //! allows thinking in streams (`thinking_needs_stream`), a non-streaming call to a model
 //! that thinks by default switches it off explicitly, and `--thinking` without a stream is
 //! refused before any request. Images go as `image_url` parts; the model as its wire id,
@@ -117,6 +121,12 @@ pub fn body(target: &Target, request: &ChatRequest) -> Result<Value, ClientError
             if request.thinking {
                 body["reasoning"] = json!({ "effort": DEFAULT_EFFORT });
             }
+        }
+    }
+    if let Some(effort) = &request.effort {
+        match format {
+            ThinkingFormat::ReasoningObject => body["reasoning"] = json!({ "effort": effort }),
+            _ => body["reasoning_effort"] = json!(effort),
         }
     }
     if let Some(max) = request.max_tokens {

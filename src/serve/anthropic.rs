@@ -108,6 +108,7 @@ pub fn parse(body: &[u8]) -> Result<GatewayRequest, GatewayError> {
             stream,
             thinking,
             max_tokens,
+            effort: None,
         },
         include_usage: true,
     })

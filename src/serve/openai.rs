@@ -64,6 +64,7 @@ pub fn parse(body: &[u8]) -> Result<GatewayRequest, GatewayError> {
             stream,
             thinking: thinking(&body)?,
             max_tokens,
+            effort: None,
         },
         // A whole answer always carries usage.
         include_usage: include_usage || !stream,

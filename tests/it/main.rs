@@ -24,6 +24,7 @@ mod import_mapping;
 mod models_facts;
 mod overlays;
 mod plan_keys;
+mod providers;
 mod redaction;
 mod regions;
 mod robustness;
