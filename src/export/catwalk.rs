@@ -108,32 +108,11 @@ pub fn export(selection: &Selection) -> Result<Export, ExportError> {
     selection.note_untargeted(&mut notes, "catwalk");
     for target in selection.targets() {
         let (id, name) = super::names::catwalk(&target);
-        let Some(surface) = target.chat() else {
-            notes.add(
-                id,
-                "endpoint",
-                "left out: it serves no chat surface, and catwalk providers are chat providers",
-            );
+        let Some((surface, kind)) = target.chat_in(&id, "catwalk", &mut notes, |s| kind(s.dialect))
+        else {
             continue;
         };
-        let Some(kind) = kind(surface.dialect) else {
-            notes.add(
-                &id,
-                "endpoint",
-                format!(
-                    "left out: catwalk has no counterpart of the `{}` dialect",
-                    surface.dialect
-                ),
-            );
-            continue;
-        };
-        for video in target.video_models(selection) {
-            notes.add(
-                video.canonical_ref,
-                "model",
-                "video model left out: catwalk models are chat models",
-            );
-        }
+        target.note_video_left_out(selection, &mut notes, "catwalk models are chat models");
         let mut served: Vec<&'static Model> = Vec::new();
         let models: Vec<CatwalkModel> = target
             .chat_models(selection)

@@ -55,19 +55,9 @@ pub fn export(selection: &Selection) -> Result<Export, ExportError> {
     selection.note_untargeted(&mut notes, "models.dev");
     for target in selection.targets() {
         let (id, name) = super::names::models_dev(&target);
-        let Some(surface) = target.chat() else {
-            notes.add(id, "endpoint", "left out: it serves no chat surface");
-            continue;
-        };
-        let Some((npm, api)) = package(surface.dialect, surface.base_url) else {
-            notes.add(
-                &id,
-                "endpoint",
-                format!(
-                    "left out: models.dev has no counterpart of the `{}` dialect",
-                    surface.dialect
-                ),
-            );
+        let Some((_, (npm, api))) = target.chat_in(&id, "models.dev", &mut notes, |s| {
+            package(s.dialect, s.base_url)
+        }) else {
             continue;
         };
         if let Some((other, _)) = seen.iter().find(|(i, n)| *i == id || *n == name) {
@@ -94,13 +84,11 @@ pub fn export(selection: &Selection) -> Result<Export, ExportError> {
         doc["api"] = value(api);
         doc["doc"] = value(target.provider.links.docs);
         files.push((format!("providers/{id}/provider.toml"), doc.to_string()));
-        for video in target.video_models(selection) {
-            notes.add(
-                video.canonical_ref,
-                "model",
-                "video model left out: models.dev needs a context window and an output limit",
-            );
-        }
+        target.note_video_left_out(
+            selection,
+            &mut notes,
+            "models.dev needs a context window and an output limit",
+        );
         for m in target.chat_models(selection) {
             if let Some(text) = model(m, &target, &mut notes) {
                 files.push((format!("providers/{id}/models/{}.toml", m.wire_id), text));

@@ -102,32 +102,15 @@ pub fn export(selection: &Selection) -> Result<Export, ExportError> {
     selection.note_untargeted(&mut notes, "OpenClaw");
     for target in selection.targets() {
         let (id, _) = super::names::derived(&target);
-        let Some(surface) = target.chat() else {
-            notes.add(
-                id,
-                "endpoint",
-                "left out: it serves no chat surface, and OpenClaw's providers are chat providers",
-            );
+        let Some((surface, api)) = target.chat_in(&id, "OpenClaw", &mut notes, |s| api(s.dialect))
+        else {
             continue;
         };
-        let Some(api) = api(surface.dialect) else {
-            notes.add(
-                &id,
-                "endpoint",
-                format!(
-                    "left out: OpenClaw has no counterpart of the `{}` dialect",
-                    surface.dialect
-                ),
-            );
-            continue;
-        };
-        for video in target.video_models(selection) {
-            notes.add(
-                video.canonical_ref,
-                "model",
-                "video model left out: OpenClaw's model definitions are chat models",
-            );
-        }
+        target.note_video_left_out(
+            selection,
+            &mut notes,
+            "OpenClaw's model definitions are chat models",
+        );
         let models = target
             .chat_models(selection)
             .map(|m| model(m, &target, api, &mut notes))

@@ -7,6 +7,7 @@ use crate::catalog::{
 };
 
 use super::ExportError;
+use super::notes::Notes;
 
 /// The providers to export, sorted by id, with the tables they come from.
 #[derive(Debug)]
@@ -160,6 +161,49 @@ impl Target {
         selection
             .models_of(self.provider)
             .filter(move |m| m.kind == ModelKind::Video && self.serves(m))
+    }
+
+    /// The target's chat surface and what `format` calls its dialect (`map`), or `None`
+    /// with a note saying why the target `id` is left out: no chat surface, or a dialect
+    /// the format has no counterpart of.
+    pub fn chat_in<T>(
+        &self,
+        id: &str,
+        format: &str,
+        notes: &mut Notes,
+        map: impl FnOnce(&'static SurfaceEntry) -> Option<T>,
+    ) -> Option<(&'static SurfaceEntry, T)> {
+        let Some(surface) = self.chat() else {
+            notes.add(
+                id,
+                "endpoint",
+                format!("left out: it serves no chat surface, and {format} lists chat providers"),
+            );
+            return None;
+        };
+        let Some(mapped) = map(surface) else {
+            notes.add(
+                id,
+                "endpoint",
+                format!(
+                    "left out: {format} has no counterpart of the `{}` dialect",
+                    surface.dialect
+                ),
+            );
+            return None;
+        };
+        Some((surface, mapped))
+    }
+
+    /// Notes that the target's video models are left out of `format`, and `why`.
+    pub fn note_video_left_out(&self, selection: &Selection, notes: &mut Notes, why: &str) {
+        for video in self.video_models(selection) {
+            notes.add(
+                video.canonical_ref,
+                "model",
+                format!("video model left out: {why}"),
+            );
+        }
     }
 
     /// The reason a model on this target may be rejected, when it may.
