@@ -230,24 +230,48 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
     Ok(ExitCode::from(exit_code(&error)))
 }
 
-/// The prompt: the arguments, else stdin.
+/// The prompt, as `llm` users expect: text piped on stdin first (the context), then the
+/// arguments (the instruction), separated by a blank line; either alone is the prompt.
 fn prompt(args: &ChatArgs) -> Result<String, Failure> {
-    if !args.prompt.is_empty() {
-        return Ok(args.prompt.join(" "));
+    let instruction = args.prompt.join(" ");
+    let terminal = std::io::stdin().is_terminal();
+    let piped = if terminal {
+        String::new()
+    } else {
+        read_stdin()?
+    };
+    let context = piped.trim_end();
+    if context.trim().is_empty() {
+        return match (instruction.is_empty(), terminal) {
+            (false, _) => Ok(instruction),
+            (true, true) => Err(Failure::input(
+                "no prompt: give it as arguments (`provcat chat \"…\"`) or on stdin",
+            )),
+            (true, false) => Err(Failure::input(
+                "no prompt: stdin was empty and no prompt was given as arguments",
+            )),
+        };
     }
-    if std::io::stdin().is_terminal() {
-        return Err(Failure::input(
-            "no prompt: give it as arguments (`provcat chat \"…\"`) or on stdin",
-        ));
+    if instruction.is_empty() {
+        Ok(piped)
+    } else {
+        Ok(format!("{context}\n\n{instruction}"))
     }
-    let mut text = String::new();
+}
+
+/// All of stdin, which must be UTF-8 text.
+fn read_stdin() -> Result<String, Failure> {
+    let mut bytes = Vec::new();
     std::io::stdin()
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .map_err(|e| Failure::input(format!("cannot read the prompt from stdin: {e}")))?;
-    if text.trim().is_empty() {
-        return Err(Failure::input("the prompt on stdin is empty"));
-    }
-    Ok(text)
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Failure::input(format!(
+            "stdin is not UTF-8 text (the first bad byte is at offset {at}); pipe text, or \
+             send a file's content some other way"
+        ))
+    })
 }
 
 /// An image argument as a URL: http(s) and `data:` URLs as they are, a local file inline.

@@ -154,6 +154,7 @@ pub fn chat_body(target: &Target, request: &ChatRequest) -> Result<Value, Client
         )));
     }
     check_effort(target, request)?;
+    check_max_tokens(target, request)?;
     match target.dialect {
         Dialect::OpenAiCompletions => openai::body(target, request),
         Dialect::AnthropicMessages => anthropic::body(target, request),
@@ -203,6 +204,30 @@ fn check_effort(target: &Target, request: &ChatRequest) -> Result<(), ClientErro
         target.canonical_ref,
         levels.join(", ")
     )))
+}
+
+/// Checks `--max-tokens` against the model's catalog output limit (before any request):
+/// 0 asks for nothing, and more than the limit is refused by the host after the request
+/// was paid for or silently cut; both are refused here, with the limit.
+fn check_max_tokens(target: &Target, request: &ChatRequest) -> Result<(), ClientError> {
+    let Some(asked) = request.max_tokens else {
+        return Ok(());
+    };
+    let limit = target.model.and_then(|m| m.max_output_tokens);
+    let within = limit.map_or(String::new(), |l| format!(" up to {l}, its output limit"));
+    if asked == 0 {
+        return Err(ClientError::Invalid(format!(
+            "--max-tokens 0 asks for no answer; give 1{within}"
+        )));
+    }
+    match limit {
+        Some(limit) if asked > limit => Err(ClientError::Invalid(format!(
+            "--max-tokens {asked} is above the output limit of {}: {limit} tokens (the catalog's \
+             max_output_tokens); give at most {limit}, or leave it out",
+            target.canonical_ref
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses `--thinking` for a model the catalog says does not reason (each dialect asks

@@ -5,6 +5,7 @@
 
 mod anthropic;
 mod errors;
+mod input;
 mod openai;
 mod proxy;
 mod streams;
