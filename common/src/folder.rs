@@ -217,6 +217,14 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_name_is_written_in_the_current_folder() {
+        // `--out out` has the empty path as its parent: the current folder is meant.
+        assert_eq!(parent_of(Path::new("out")), Path::new("."));
+        assert_eq!(parent_of(Path::new("a/out")), Path::new("a"));
+        assert_eq!(parent_of(Path::new("/")), Path::new("."));
+    }
+
+    #[test]
     fn paths_that_leave_the_folder_are_refused_and_nothing_is_written() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
