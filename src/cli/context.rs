@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use provcat::config::{self, Env, LoadedConfig};
+use provcat::config::{self, ConfigOrigin, Env, LoadedConfig};
 use provcat::secret::ApiKey;
 
 use super::Failure;
@@ -21,8 +21,24 @@ pub struct Context {
 
 impl Context {
     /// Locates, reads and checks the config and its `.env`; with `-v`, says which files
-    /// were read. A broken config is an input failure (exit 2) with located diagnostics.
+    /// were read. A broken config is an input failure (exit 2) with located diagnostics, and
+    /// so is a `--config` naming a file that does not exist (a typo would otherwise read as
+    /// an empty config); only `onboard`, which creates it, uses [`Context::config_to_write`].
     pub fn load_config(&self) -> Result<LoadedConfig, Failure> {
+        let loaded = self.config_to_write()?;
+        if !loaded.exists && loaded.location.origin == ConfigOrigin::Flag {
+            return Err(Failure::input(format!(
+                "--config {}: the file does not exist; check the path, or run `provcat onboard --config {}` to create it",
+                loaded.location.path.display(),
+                loaded.location.path.display()
+            )));
+        }
+        Ok(loaded)
+    }
+
+    /// The config like [`Context::load_config`], but a missing file (wherever it was
+    /// chosen) is an empty config to be written.
+    pub fn config_to_write(&self) -> Result<LoadedConfig, Failure> {
         let location = config::locate(self.config_flag.as_deref(), &self.env)
             .map_err(|r| Failure::report(&r))?;
         let loaded = config::load(location).map_err(|r| Failure::report(&r))?;

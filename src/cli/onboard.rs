@@ -61,7 +61,7 @@ pub fn run(args: OnboardArgs, context: &Context) -> Outcome {
                 .join(", ")
         ))
     })?;
-    let mut config = context.load_config()?;
+    let mut config = context.config_to_write()?;
     let key = if args.skip_key {
         None
     } else {

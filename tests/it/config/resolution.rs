@@ -210,6 +210,44 @@ fn the_config_is_found_by_flag_env_var_or_default_and_json_works_as_in_the_seed(
 }
 
 #[test]
+fn a_config_flag_naming_a_missing_file_is_an_error_except_for_onboard() {
+    let home = tempfile::tempdir().unwrap();
+    let missing = home.path().join("typo/confg.toml");
+    let path = missing.to_str().unwrap();
+    let out = provcat_in(home.path(), &["--config", path, "explain"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("--config {path}: the file does not exist")),
+        "{}",
+        stderr(&out)
+    );
+    // A command that only decorates its output with the config says so and goes on.
+    let listed = provcat_in(home.path(), &["--config", path, "models", "list"], &[]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    assert!(
+        stderr(&listed).contains("the file does not exist"),
+        "{}",
+        stderr(&listed)
+    );
+    // `onboard` creates it.
+    let created = home.path().join("new.toml");
+    let out = provcat_in(
+        home.path(),
+        &[
+            "--config",
+            created.to_str().unwrap(),
+            "onboard",
+            "--auth-choice",
+            "qwen-standard-api-key",
+            "--skip-key",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(created.is_file());
+}
+
+#[test]
 fn models_list_and_show_mark_the_configured_defaults() {
     let home = tempfile::tempdir().unwrap();
     write(
