@@ -126,6 +126,33 @@ pub fn home_on(c: &Choice, emulator: &Emulator, dialect: Dialect) -> tempfile::T
     home
 }
 
+/// An auth choice pointed at its own emulator: the usual set-up of a provider test.
+pub struct OnEmulator {
+    pub choice: Choice,
+    pub emulator: Emulator,
+    pub home: tempfile::TempDir,
+}
+
+/// The auth choice `id` with its emulator and a home whose config points it at the
+/// emulator's `dialect` surface.
+pub fn on_emulator(id: &str, dialect: Dialect) -> OnEmulator {
+    let choice = choice(id);
+    let emulator = choice.emulator();
+    let home = home_on(&choice, &emulator, dialect);
+    OnEmulator {
+        choice,
+        emulator,
+        home,
+    }
+}
+
+impl OnEmulator {
+    /// `provcat chat ARGS` in this home, with the choice's key.
+    pub fn chat(&self, args: &[&str]) -> std::process::Output {
+        chat(&self.choice, self.home.path(), args)
+    }
+}
+
 /// `provcat chat ARGS` in `home` with `c`'s key in its variable.
 pub fn chat(c: &Choice, home: &std::path::Path, args: &[&str]) -> std::process::Output {
     let mut all = vec!["chat"];

@@ -6,29 +6,23 @@
 
 use provcat::catalog::Dialect;
 
-use super::{Choice, chat, choice, every_auth_choice, home_on};
+use super::{Choice, every_auth_choice, home_on, on_emulator};
 use crate::support::{json_of, stderr};
 
 #[test]
 fn an_openai_reasoning_model_gets_max_completion_tokens() {
-    let c = choice("openai-api-key");
-    let emulator = c.emulator();
-    let home = home_on(&c, &emulator, Dialect::OpenAiCompletions);
-    let out = chat(
-        &c,
-        home.path(),
-        &[
-            "-m",
-            "openai/o4-mini",
-            "--max-tokens",
-            "3",
-            "--no-stream",
-            "--json",
-            "hi",
-        ],
-    );
+    let on = on_emulator("openai-api-key", Dialect::OpenAiCompletions);
+    let out = on.chat(&[
+        "-m",
+        "openai/o4-mini",
+        "--max-tokens",
+        "3",
+        "--no-stream",
+        "--json",
+        "hi",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let body = &emulator.requests()[0].body;
+    let body = &on.emulator.requests()[0].body;
     assert_eq!(body["max_completion_tokens"], 3, "{body}");
     assert!(body.get("max_tokens").is_none(), "{body}");
     assert_eq!(json_of(&out)["finish_reason"], "length");
@@ -36,24 +30,18 @@ fn an_openai_reasoning_model_gets_max_completion_tokens() {
 
 #[test]
 fn openrouter_sends_the_wire_id_verbatim_and_reads_delta_reasoning() {
-    let c = choice("openrouter-api-key");
-    let emulator = c.emulator();
-    let home = home_on(&c, &emulator, Dialect::OpenAiCompletions);
-    let out = chat(
-        &c,
-        home.path(),
-        &[
-            "-m",
-            "openrouter/anthropic/claude-sonnet-4.5",
-            "--json",
-            "why",
-        ],
-    );
+    let on = on_emulator("openrouter-api-key", Dialect::OpenAiCompletions);
+    let out = on.chat(&[
+        "-m",
+        "openrouter/anthropic/claude-sonnet-4.5",
+        "--json",
+        "why",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let json = json_of(&out);
     assert_eq!(json["content"], "echo: why");
     assert_eq!(json["reasoning"], "thinking about: why", "{json}");
-    let sent = &emulator.requests()[0];
+    let sent = &on.emulator.requests()[0];
     assert_eq!(sent.body["model"], "anthropic/claude-sonnet-4.5");
     assert_eq!(sent.body["messages"][0]["role"], "user");
 }
