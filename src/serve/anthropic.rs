@@ -24,7 +24,8 @@ use crate::client::{ChatOutcome, ChatRequest, FinishReason, Message, Part, Role}
 
 use super::error::{ErrorClass, GatewayError};
 use super::request::{
-    GatewayRequest, bool_field, json_object, kind_of, model_field, refuse_tools, tokens_field,
+    GatewayRequest, bool_field, json_object, kind_of, messages_field, model_field, refuse_tools,
+    tokens_field,
 };
 
 /// Parses a Messages request body.
@@ -79,25 +80,10 @@ pub fn parse(body: &[u8]) -> Result<GatewayRequest, GatewayError> {
             )));
         }
     }
-    let list = match body.get("messages") {
-        Some(Value::Array(list)) if !list.is_empty() => list,
-        Some(Value::Array(_)) => {
-            return Err(GatewayError::invalid(
-                "`messages` is empty: send at least one message",
-            ));
-        }
-        None | Some(Value::Null) => {
-            return Err(GatewayError::invalid(
-                "`messages`: Field required (a list of {role, content} messages)",
-            ));
-        }
-        Some(other) => {
-            return Err(GatewayError::invalid(format!(
-                "`messages` must be an array, not {}",
-                kind_of(other)
-            )));
-        }
-    };
+    let list = messages_field(
+        &body,
+        "`messages`: Field required (a list of {role, content} messages)",
+    )?;
     for (i, m) in list.iter().enumerate() {
         messages.push(message(i, m)?);
     }

@@ -24,7 +24,8 @@ use crate::client::{ChatOutcome, ChatRequest, Message, Part, Role};
 
 use super::error::{ErrorClass, GatewayError};
 use super::request::{
-    GatewayRequest, bool_field, json_object, kind_of, model_field, refuse_tools, tokens_field,
+    GatewayRequest, bool_field, json_object, kind_of, messages_field, model_field, refuse_tools,
+    tokens_field,
 };
 
 /// Parses a Chat Completions request body.
@@ -99,25 +100,10 @@ fn thinking(body: &Map<String, Value>) -> Result<bool, GatewayError> {
 }
 
 fn messages(body: &Map<String, Value>) -> Result<Vec<Message>, GatewayError> {
-    let list = match body.get("messages") {
-        Some(Value::Array(list)) if !list.is_empty() => list,
-        Some(Value::Array(_)) => {
-            return Err(GatewayError::invalid(
-                "`messages` is empty: send at least one message",
-            ));
-        }
-        None | Some(Value::Null) => {
-            return Err(GatewayError::invalid(
-                "`messages` is missing: send a list of {role, content} messages",
-            ));
-        }
-        Some(other) => {
-            return Err(GatewayError::invalid(format!(
-                "`messages` must be an array, not {}",
-                kind_of(other)
-            )));
-        }
-    };
+    let list = messages_field(
+        body,
+        "`messages` is missing: send a list of {role, content} messages",
+    )?;
     list.iter()
         .enumerate()
         .map(|(i, m)| message(i, m))

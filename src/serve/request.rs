@@ -126,6 +126,25 @@ pub fn refuse_tools(body: &serde_json::Map<String, Value>) -> Result<(), Gateway
     Ok(())
 }
 
+/// The request's `messages`: a non-empty array, else an invalid-request error (`missing`
+/// is the front's own wording for an absent field).
+pub fn messages_field<'a>(
+    body: &'a serde_json::Map<String, Value>,
+    missing: &str,
+) -> Result<&'a Vec<Value>, GatewayError> {
+    match body.get("messages") {
+        Some(Value::Array(list)) if !list.is_empty() => Ok(list),
+        Some(Value::Array(_)) => Err(GatewayError::invalid(
+            "`messages` is empty: send at least one message",
+        )),
+        None | Some(Value::Null) => Err(GatewayError::invalid(missing.to_string())),
+        Some(other) => Err(GatewayError::invalid(format!(
+            "`messages` must be an array, not {}",
+            kind_of(other)
+        ))),
+    }
+}
+
 /// `a string`, `an array`… for messages about a value of the wrong type.
 pub fn kind_of(value: &Value) -> &'static str {
     match value {
