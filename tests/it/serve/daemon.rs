@@ -97,6 +97,16 @@ impl Daemon {
     fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
+
+    /// POSTs `body` as JSON to `path` (a fresh connection each time).
+    async fn post(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
 }
 
 fn keys() -> Vec<(&'static str, &'static str)> {
@@ -128,27 +138,17 @@ async fn one_log_line_per_request_human_or_json_and_no_key_in_any() {
     for json_lines in [false, true] {
         let args: &[&str] = if json_lines { &["--log-json"] } else { &[] };
         let daemon = Daemon::start(home.path(), args, &keys());
-        let client = reqwest::Client::new();
-        let ok = client
-            .post(daemon.url("/v1/chat/completions"))
-            .json(&ask("gpt/gpt-4.1", false))
-            .send()
-            .await
-            .unwrap();
+        let ok = daemon
+            .post("/v1/chat/completions", &ask("gpt/gpt-4.1", false))
+            .await;
         assert_eq!(ok.status(), 200);
-        let streamed = client
-            .post(daemon.url("/v1/messages"))
-            .json(&ask("qwen/qwen3.5-plus", true))
-            .send()
-            .await
-            .unwrap();
+        let streamed = daemon
+            .post("/v1/messages", &ask("qwen/qwen3.5-plus", true))
+            .await;
         streamed.text().await.unwrap();
-        let unknown = client
-            .post(daemon.url("/v1/messages"))
-            .json(&ask("nope/nothing", false))
-            .send()
-            .await
-            .unwrap();
+        let unknown = daemon
+            .post("/v1/messages", &ask("nope/nothing", false))
+            .await;
         assert_eq!(unknown.status(), 404);
         daemon.signal(libc::SIGTERM);
         let (code, lines) = daemon.finish();
@@ -197,25 +197,18 @@ async fn sighup_reloads_without_cutting_an_open_stream_and_sigterm_drains() {
     let home = tempfile::tempdir().unwrap();
     let config = write_config(&emulator, home.path());
     let mut daemon = Daemon::start(home.path(), &[], &keys());
-    let client = reqwest::Client::new();
     // A provider the config does not have yet.
-    let late = client
-        .post(daemon.url("/v1/chat/completions"))
-        .json(&ask("late/gpt-4.1", false))
-        .send()
-        .await
-        .unwrap();
+    let late = daemon
+        .post("/v1/chat/completions", &ask("late/gpt-4.1", false))
+        .await;
     assert_eq!(late.status(), 404);
     emulator.push_fault(Fault::Stall {
         after_chunks: 1,
         for_ms: 800,
     });
-    let mut open = client
-        .post(daemon.url("/v1/chat/completions"))
-        .json(&ask("gpt/gpt-4.1", true))
-        .send()
-        .await
-        .unwrap();
+    let mut open = daemon
+        .post("/v1/chat/completions", &ask("gpt/gpt-4.1", true))
+        .await;
     assert!(open.chunk().await.unwrap().is_some(), "the stream is open");
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str(&format!(
@@ -230,12 +223,9 @@ async fn sighup_reloads_without_cutting_an_open_stream_and_sigterm_drains() {
     .unwrap();
     daemon.signal(libc::SIGHUP);
     daemon.wait_for("reloaded");
-    let late = client
-        .post(daemon.url("/v1/chat/completions"))
-        .json(&ask("late/gpt-4.1", false))
-        .send()
-        .await
-        .unwrap();
+    let late = daemon
+        .post("/v1/chat/completions", &ask("late/gpt-4.1", false))
+        .await;
     assert_eq!(late.status(), 200, "the reloaded config and .env serve");
     // SIGTERM while the stream is still open: it finishes, then the process ends.
     daemon.signal(libc::SIGTERM);
@@ -284,20 +274,13 @@ async fn the_login_shell_import_supplies_a_missing_key_and_names_it_only() {
         &[],
         &[("SHELL", shell.as_str()), ("QWEN_API_KEY", QWEN_KEY)],
     );
-    let client = reqwest::Client::new();
-    let ok = client
-        .post(daemon.url("/v1/chat/completions"))
-        .json(&ask("gpt/gpt-4.1", false))
-        .send()
-        .await
-        .unwrap();
+    let ok = daemon
+        .post("/v1/chat/completions", &ask("gpt/gpt-4.1", false))
+        .await;
     assert_eq!(ok.status(), 200);
-    let ok = client
-        .post(daemon.url("/v1/chat/completions"))
-        .json(&ask("qwen/qwen3.5-plus", false))
-        .send()
-        .await
-        .unwrap();
+    let ok = daemon
+        .post("/v1/chat/completions", &ask("qwen/qwen3.5-plus", false))
+        .await;
     assert_eq!(ok.status(), 200, "the process's own key was kept");
     daemon.signal(libc::SIGTERM);
     let (code, lines) = daemon.finish();
