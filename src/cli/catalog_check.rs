@@ -1,7 +1,6 @@
 //! `provcat catalog check [DIR]`: the compiler behind `cargo build`, run on a folder.
 //! Also the `catalog` command group itself.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,6 +9,7 @@ use provcat::compiler::{self, Report};
 use provcat::escape;
 use serde::Serialize;
 
+use super::json_error::{DiagnosticJson, ErrorJson, diagnostics};
 use super::output::{print_json, print_stdout};
 use super::{Outcome, say};
 
@@ -36,6 +36,8 @@ pub struct CheckArgs {
     json: bool,
 }
 
+/// `catalog check --json`: the counts and every problem; a broken catalog adds `error`,
+/// the shape of every command's failure.
 #[derive(Serialize)]
 struct CheckJson {
     ok: bool,
@@ -43,16 +45,8 @@ struct CheckJson {
     models: usize,
     refs: usize,
     diagnostics: Vec<DiagnosticJson>,
-}
-
-#[derive(Serialize)]
-struct DiagnosticJson {
-    rule: &'static str,
-    message: String,
-    /// `file:line:col`, or the file alone when there is no position.
-    location: Option<String>,
-    label: Option<String>,
-    help: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorJson>,
 }
 
 pub fn run(command: CatalogCommand) -> Outcome {
@@ -79,6 +73,7 @@ fn check(args: CheckArgs) -> Outcome {
             models: c.models.len(),
             refs: c.refs.len(),
             diagnostics: Vec::new(),
+            error: None,
         }),
         (Err(report), false) => Ok(print_report(&report)),
         (Err(report), true) => {
@@ -87,7 +82,8 @@ fn check(args: CheckArgs) -> Outcome {
                 providers: 0,
                 models: 0,
                 refs: 0,
-                diagnostics: to_json(&report),
+                diagnostics: diagnostics(&report),
+                error: Some(ErrorJson::of_report(&report, 2)),
             })?;
             Ok(ExitCode::from(2))
         }
@@ -97,7 +93,7 @@ fn check(args: CheckArgs) -> Outcome {
 /// Prints a broken catalog's diagnostics on stderr (coloured on a terminal) and returns
 /// exit code 2.
 pub fn print_report(report: &Report) -> ExitCode {
-    let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let styled = say::colour_on_stderr();
     let text = say::report(report).render(styled);
     // The renderer's own colours are kept; anything else a file could inject is escaped.
     let text = if styled {
@@ -107,19 +103,4 @@ pub fn print_report(report: &Report) -> ExitCode {
     };
     std::eprint!("{text}");
     ExitCode::from(2)
-}
-
-fn to_json(report: &Report) -> Vec<DiagnosticJson> {
-    let report = say::report(report);
-    report
-        .diagnostics()
-        .into_iter()
-        .map(|d| DiagnosticJson {
-            rule: d.rule.code(),
-            message: d.message.clone(),
-            location: report.location(d),
-            label: d.label.clone(),
-            help: d.help.clone(),
-        })
-        .collect()
 }

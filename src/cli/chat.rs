@@ -21,8 +21,8 @@ use base64::Engine;
 use clap::Args;
 use provcat::catalog::ModelKind;
 use provcat::client::{
-    ChatOutcome, ChatRequest, Client, ClientError, ClientOptions, Discard, ErrorKind, Message,
-    Part, Role, Sink, advice::advice,
+    ChatOutcome, ChatRequest, Client, ClientError, Discard, Message, Part, Role, Sink,
+    advice::advice,
 };
 use provcat::compiler::docs::words::usd;
 use provcat::cost::{self, CallCost, TokenCounts, Unpriced};
@@ -31,6 +31,8 @@ use provcat::resolve::{self, Request};
 use serde::Serialize;
 
 use super::context::Context;
+use super::flags::{QuietFlag, RequestFlags};
+use super::json_error::ErrorJson;
 use super::output::{exit_code, print_json};
 use super::{Failure, Outcome};
 
@@ -66,26 +68,33 @@ pub struct ChatArgs {
     /// The most tokens to generate.
     #[arg(long, value_name = "N")]
     max_tokens: Option<u32>,
-    /// Print one JSON object at the end instead of streaming text.
+    /// Print one JSON object at the end instead of streaming text (on failure, with an
+    /// `error` object: `{code, message, help, exit_code}`).
     #[arg(long)]
     json: bool,
-    /// Seconds to wait for a connection.
-    #[arg(long, value_name = "SECS", default_value_t = 10)]
-    connect_timeout: u64,
-    /// Seconds a response may stay silent before giving up.
-    #[arg(long, value_name = "SECS", default_value_t = 120)]
-    idle_timeout: u64,
-    /// Retries for rate limits, server errors and failed connections.
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    retries: usize,
+    #[command(flatten)]
+    request: RequestFlags,
+    #[command(flatten)]
+    quiet: QuietFlag,
     /// The prompt (default: read from stdin).
     #[arg(value_name = "PROMPT")]
     prompt: Vec<String>,
 }
 
+impl ChatArgs {
+    /// Whether `--quiet` was given.
+    pub fn quiet(&self) -> bool {
+        self.quiet.quiet
+    }
+}
+
 /// `chat --json`.
 #[derive(Serialize)]
 struct ChatJson<'a> {
+    /// The model's ref, as resolved (`qwen/qwen3.5-plus`).
+    model: &'a str,
+    /// The model id the server named in its answer (else the id sent).
+    wire_model: &'a str,
     #[serde(flatten)]
     outcome: &'a ChatOutcome,
     /// The reasoning effort asked for (`--effort`), if any.
@@ -97,15 +106,9 @@ struct ChatJson<'a> {
     /// Why `cost` is null, when usage was reported.
     #[serde(skip_serializing_if = "Option::is_none")]
     cost_unknown: Option<String>,
+    /// Why the answer failed (the shape of every command's failure).
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorJson>,
-}
-
-#[derive(Serialize)]
-struct ErrorJson {
-    message: String,
-    kind: Option<ErrorKind>,
-    advice: Option<String>,
 }
 
 pub fn run(args: ChatArgs, context: &Context) -> Outcome {
@@ -143,13 +146,8 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
         max_tokens: args.max_tokens,
         effort: args.effort.clone(),
     };
-    let client = Client::new(ClientOptions {
-        connect_timeout: Duration::from_secs(args.connect_timeout),
-        idle_timeout: Duration::from_secs(args.idle_timeout),
-        retries: args.retries,
-        ..ClientOptions::default()
-    })
-    .map_err(|e| Failure::runtime(e.to_string()))?;
+    let client = Client::new(args.request.client_options())
+        .map_err(|e| Failure::runtime(e.to_string()))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -168,7 +166,7 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
         &mut printer
     };
     let mut on_retry = |e: &ClientError, delay: Duration| {
-        eprintln!("retrying in {:.1}s: {e}", delay.as_secs_f64());
+        super::say::progress(&format!("retrying in {:.1}s: {e}", delay.as_secs_f64()));
     };
     let result = runtime.block_on(async {
         tokio::select! {
@@ -191,6 +189,12 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
     });
     if args.json {
         print_json(&ChatJson {
+            model: &target.canonical_ref,
+            wire_model: if outcome.model.is_empty() {
+                &target.wire_id
+            } else {
+                &outcome.model
+            },
             outcome: &outcome,
             effort: request.effort.as_deref(),
             cost: cost.as_ref().and_then(|c| c.as_ref().ok()).copied(),
@@ -198,14 +202,7 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
                 .as_ref()
                 .and_then(|c| c.as_ref().err())
                 .map(ToString::to_string),
-            error: error.as_ref().map(|e| ErrorJson {
-                message: e.to_string(),
-                kind: match e {
-                    ClientError::Api { error, .. } => Some(error.kind),
-                    _ => None,
-                },
-                advice: advice(e, &target),
-            }),
+            error: error.as_ref().map(|e| ErrorJson::of_client(e, &target)),
         })?;
     } else if error.is_none()
         && let Some(line) = summary(&outcome, cost.as_ref())
@@ -326,7 +323,7 @@ impl Printer {
     fn new(show_reasoning: bool) -> Printer {
         Printer {
             show_reasoning,
-            dim: std::io::stderr().is_terminal(),
+            dim: super::say::colour_on_stderr(),
             escape_content: std::io::stdout().is_terminal(),
             in_reasoning: false,
             wrote_content: false,

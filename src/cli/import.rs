@@ -27,6 +27,15 @@ pub enum ImportCommand {
     ModelsDev(ModelsDevArgs),
 }
 
+impl ImportCommand {
+    /// Whether `--quiet` was given.
+    pub fn quiet(&self) -> bool {
+        match self {
+            ImportCommand::ModelsDev(args) => args.quiet.quiet,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ModelsDevArgs {
     /// The models.dev checkout: the folder holding `providers/` and `models/`.
@@ -48,6 +57,8 @@ pub struct ModelsDevArgs {
     /// Use this mapping file instead of the built-in `import/models-dev.toml`.
     #[arg(long, value_name = "FILE")]
     mapping: Option<PathBuf>,
+    #[command(flatten)]
+    quiet: super::flags::QuietFlag,
 }
 
 pub fn run(command: ImportCommand) -> Outcome {
@@ -109,7 +120,7 @@ fn models_dev(args: ModelsDevArgs) -> Outcome {
 
 /// A bar on a terminal, nothing elsewhere.
 fn progress_bar() -> Option<ProgressBar> {
-    if !std::io::stderr().is_terminal() {
+    if !std::io::stderr().is_terminal() || super::say::quiet() {
         return None;
     }
     let bar = ProgressBar::new(0);

@@ -35,7 +35,9 @@ mod completions;
 mod context;
 mod explain;
 mod export;
+mod flags;
 mod import;
+mod json_error;
 mod listing;
 mod man;
 mod models;
@@ -51,68 +53,109 @@ mod signals;
 mod video;
 mod video_args;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{ArgAction, CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use provcat::compiler::Report;
 use provcat::config::Env;
 
 use context::Context;
+use flags::{CatalogFlags, ConfigFlags, QuietFlag};
+use json_error::ErrorJson;
 
 /// A declarative LLM provider catalog, compiled: models, plans, regions, endpoints and
 /// auth choices of LLM providers, starting with Qwen / Alibaba Cloud Model Studio.
 #[derive(Debug, Parser)]
-#[command(name = "provcat", version, about, max_term_width = 100)]
+#[command(
+    name = "provcat",
+    version,
+    about,
+    max_term_width = 100,
+    after_help = "The options above may also come after the command where they act; each command's help lists those it takes."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// The config file (default: $PROVCAT_CONFIG, else ~/.config/provcat/config.toml).
-    #[arg(long, global = true, value_name = "PATH")]
-    config: Option<PathBuf>,
-    /// Say more on stderr: which config and .env files were read, which catalog folders
-    /// were loaded and which of their files are shadowed or override built-in ones.
-    #[arg(short, long, global = true, action = ArgAction::Count)]
-    verbose: u8,
-    /// A catalog folder to load over the built-in catalog (repeatable; after the config's
-    /// `catalogs`): its providers and models are compiled with the built-in ones under the
-    /// same checks. A built-in provider's folder extends it; a built-in model is kept
-    /// unless the overlay file says `override = true`. With -v, shadowed files are listed.
-    #[arg(long = "catalog", global = true, value_name = "DIR")]
-    catalogs: Vec<PathBuf>,
+    #[command(flatten)]
+    globals: ConfigFlags,
+    #[command(flatten)]
+    quiet: QuietFlag,
 }
 
+/// The commands. Those that read the config take [`ConfigFlags`], those that only use the
+/// catalog [`CatalogFlags`], those that print progress or retry lines [`QuietFlag`]; the
+/// others take none of them (`--config` on `provcat man` would do nothing).
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List or show the models of the built-in catalog.
     #[command(subcommand)]
     Models(models::ModelsCommand),
     /// List the auth choices used at onboarding, with the endpoint each selects.
-    AuthChoices(listing::JsonFlag),
+    AuthChoices {
+        #[command(flatten)]
+        args: listing::JsonFlag,
+        #[command(flatten)]
+        globals: ConfigFlags,
+    },
     /// List every endpoint: base URLs, surfaces and capabilities.
-    Endpoints(listing::JsonFlag),
+    Endpoints {
+        #[command(flatten)]
+        args: listing::JsonFlag,
+        #[command(flatten)]
+        globals: ConfigFlags,
+    },
     /// Work on a catalog folder.
     #[command(subcommand)]
     Catalog(catalog_check::CatalogCommand),
     /// Print or write the JSON Schemas of the catalog files and the config file.
-    Schema(schema::SchemaArgs),
+    Schema {
+        #[command(flatten)]
+        args: schema::SchemaArgs,
+        #[command(flatten)]
+        globals: CatalogFlags,
+    },
     /// Export the catalog for LiteLLM, models.dev, catwalk (crush) or OpenClaw.
-    Export(export::ExportArgs),
+    Export {
+        #[command(flatten)]
+        args: export::ExportArgs,
+        #[command(flatten)]
+        globals: ConfigFlags,
+    },
     /// Import another catalog as a provcat catalog folder (usable with `--catalog`).
     #[command(subcommand)]
     Import(import::ImportCommand),
     /// Choose an auth choice (plan + region), store the key, and set the default model.
-    Onboard(onboard::OnboardArgs),
+    Onboard {
+        #[command(flatten)]
+        args: onboard::OnboardArgs,
+        #[command(flatten)]
+        globals: ConfigFlags,
+    },
     /// Show how a model ref resolves: config, provider, plan, endpoint, capabilities, key.
-    Explain(explain::ExplainArgs),
+    Explain {
+        #[command(flatten)]
+        args: explain::ExplainArgs,
+        #[command(flatten)]
+        globals: ConfigFlags,
+    },
     /// Ask a chat model; the answer streams to stdout.
-    Chat(chat::ChatArgs),
+    Chat {
+        #[command(flatten)]
+        args: chat::ChatArgs,
+        #[command(flatten)]
+        globals: ConfigFlags,
+    },
     /// Generate Wan videos: create a task, follow it, download the result.
     #[command(subcommand)]
     Video(video::VideoCommand),
     /// Run a local gateway: OpenAI- and Anthropic-compatible endpoints for every model.
     #[cfg(feature = "serve")]
-    Serve(serve::ServeArgs),
+    Serve {
+        #[command(flatten)]
+        args: serve::ServeArgs,
+        #[command(flatten)]
+        globals: ConfigFlags,
+    },
     /// Print a shell completion script (covers every command).
     Completions(completions::CompletionsArgs),
     /// Print the manual page, or write one page per command with `--dir`.
@@ -125,20 +168,51 @@ impl Command {
     fn sees_the_catalog(&self) -> bool {
         match self {
             Command::Models(_)
-            | Command::AuthChoices(_)
-            | Command::Endpoints(_)
-            | Command::Onboard(_)
-            | Command::Explain(_)
-            | Command::Chat(_)
+            | Command::AuthChoices { .. }
+            | Command::Endpoints { .. }
+            | Command::Onboard { .. }
+            | Command::Explain { .. }
+            | Command::Chat { .. }
             | Command::Video(_)
-            | Command::Export(_) => true,
+            | Command::Export { .. } => true,
             #[cfg(feature = "serve")]
-            Command::Serve(_) => true,
+            Command::Serve { .. } => true,
             Command::Catalog(_)
             | Command::Import(_)
-            | Command::Schema(_)
+            | Command::Schema { .. }
             | Command::Completions(_)
             | Command::Man(_) => false,
+        }
+    }
+
+    /// The [`ConfigFlags`] given after the subcommand (none where it takes none).
+    fn globals(&self) -> ConfigFlags {
+        match self {
+            Command::Models(command) => command.globals().clone(),
+            Command::Video(command) => command.globals().clone(),
+            Command::AuthChoices { globals, .. }
+            | Command::Endpoints { globals, .. }
+            | Command::Export { globals, .. }
+            | Command::Onboard { globals, .. }
+            | Command::Explain { globals, .. }
+            | Command::Chat { globals, .. } => globals.clone(),
+            #[cfg(feature = "serve")]
+            Command::Serve { globals, .. } => globals.clone(),
+            Command::Schema { globals, .. } => ConfigFlags::from(globals.clone()),
+            Command::Catalog(_)
+            | Command::Import(_)
+            | Command::Completions(_)
+            | Command::Man(_) => ConfigFlags::default(),
+        }
+    }
+
+    /// Whether `--quiet` was given after the subcommand.
+    fn quiet(&self) -> bool {
+        match self {
+            Command::Chat { args, .. } => args.quiet(),
+            Command::Video(command) => command.quiet(),
+            Command::Import(command) => command.quiet(),
+            _ => false,
         }
     }
 }
@@ -152,14 +226,18 @@ pub struct Failure {
     pub message: String,
     /// The message is a rendered diagnostic report, printed as it is.
     pub rendered: bool,
+    /// The failure as `--json` prints it.
+    json: ErrorJson,
 }
 
 impl Failure {
     /// Bad input: exit code 2.
     pub fn input(message: impl Into<String>) -> Self {
+        let message = message.into();
         Failure {
             code: 2,
-            message: message.into(),
+            json: ErrorJson::new("bad-input", message.clone(), 2),
+            message,
             rendered: false,
         }
     }
@@ -171,16 +249,31 @@ impl Failure {
             code: 2,
             message: say::report(report).render_diagnostics(false),
             rendered: true,
+            json: ErrorJson::of_report(report, 2),
         }
     }
 
     /// A failure doing the work: exit code 1.
     pub fn runtime(message: impl Into<String>) -> Self {
+        let message = message.into();
         Failure {
             code: 1,
-            message: message.into(),
+            json: ErrorJson::new("failed", message.clone(), 1),
+            message,
             rendered: false,
         }
+    }
+
+    /// The same failure with a more precise `code` for `--json` than `bad-input` or
+    /// `failed` (see [`json_error`]).
+    pub fn coded(mut self, code: &str) -> Self {
+        self.json.code = code.to_string();
+        self
+    }
+
+    /// The failure as `--json` prints it (`{"error": …}`).
+    pub fn json(&self) -> ErrorJson {
+        self.json.clone()
     }
 }
 
@@ -192,53 +285,76 @@ pub type Outcome = Result<ExitCode, Failure>;
 pub fn run() -> ExitCode {
     let env = Env::from_process();
     say::learn_env(&env);
-    let cli = match Cli::try_parse() {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => return usage_error(&e),
+    };
+    let json = wants_json(&matches);
+    let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
+    say::set_style(cli.quiet.quiet || cli.command.quiet(), &env);
+    let globals = cli.globals.clone().merge(cli.command.globals());
     let sources = overlays::Sources {
-        flags: &cli.catalogs,
-        config_flag: cli.config.as_deref(),
+        flags: &globals.catalog.catalogs,
+        config_flag: globals.config.as_deref(),
         from_config: cli.command.sees_the_catalog(),
-        verbose: cli.verbose > 0,
+        verbose: globals.catalog.verbose > 0,
     };
     if let Err(failure) = overlays::install(&sources, &env) {
-        eprint!("{}", failure.message);
-        return ExitCode::from(failure.code);
+        return fail(&failure, json);
     }
     let context = Context {
-        config_flag: cli.config,
-        verbose: cli.verbose,
+        config_flag: globals.config,
+        verbose: globals.catalog.verbose,
         env,
     };
     let outcome = match cli.command {
         Command::Models(command) => models::run(command, &context),
-        Command::AuthChoices(flag) => listing::auth_choices(flag),
-        Command::Endpoints(flag) => listing::endpoints(flag),
+        Command::AuthChoices { args, .. } => listing::auth_choices(args),
+        Command::Endpoints { args, .. } => listing::endpoints(args),
         Command::Catalog(command) => catalog_check::run(command),
-        Command::Schema(args) => schema::run(args),
-        Command::Export(args) => export::run(args),
+        Command::Schema { args, .. } => schema::run(args),
+        Command::Export { args, .. } => export::run(args),
         Command::Import(command) => import::run(command),
-        Command::Onboard(args) => onboard::run(args, &context),
-        Command::Explain(args) => explain::run(args, &context),
-        Command::Chat(args) => chat::run(args, &context),
+        Command::Onboard { args, .. } => onboard::run(args, &context),
+        Command::Explain { args, .. } => explain::run(args, &context),
+        Command::Chat { args, .. } => chat::run(args, &context),
         Command::Video(command) => video::run(command, &context),
         #[cfg(feature = "serve")]
-        Command::Serve(args) => serve::run(args, &context),
+        Command::Serve { args, .. } => serve::run(args, &context),
         Command::Completions(args) => completions::run(args, Cli::command()),
         Command::Man(args) => man::run(args, Cli::command()),
     };
     match outcome {
         Ok(code) => code,
-        Err(failure) if failure.rendered => {
-            eprint!("{}", failure.message);
-            ExitCode::from(failure.code)
-        }
-        Err(failure) => {
-            eprintln!("error: {}", failure.message);
-            ExitCode::from(failure.code)
-        }
+        Err(failure) => fail(&failure, json),
     }
+}
+
+/// Whether the command that runs (the innermost subcommand) was given `--json`.
+fn wants_json(matches: &clap::ArgMatches) -> bool {
+    let mut m = matches;
+    while let Some((_, sub)) = m.subcommand() {
+        m = sub;
+    }
+    matches!(m.try_get_one::<bool>("json"), Ok(Some(true)))
+}
+
+/// Prints a failure on stderr (and, with `--json`, as `{"error": …}` on stdout) and returns
+/// its exit code.
+fn fail(failure: &Failure, json: bool) -> ExitCode {
+    if failure.rendered {
+        eprint!("{}", failure.message);
+    } else {
+        eprintln!("error: {}", failure.message);
+    }
+    if json {
+        // Stdout may be closed; the exit code still says what happened.
+        let _ = json_error::print_failure(failure);
+    }
+    ExitCode::from(failure.code)
 }
 
 /// Prints a command-line parsing error (or the help or version asked for) and returns its
@@ -252,5 +368,28 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(0));
     }
     eprint!("{}", e.render());
-    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+    let code = u8::try_from(e.exit_code()).unwrap_or(2);
+    // The command line could not be read, so whether it asked for JSON is judged from the
+    // words before any `--`.
+    let json = std::env::args()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json");
+    if json {
+        let rendered = e.render().to_string();
+        let first = rendered.lines().next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or(first).to_string();
+        let usage = rendered
+            .lines()
+            .find_map(|l| l.strip_prefix("Usage: "))
+            .map(|u| format!("usage: {u} (see --help)"));
+        let failure = Failure {
+            code,
+            json: ErrorJson::new("usage", message.clone(), code).with_help(usage),
+            message,
+            rendered: false,
+        };
+        let _ = json_error::print_failure(&failure);
+    }
+    ExitCode::from(code)
 }

@@ -1,6 +1,6 @@
 //! The progress shown while a video task runs and while it downloads: a spinner with the
 //! status and elapsed time on a terminal, plain lines on status changes otherwise, nothing
-//! with `--json`.
+//! with `--json` or `--quiet`.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -16,8 +16,10 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A spinner on a terminal, plain lines elsewhere; nothing unless `enabled`.
+    /// A spinner on a terminal, plain lines elsewhere; nothing unless `enabled` (and never
+    /// with `--quiet`).
     pub fn new(enabled: bool) -> Progress {
+        let enabled = enabled && !super::say::quiet();
         let terminal = enabled && std::io::stderr().is_terminal();
         let bar = terminal.then(|| {
             let bar = ProgressBar::new_spinner();

@@ -17,7 +17,13 @@
 //!
 //! Not cleaned: a chat answer streamed to stdout is the model's text, printed as it is
 //! (only its control characters are escaped, and only on a terminal; see `chat`).
+//!
+//! It also keeps how the process prints: whether `--quiet` silences progress and retry
+//! lines ([`progress`]), and whether stderr may be coloured ([`colour_on_stderr`]: a
+//! terminal, and no `NO_COLOR`).
 
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, PoisonError, RwLock};
 
 use provcat::compiler::Report;
@@ -56,6 +62,35 @@ pub fn learn_env(env: &Env) {
             }
         }
     });
+}
+
+static QUIET: AtomicBool = AtomicBool::new(false);
+static NO_COLOR: AtomicBool = AtomicBool::new(false);
+
+/// Takes `--quiet` and the environment's `NO_COLOR` (set and not empty, as no-color.org
+/// defines it).
+pub fn set_style(quiet: bool, env: &Env) {
+    QUIET.store(quiet, Ordering::Relaxed);
+    let no_color = env.get("NO_COLOR").is_some_and(|v| !v.is_empty());
+    NO_COLOR.store(no_color, Ordering::Relaxed);
+}
+
+/// Whether `--quiet` was given.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// Whether what goes to stderr may be coloured or dimmed: stderr is a terminal and
+/// `NO_COLOR` is not set.
+pub fn colour_on_stderr() -> bool {
+    !NO_COLOR.load(Ordering::Relaxed) && std::io::stderr().is_terminal()
+}
+
+/// A progress or retry line on stderr (cleaned), unless `--quiet`.
+pub fn progress(text: &str) {
+    if !quiet() {
+        eprintln!("{text}");
+    }
 }
 
 /// Learns every secret `secrets` knows.

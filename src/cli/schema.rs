@@ -11,9 +11,12 @@ use provcat::config;
 use super::output::{print_stdout, write_atomically};
 use super::{Failure, Outcome};
 
+/// `NAME` is required unless `--write` is given; clap would show it as `[NAME]`, so the usage
+/// line says which forms there are.
 #[derive(Debug, Args)]
+#[command(override_usage = "provcat schema [OPTIONS] <NAME>\n       provcat schema [OPTIONS] --write [DIR]")]
 pub struct SchemaArgs {
-    /// The schema to print.
+    /// The schema to print (required unless --write).
     #[arg(value_enum, required_unless_present = "write")]
     name: Option<SchemaName>,
     /// Write every committed schema under DIR instead (default `schemas`).

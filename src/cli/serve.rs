@@ -12,7 +12,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use provcat::client::ClientOptions;
 use provcat::config::{self, env::PROVCAT_SERVE_TOKEN};
 use provcat::secret::ApiKey;
 use provcat::serve::daemon::{SHELL_ENV_TIMEOUT, import_login_shell};
@@ -22,6 +21,7 @@ use provcat::serve::{
 };
 
 use super::context::Context;
+use super::flags::RequestFlags;
 use super::{Failure, Outcome};
 
 #[derive(Debug, Args)]
@@ -48,16 +48,8 @@ pub struct ServeArgs {
     /// Seconds to let requests under way finish on SIGTERM.
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     drain_timeout: u64,
-    /// Seconds to wait for an upstream connection.
-    #[arg(long, value_name = "SECS", default_value_t = 10)]
-    connect_timeout: u64,
-    /// Seconds an upstream response may stay silent.
-    #[arg(long, value_name = "SECS", default_value_t = 120)]
-    idle_timeout: u64,
-    /// Upstream retries for rate limits, server errors and failed connections (before the
-    /// first byte only).
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    retries: usize,
+    #[command(flatten)]
+    request: RequestFlags,
     /// Print a unit file that runs this gateway under systemd or launchd, and exit.
     #[arg(long, value_name = "INIT")]
     print_unit: Option<Init>,
@@ -75,7 +67,7 @@ pub fn run(args: ServeArgs, context: &Context) -> Outcome {
     if let Some(init) = args.print_unit {
         return print_unit(init, &args, &location.path);
     }
-    record::init_logging(args.log_json);
+    record::init_logging(args.log_json, super::say::colour_on_stderr());
     // Read once for the token and the shell import; the server reads it again.
     let config = context.load_config()?;
     let token = context
@@ -98,12 +90,7 @@ pub fn run(args: ServeArgs, context: &Context) -> Outcome {
             max_duration: Duration::from_secs(args.max_duration.max(1)),
             drain_deadline: Duration::from_secs(args.drain_timeout),
         },
-        client: ClientOptions {
-            connect_timeout: Duration::from_secs(args.connect_timeout),
-            idle_timeout: Duration::from_secs(args.idle_timeout),
-            retries: args.retries,
-            ..ClientOptions::default()
-        },
+        client: args.request.client_options(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

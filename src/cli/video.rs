@@ -25,6 +25,7 @@ use provcat::video::{self, VideoRequest};
 use serde::Serialize;
 
 use super::context::Context;
+use super::json_error::ErrorJson;
 use super::output::{exit_code, print_json, print_stdout};
 use super::progress::Progress;
 use super::signals::{Signals, Stop};
@@ -35,9 +36,12 @@ use super::{Failure, Outcome};
 /// The fastest polling allowed: DashScope allows 20 task requests per second.
 const MIN_POLL: Duration = Duration::from_millis(50);
 
-/// `--json` output.
+/// `--json` output; a failure adds `error`, the shape of every command's failure
+/// ([`ErrorJson`]).
 #[derive(Serialize)]
 struct TaskJson<'a> {
+    /// The video model's ref, as resolved (`qwen/wan2.6-t2v`).
+    model: &'a str,
     task_id: &'a str,
     status: &'a str,
     video_url: Option<&'a str>,
@@ -49,7 +53,24 @@ struct TaskJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    error: Option<ErrorJson>,
+}
+
+impl<'a> TaskJson<'a> {
+    /// A task that ended in `error` before a final state was known (`status` "ERROR").
+    fn error(model: &'a str, task_id: Option<&'a str>, error: ErrorJson) -> Self {
+        TaskJson {
+            model,
+            task_id: task_id.unwrap_or(""),
+            status: "ERROR",
+            video_url: None,
+            usage: None,
+            output: None,
+            code: None,
+            message: None,
+            error: Some(error),
+        }
+    }
 }
 
 /// `--poll-interval`, at most an hour, and never faster than `polls_per_second` (the
@@ -68,11 +89,7 @@ fn poll_interval(secs: f64, polls_per_second: Option<u32>) -> Result<Duration, F
 }
 
 pub fn run(command: VideoCommand, context: &Context) -> Outcome {
-    let common = match &command {
-        VideoCommand::Generate(a) => &a.common,
-        VideoCommand::Status(a) => &a.common,
-        VideoCommand::Cancel(a) => &a.common,
-    };
+    let common = command.common();
     let target = target(common, context)?;
     let poll = poll_interval(common.poll_interval, target.polls_per_second)?;
     let client =
@@ -290,10 +307,25 @@ impl Session {
 
     /// `--timeout` ran out while a poll was still waiting for its answer (exit 8).
     fn unanswered(&self, task_id: &str) -> Outcome {
-        eprintln!(
-            "error: no answer about task {task_id} within {}s (--timeout): the server did not answer a poll in time, and the task may still be running; resume with `provcat video status {task_id} --wait`",
+        let message = format!(
+            "no answer about task {task_id} within {}s (--timeout): the server did not answer a poll in time, and the task may still be running",
             self.timeout.as_secs()
         );
+        self.still_running(task_id, "no-answer", &message)
+    }
+
+    /// `--timeout` ran out with the task not ended (exit 8): `code` says how.
+    fn still_running(&self, task_id: &str, code: &str, message: &str) -> Outcome {
+        let help = format!("resume with `provcat video status {task_id} --wait`");
+        if self.json {
+            let error = ErrorJson::new(code, message, 8).with_help(Some(help.clone()));
+            print_json(&TaskJson::error(
+                &self.target.canonical_ref,
+                Some(task_id),
+                error,
+            ))?;
+        }
+        eprintln!("error: {message}; {help}");
         Ok(ExitCode::from(8))
     }
 
@@ -311,7 +343,11 @@ impl Session {
             Ok(Ok(())) => {
                 eprintln!("task {task_id} canceled");
                 if self.json {
-                    print_json(&serde_json::json!({ "task_id": task_id, "status": "CANCELED" }))?;
+                    print_json(&serde_json::json!({
+                        "model": self.target.canonical_ref,
+                        "task_id": task_id,
+                        "status": "CANCELED",
+                    }))?;
                 }
                 Ok(ExitCode::SUCCESS)
             }
@@ -370,17 +406,32 @@ impl Session {
         let status = match result {
             Ok(Ok(Waited::Ended(status))) => status,
             Err(stop) => {
+                if self.json {
+                    let error = ErrorJson::new(
+                        stop_code(stop),
+                        format!("{stop}: stopped waiting; task {task_id} keeps running"),
+                        stop.exit_code(),
+                    )
+                    .with_help(Some(format!(
+                        "resume with `provcat video status {task_id} --wait` (or cancel it with `provcat video cancel {task_id}`)"
+                    )));
+                    print_json(&TaskJson::error(
+                        &self.target.canonical_ref,
+                        Some(task_id),
+                        error,
+                    ))?;
+                }
                 eprintln!(
                     "{stop}: stopped waiting; task {task_id} keeps running. Resume with `provcat video status {task_id} --wait` (or cancel it with `provcat video cancel {task_id}`)"
                 );
                 return Ok(ExitCode::from(stop.exit_code()));
             }
             Ok(Ok(Waited::TimedOut)) => {
-                eprintln!(
-                    "error: task {task_id} is still running after {}s; resume with `provcat video status {task_id} --wait`",
+                let message = format!(
+                    "task {task_id} is still running after {}s",
                     self.timeout.as_secs()
                 );
-                return Ok(ExitCode::from(8));
+                return self.still_running(task_id, "timeout", &message);
             }
             Ok(Ok(Waited::Cut)) => return self.unanswered(task_id),
             Ok(Err(e)) => return self.fail(&e, Some(task_id)),
@@ -415,8 +466,18 @@ impl Session {
                 ),
             };
             if let Some(error) = error {
+                let note = format!("the video is still at {url} for 24 hours");
+                if self.json {
+                    let code_name = if code == 1 { "download" } else { "interrupted" };
+                    let json = ErrorJson::new(code_name, error.clone(), code)
+                        .with_help(Some(note.clone()));
+                    print_json(&TaskJson {
+                        error: Some(json),
+                        ..self.task_json(&status, None)
+                    })?;
+                }
                 eprintln!("error: {error}");
-                eprintln!("  = note: the video is still at {url} for 24 hours");
+                eprintln!("  = note: {note}");
                 return Ok(ExitCode::from(code));
             }
         }
@@ -427,33 +488,42 @@ impl Session {
     fn stopped(&self, stop: Stop, task_id: Option<&str>, what: &str) -> Outcome {
         let message = format!("{stop} {what}");
         if self.json {
-            print_json(&TaskJson {
-                task_id: task_id.unwrap_or(""),
-                status: "ERROR",
-                video_url: None,
-                usage: None,
-                output: None,
-                code: None,
-                message: None,
-                error: Some(message.clone()),
-            })?;
+            let error = ErrorJson::new(stop_code(stop), message.clone(), stop.exit_code());
+            print_json(&TaskJson::error(
+                &self.target.canonical_ref,
+                task_id,
+                error,
+            ))?;
         }
         eprintln!("error: {message}");
         Ok(ExitCode::from(stop.exit_code()))
+    }
+
+    /// A task's state as `--json` prints it, without `error`.
+    fn task_json<'a>(
+        &'a self,
+        status: &'a TaskStatus,
+        saved: Option<&'a std::path::Path>,
+    ) -> TaskJson<'a> {
+        TaskJson {
+            model: &self.target.canonical_ref,
+            task_id: &status.task_id,
+            status: &status.status,
+            video_url: status.video_url.as_deref(),
+            usage: status.usage.as_ref(),
+            output: saved,
+            code: status.code.as_deref(),
+            message: status.message.as_deref(),
+            error: None,
+        }
     }
 
     /// Prints a task's final (or current) state and picks the exit code.
     fn finish(&self, status: &TaskStatus, saved: Option<&std::path::Path>) -> Outcome {
         if self.json {
             print_json(&TaskJson {
-                task_id: &status.task_id,
-                status: &status.status,
-                video_url: status.video_url.as_deref(),
-                usage: status.usage.as_ref(),
-                output: saved,
-                code: status.code.as_deref(),
-                message: status.message.as_deref(),
-                error: None,
+                error: task_error(status),
+                ..self.task_json(status, saved)
             })?;
         } else {
             match status.status.as_str() {
@@ -500,16 +570,11 @@ impl Session {
     fn fail(&self, error: &ClientError, task_id: Option<&str>) -> Outcome {
         let help = advice(error, &self.target);
         if self.json {
-            print_json(&TaskJson {
-                task_id: task_id.unwrap_or(""),
-                status: "ERROR",
-                video_url: None,
-                usage: None,
-                output: None,
-                code: None,
-                message: None,
-                error: Some(error.to_string()),
-            })?;
+            print_json(&TaskJson::error(
+                &self.target.canonical_ref,
+                task_id,
+                ErrorJson::of_client(error, &self.target),
+            ))?;
         }
         eprintln!("error: {error}");
         if let Some(help) = help {
@@ -530,6 +595,44 @@ enum Waited {
     Cut,
 }
 
+/// The `error` of a task that ended without its video: FAILED, CANCELED or UNKNOWN.
+fn task_error(status: &TaskStatus) -> Option<ErrorJson> {
+    let id = &status.task_id;
+    let (code, message, exit) = match status.status.as_str() {
+        "SUCCEEDED" | "PENDING" | "RUNNING" => return None,
+        "FAILED" => (
+            "task-failed",
+            format!(
+                "task {id} FAILED: {}{}",
+                status
+                    .code
+                    .as_deref()
+                    .map(|c| format!("{c}: "))
+                    .unwrap_or_default(),
+                status.message.as_deref().unwrap_or("no reason given")
+            ),
+            5,
+        ),
+        "CANCELED" => ("task-canceled", format!("task {id} was CANCELED"), 6),
+        other => (
+            "task-unknown",
+            format!(
+                "task {id} is {other}: the id is unknown or expired (task ids expire after 24 hours)"
+            ),
+            7,
+        ),
+    };
+    Some(ErrorJson::new(code, message, exit))
+}
+
+/// The `code` of a stop by a signal.
+fn stop_code(stop: Stop) -> &'static str {
+    match stop {
+        Stop::Interrupt => "interrupted",
+        Stop::Terminate => "terminated",
+    }
+}
+
 fn retry_note(e: &ClientError, delay: Duration) {
-    eprintln!("retrying in {:.1}s: {e}", delay.as_secs_f64());
+    super::say::progress(&format!("retrying in {:.1}s: {e}", delay.as_secs_f64()));
 }

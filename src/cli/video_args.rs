@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use super::flags::{ConfigFlags, QuietFlag};
+
 #[derive(Debug, Subcommand)]
 pub enum VideoCommand {
     /// Create a video task and (by default) wait for the video.
@@ -15,6 +17,27 @@ pub enum VideoCommand {
     Cancel(CancelArgs),
 }
 
+impl VideoCommand {
+    /// The options every video command takes.
+    pub fn common(&self) -> &Common {
+        match self {
+            VideoCommand::Generate(a) => &a.common,
+            VideoCommand::Status(a) => &a.common,
+            VideoCommand::Cancel(a) => &a.common,
+        }
+    }
+
+    /// `--config`, `--catalog` and `-v` as given after the subcommand.
+    pub fn globals(&self) -> &ConfigFlags {
+        &self.common().globals
+    }
+
+    /// Whether `--quiet` was given after the subcommand.
+    pub fn quiet(&self) -> bool {
+        self.common().quiet.quiet
+    }
+}
+
 /// Options shared by every video command.
 #[derive(Debug, Args)]
 pub struct Common {
@@ -23,7 +46,8 @@ pub struct Common {
     /// endpoint and key.
     #[arg(short, long, value_name = "REF")]
     pub model: Option<String>,
-    /// Print JSON (`{task_id, status, video_url, usage}`) instead of text.
+    /// Print JSON (`{model, task_id, status, video_url, usage}`; on failure with an `error`
+    /// object: `{code, message, help, exit_code}`) instead of text.
     #[arg(long)]
     pub json: bool,
     /// Seconds between polls (never faster than the endpoint's documented poll rate).
@@ -33,6 +57,10 @@ pub struct Common {
     /// running).
     #[arg(long, value_name = "SECS", default_value_t = 900)]
     pub timeout: u64,
+    #[command(flatten)]
+    pub quiet: QuietFlag,
+    #[command(flatten)]
+    pub globals: ConfigFlags,
 }
 
 #[derive(Debug, Args)]

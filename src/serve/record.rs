@@ -7,7 +7,7 @@
 //! numbers go to [`super::metrics`].
 //!
 //! The subscriber is installed by [`init_logging`]: human-readable on stderr (coloured on
-//! a terminal), or one JSON object per line with `--log-json`.
+//! a terminal unless `NO_COLOR` is set), or one JSON object per line with `--log-json`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -138,9 +138,9 @@ impl<T: fmt::Display> fmt::Display for Opt<T> {
 }
 
 /// Installs the log subscriber: JSON lines with `json`, else human-readable lines
-/// (coloured when stderr is a terminal). A second call changes nothing.
-pub fn init_logging(json: bool) {
-    use std::io::IsTerminal;
+/// (coloured when `colour`: the caller decides, from the terminal and `NO_COLOR`). A second
+/// call changes nothing.
+pub fn init_logging(json: bool, colour: bool) {
     let builder = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_max_level(tracing::Level::INFO);
@@ -148,7 +148,7 @@ pub fn init_logging(json: bool) {
         builder.json().flatten_event(true).try_init()
     } else {
         builder
-            .with_ansi(std::io::stderr().is_terminal())
+            .with_ansi(colour)
             .try_init()
     };
 }

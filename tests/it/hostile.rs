@@ -314,7 +314,7 @@ fn an_endless_stream_under_chat_json_stops_at_the_cap_keeping_the_text() {
         "{message}"
     );
     assert!(
-        json["error"]["advice"]
+        json["error"]["help"]
             .as_str()
             .is_some_and(|a| a.contains("without --json")),
         "{json:#}"

@@ -61,7 +61,7 @@ fn select(args: &ListArgs) -> Result<Vec<&'static Model>, Failure> {
                 let ids: Vec<&str> = catalog::providers().iter().map(|p| p.id).collect();
                 format!("known providers: {}", ids.join(", "))
             });
-            Failure::input(format!("unknown provider `{id}`; {hint}"))
+            Failure::input(format!("unknown provider `{id}`; {hint}")).coded("dangling-reference")
         })?),
         None => None,
     };

@@ -13,6 +13,7 @@ use provcat::config::LoadedConfig;
 
 use super::Outcome;
 use super::context::Context;
+use super::flags::ConfigFlags;
 
 #[derive(Debug, Subcommand)]
 pub enum ModelsCommand {
@@ -21,9 +22,28 @@ pub enum ModelsCommand {
     /// Filters keep only the models whose catalog entry states the fact asked about: a
     /// model without a price, a context window, a release date or a tool-calling fact is
     /// left out by the filter (or sort) that needs it.
-    List(ListArgs),
+    List {
+        #[command(flatten)]
+        args: ListArgs,
+        #[command(flatten)]
+        globals: ConfigFlags,
+    },
     /// Show one model, found by canonical ref or any alias: every fact the catalog has.
-    Show(ShowArgs),
+    Show {
+        #[command(flatten)]
+        args: ShowArgs,
+        #[command(flatten)]
+        globals: ConfigFlags,
+    },
+}
+
+impl ModelsCommand {
+    /// `--config`, `--catalog` and `-v` as given after the subcommand.
+    pub fn globals(&self) -> &ConfigFlags {
+        match self {
+            ModelsCommand::List { globals, .. } | ModelsCommand::Show { globals, .. } => globals,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -174,7 +194,7 @@ pub fn run(command: ModelsCommand, context: &Context) -> Outcome {
     let config = context.optional_config();
     let view = ConfigView::of(config.as_ref());
     match command {
-        ModelsCommand::List(args) => list::run(args, &view),
-        ModelsCommand::Show(args) => show::run(args, &view),
+        ModelsCommand::List { args, .. } => list::run(args, &view),
+        ModelsCommand::Show { args, .. } => show::run(args, &view),
     }
 }

@@ -11,7 +11,8 @@ use crate::cli::{Failure, Outcome};
 
 pub fn run(args: ShowArgs, view: &ConfigView) -> Outcome {
     let found =
-        catalog::lookup_model(&args.reference).map_err(|e| Failure::input(e.to_string()))?;
+        catalog::lookup_model(&args.reference)
+            .map_err(|e| Failure::input(e.to_string()).coded("dangling-reference"))?;
     let m = found.model;
     if args.json {
         return print_json(&ShownJson {

@@ -427,7 +427,7 @@ fn an_error_event_keeps_the_partial_answer_and_an_early_end_is_truncated() {
         json["content"], "echo: he",
         "the two deltas before the error event"
     );
-    assert_eq!(json["error"]["kind"], "overloaded");
+    assert_eq!(json["error"]["code"], "overloaded");
     assert_eq!(json["finish_reason"], Value::Null);
     assert!(
         json["error"]["message"]

@@ -276,9 +276,9 @@ fn json_output_on_failure_carries_the_partial_answer_and_the_error() {
         json["content"], "echo: he",
         "the two chunks before the error frame"
     );
-    assert_eq!(json["error"]["kind"], "moderation");
+    assert_eq!(json["error"]["code"], "moderation");
     assert!(
-        json["error"]["advice"]
+        json["error"]["help"]
             .as_str()
             .unwrap()
             .contains("moderation")

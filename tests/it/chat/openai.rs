@@ -245,6 +245,6 @@ fn openai_error_codes_have_their_exit_codes_and_advice() {
         &["-m", "plain/gpt-4.1", "--json", "hello"],
     ));
     assert_eq!(json["content"], "echo: he");
-    assert_eq!(json["error"]["kind"], "server");
+    assert_eq!(json["error"]["code"], "server");
     assert_eq!(json["finish_reason"], Value::Null);
 }
