@@ -20,6 +20,7 @@ use std::time::Duration;
 use base64::Engine;
 use clap::Args;
 use provcat::catalog::ModelKind;
+use provcat::client::events::{FinishReason, Usage};
 use provcat::client::{
     ChatOutcome, ChatRequest, Client, ClientError, Discard, Message, Part, Role, Sink,
     advice::advice,
@@ -95,8 +96,12 @@ struct ChatJson<'a> {
     model: &'a str,
     /// The model id the server named in its answer (else the id sent).
     wire_model: &'a str,
-    #[serde(flatten)]
-    outcome: &'a ChatOutcome,
+    /// The answer (what came before a failure).
+    content: &'a str,
+    /// The reasoning, if the model reasoned.
+    reasoning: Option<&'a str>,
+    finish_reason: Option<&'a FinishReason>,
+    usage: Option<&'a Usage>,
     /// The reasoning effort asked for (`--effort`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     effort: Option<&'a str>,
@@ -195,7 +200,10 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
             } else {
                 &outcome.model
             },
-            outcome: &outcome,
+            content: &outcome.content,
+            reasoning: Some(outcome.reasoning.as_str()).filter(|r| !r.is_empty()),
+            finish_reason: outcome.finish_reason.as_ref(),
+            usage: outcome.usage.as_ref(),
             effort: request.effort.as_deref(),
             cost: cost.as_ref().and_then(|c| c.as_ref().ok()).copied(),
             cost_unknown: cost

@@ -52,6 +52,7 @@ mod serve;
 mod signals;
 mod video;
 mod video_args;
+mod video_json;
 
 use std::process::ExitCode;
 

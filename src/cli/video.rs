@@ -22,10 +22,10 @@ use provcat::client::{Client, ClientError, ClientOptions, TaskStatus, advice::ad
 use provcat::escape;
 use provcat::resolve::{self, Request, Target};
 use provcat::video::{self, VideoRequest};
-use serde::Serialize;
 
 use super::context::Context;
 use super::json_error::ErrorJson;
+use super::video_json::{TaskJson, stop_code, task_error};
 use super::output::{exit_code, print_json, print_stdout};
 use super::progress::Progress;
 use super::signals::{Signals, Stop};
@@ -36,42 +36,6 @@ use super::{Failure, Outcome};
 /// The fastest polling allowed: DashScope allows 20 task requests per second.
 const MIN_POLL: Duration = Duration::from_millis(50);
 
-/// `--json` output; a failure adds `error`, the shape of every command's failure
-/// ([`ErrorJson`]).
-#[derive(Serialize)]
-struct TaskJson<'a> {
-    /// The video model's ref, as resolved (`qwen/wan2.6-t2v`).
-    model: &'a str,
-    task_id: &'a str,
-    status: &'a str,
-    video_url: Option<&'a str>,
-    usage: Option<&'a serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    output: Option<&'a std::path::Path>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<ErrorJson>,
-}
-
-impl<'a> TaskJson<'a> {
-    /// A task that ended in `error` before a final state was known (`status` "ERROR").
-    fn error(model: &'a str, task_id: Option<&'a str>, error: ErrorJson) -> Self {
-        TaskJson {
-            model,
-            task_id: task_id.unwrap_or(""),
-            status: "ERROR",
-            video_url: None,
-            usage: None,
-            output: None,
-            code: None,
-            message: None,
-            error: Some(error),
-        }
-    }
-}
 
 /// `--poll-interval`, at most an hour, and never faster than `polls_per_second` (the
 /// endpoint's documented rate; [`MIN_POLL`] when the catalog states none).
@@ -595,43 +559,6 @@ enum Waited {
     Cut,
 }
 
-/// The `error` of a task that ended without its video: FAILED, CANCELED or UNKNOWN.
-fn task_error(status: &TaskStatus) -> Option<ErrorJson> {
-    let id = &status.task_id;
-    let (code, message, exit) = match status.status.as_str() {
-        "SUCCEEDED" | "PENDING" | "RUNNING" => return None,
-        "FAILED" => (
-            "task-failed",
-            format!(
-                "task {id} FAILED: {}{}",
-                status
-                    .code
-                    .as_deref()
-                    .map(|c| format!("{c}: "))
-                    .unwrap_or_default(),
-                status.message.as_deref().unwrap_or("no reason given")
-            ),
-            5,
-        ),
-        "CANCELED" => ("task-canceled", format!("task {id} was CANCELED"), 6),
-        other => (
-            "task-unknown",
-            format!(
-                "task {id} is {other}: the id is unknown or expired (task ids expire after 24 hours)"
-            ),
-            7,
-        ),
-    };
-    Some(ErrorJson::new(code, message, exit))
-}
-
-/// The `code` of a stop by a signal.
-fn stop_code(stop: Stop) -> &'static str {
-    match stop {
-        Stop::Interrupt => "interrupted",
-        Stop::Terminate => "terminated",
-    }
-}
 
 fn retry_note(e: &ClientError, delay: Duration) {
     super::say::progress(&format!("retrying in {:.1}s: {e}", delay.as_secs_f64()));

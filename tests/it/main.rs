@@ -17,6 +17,7 @@ mod editor;
 mod export;
 mod file_safety;
 mod generated;
+mod grammar;
 mod hostile;
 mod import;
 mod import_bad;
