@@ -6,9 +6,10 @@ use std::process::ExitCode;
 
 use clap::Args;
 use provcat::compiler::{self, docs};
+use serde::Serialize;
 
 use super::catalog_check::print_report;
-use super::output::{print_stdout, write_atomically};
+use super::output::{print_json, print_stdout, write_atomically};
 use super::{Failure, Outcome};
 
 #[derive(Debug, Args)]
@@ -23,11 +24,24 @@ pub struct DocsArgs {
     /// printing; removes generated pages of providers that no longer exist.
     #[arg(long, value_name = "OUT", num_args = 0..=1, default_missing_value = docs::DOCS_DIR)]
     write: Option<PathBuf>,
+    /// Print JSON: the pages (`[{provider, file, text}]`), or with --write the files
+    /// written and removed (`{written, removed}`).
+    #[arg(long)]
+    json: bool,
+}
+
+/// One page, as `--json` prints it.
+#[derive(Serialize)]
+struct PageJson<'a> {
+    provider: &'a str,
+    file: &'a str,
+    text: &'a str,
 }
 
 pub fn run(args: DocsArgs) -> Outcome {
     let catalog = match compiler::compile_dir(&args.dir) {
         Ok(catalog) => catalog,
+        Err(report) if args.json => return Err(Failure::report(&report)),
         Err(report) => return Ok(print_report(&report)),
     };
     let pages = match &args.provider {
@@ -36,15 +50,33 @@ pub fn run(args: DocsArgs) -> Outcome {
     };
     match args.write {
         Some(out) => {
+            let mut written = Vec::new();
             for page in &pages {
                 let target = out.join(&page.file_name);
                 write_atomically(&target, page.text.as_bytes())?;
                 eprintln!("wrote {}", target.display());
+                written.push(target);
             }
-            if args.provider.is_none() {
-                remove_stale(&out, &pages)?;
+            let removed = if args.provider.is_none() {
+                remove_stale(&out, &pages)?
+            } else {
+                Vec::new()
+            };
+            if args.json {
+                return print_json(&serde_json::json!({ "written": written, "removed": removed }));
             }
             Ok(ExitCode::SUCCESS)
+        }
+        None if args.json => {
+            let pages: Vec<PageJson> = pages
+                .iter()
+                .map(|p| PageJson {
+                    provider: &p.provider,
+                    file: &p.file_name,
+                    text: &p.text,
+                })
+                .collect();
+            print_json(&pages)
         }
         None => {
             let text: Vec<&str> = pages.iter().map(|p| p.text.as_str()).collect();
@@ -61,10 +93,11 @@ fn docs_failure(e: docs::DocsError) -> Failure {
 }
 
 /// Removes generated pages in `out` that no provider rendered (a provider was removed
-/// or renamed). Hand-written files are left alone.
-fn remove_stale(out: &Path, pages: &[docs::Page]) -> Result<(), Failure> {
+/// or renamed), and returns them. Hand-written files are left alone.
+fn remove_stale(out: &Path, pages: &[docs::Page]) -> Result<Vec<PathBuf>, Failure> {
+    let mut removed = Vec::new();
     let Ok(entries) = std::fs::read_dir(out) else {
-        return Ok(());
+        return Ok(removed);
     };
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -81,7 +114,8 @@ fn remove_stale(out: &Path, pages: &[docs::Page]) -> Result<(), Failure> {
             std::fs::remove_file(&path)
                 .map_err(|e| Failure::runtime(format!("cannot remove {}: {e}", path.display())))?;
             eprintln!("removed {}", path.display());
+            removed.push(path);
         }
     }
-    Ok(())
+    Ok(removed)
 }

@@ -151,8 +151,8 @@ pub fn run(args: ChatArgs, context: &Context) -> Outcome {
         max_tokens: args.max_tokens,
         effort: args.effort.clone(),
     };
-    let client = Client::new(args.request.client_options())
-        .map_err(|e| Failure::runtime(e.to_string()))?;
+    let client =
+        Client::new(args.request.client_options()).map_err(|e| Failure::runtime(e.to_string()))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

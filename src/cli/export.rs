@@ -19,6 +19,7 @@ use provcat::export::write::{self, WriteError};
 use provcat::export::{self, Export, ExportError, Format};
 use serde::Serialize;
 
+use super::json_error::ErrorJson;
 use super::output::{print_json, print_stdout};
 use super::{Failure, Outcome};
 
@@ -74,6 +75,9 @@ struct Report<'a> {
     up_to_date: Option<bool>,
     files: Vec<&'a str>,
     notes: &'a export::Notes,
+    /// `--check` found drift (exit 1): the shape of every command's failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorJson>,
 }
 
 pub fn run(args: ExportArgs) -> Outcome {
@@ -128,6 +132,19 @@ pub fn run(args: ExportArgs) -> Outcome {
             up_to_date,
             files: export.files.iter().map(|(p, _)| p.as_str()).collect(),
             notes: &export.notes,
+            error: (up_to_date == Some(false)).then(|| {
+                ErrorJson::new(
+                    "drift",
+                    format!(
+                        "{} differs from the catalog's {format} export",
+                        out.display()
+                    ),
+                    1,
+                )
+                .with_help(Some(
+                    "run the same command without --check to update it".to_string(),
+                ))
+            }),
         })?;
     }
     Ok(if up_to_date == Some(false) {

@@ -25,17 +25,16 @@ use provcat::video::{self, VideoRequest};
 
 use super::context::Context;
 use super::json_error::ErrorJson;
-use super::video_json::{TaskJson, stop_code, task_error};
 use super::output::{exit_code, print_json, print_stdout};
 use super::progress::Progress;
 use super::signals::{Signals, Stop};
 pub use super::video_args::VideoCommand;
 use super::video_args::{Common, Download, GenerateArgs, StatusArgs};
+use super::video_json::{TaskJson, stop_code, task_error};
 use super::{Failure, Outcome};
 
 /// The fastest polling allowed: DashScope allows 20 task requests per second.
 const MIN_POLL: Duration = Duration::from_millis(50);
-
 
 /// `--poll-interval`, at most an hour, and never faster than `polls_per_second` (the
 /// endpoint's documented rate; [`MIN_POLL`] when the catalog states none).
@@ -453,11 +452,7 @@ impl Session {
         let message = format!("{stop} {what}");
         if self.json {
             let error = ErrorJson::new(stop_code(stop), message.clone(), stop.exit_code());
-            print_json(&TaskJson::error(
-                &self.target.canonical_ref,
-                task_id,
-                error,
-            ))?;
+            print_json(&TaskJson::error(&self.target.canonical_ref, task_id, error))?;
         }
         eprintln!("error: {message}");
         Ok(ExitCode::from(stop.exit_code()))
@@ -558,7 +553,6 @@ enum Waited {
     /// `--timeout` ran out during a poll, which was cut.
     Cut,
 }
-
 
 fn retry_note(e: &ClientError, delay: Duration) {
     super::say::progress(&format!("retrying in {:.1}s: {e}", delay.as_secs_f64()));

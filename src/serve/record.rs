@@ -147,8 +147,6 @@ pub fn init_logging(json: bool, colour: bool) {
     let _ = if json {
         builder.json().flatten_event(true).try_init()
     } else {
-        builder
-            .with_ansi(colour)
-            .try_init()
+        builder.with_ansi(colour).try_init()
     };
 }

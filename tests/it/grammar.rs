@@ -117,7 +117,11 @@ fn every_command_that_asks_a_provider_has_the_same_request_flags() {
     let commands: Vec<&[&str]> = vec![&["chat"], &["serve"]];
     #[cfg(not(feature = "serve"))]
     let commands = &commands[..1];
-    let flags = ["--connect-timeout <SECS>", "--idle-timeout <SECS>", "--retries <N>"];
+    let flags = [
+        "--connect-timeout <SECS>",
+        "--idle-timeout <SECS>",
+        "--retries <N>",
+    ];
     let texts: Vec<Vec<String>> = commands
         .iter()
         .map(|command| {
@@ -234,8 +238,14 @@ fn error_of(out: &Output) -> Value {
     let json = json_of(out);
     let error = json["error"].clone();
     assert!(error["code"].is_string(), "{json}");
-    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{json}");
-    assert!(error["help"].is_string() || error["help"].is_null(), "{json}");
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{json}"
+    );
+    assert!(
+        error["help"].is_string() || error["help"].is_null(),
+        "{json}"
+    );
     let code = out.status.code().expect("an exit code");
     assert_eq!(error["exit_code"], code, "{json}");
     assert_ne!(code, 0, "{json}");
@@ -250,11 +260,19 @@ fn every_failure_with_json_has_the_same_shape() {
 
     // chat: a refusal after the request, with what came before (nothing) and the ref.
     emulator.push_fault(Fault::Quota);
-    let out = run(home, &["chat", "-m", "modelstudio/glm-5", "--json", "hi"], &[]);
+    let out = run(
+        home,
+        &["chat", "-m", "modelstudio/glm-5", "--json", "hi"],
+        &[],
+    );
     let error = error_of(&out);
     assert_eq!(error["code"], "quota");
     assert!(error["help"].is_string(), "{error}");
-    assert_eq!(json_of(&out)["model"], "qwen/glm-5", "the ref, not the wire id");
+    assert_eq!(
+        json_of(&out)["model"],
+        "qwen/glm-5",
+        "the ref, not the wire id"
+    );
     // chat: refused before any request (an unknown ref).
     let out = run(home, &["chat", "-m", "qwen/glm-55", "--json", "hi"], &[]);
     let error = error_of(&out);
@@ -270,7 +288,15 @@ fn every_failure_with_json_has_the_same_shape() {
         },
         ..VideoScript::default()
     });
-    let args = ["video", "generate", "--poll-interval", "0.05", "--json", "--prompt", "p"];
+    let args = [
+        "video",
+        "generate",
+        "--poll-interval",
+        "0.05",
+        "--json",
+        "--prompt",
+        "p",
+    ];
     let out = run(home, &args, &[]);
     let error = error_of(&out);
     assert_eq!(error["code"], "task-failed");
@@ -290,8 +316,15 @@ fn every_failure_with_json_has_the_same_shape() {
     let out = run(home, &["models", "show", "qwen/glm-55", "--json"], &[]);
     let error = error_of(&out);
     assert_eq!(error["code"], "dangling-reference");
-    assert!(error["message"].as_str().unwrap().contains("glm-5"), "{error}");
-    let out = run(home, &["models", "list", "--provider", "nope", "--json"], &[]);
+    assert!(
+        error["message"].as_str().unwrap().contains("glm-5"),
+        "{error}"
+    );
+    let out = run(
+        home,
+        &["models", "list", "--provider", "nope", "--json"],
+        &[],
+    );
     assert_eq!(error_of(&out)["exit_code"], 2);
     let broken = tempfile::tempdir().unwrap();
     crate::support::copy_tree(&fixture("base"), broken.path());
@@ -367,8 +400,72 @@ fn no_color_turns_off_the_dimmed_reasoning_on_a_terminal() {
         return;
     };
     assert!(styled.contains("thinking about: why"), "{styled}");
-    assert!(styled.contains("\u{1b}[2m"), "dimmed on a terminal: {styled:?}");
+    assert!(
+        styled.contains("\u{1b}[2m"),
+        "dimmed on a terminal: {styled:?}"
+    );
     let plain = on_a_terminal(home.path(), args, &[("NO_COLOR", "1")]).unwrap();
     assert!(plain.contains("thinking about: why"), "{plain}");
     assert!(!plain.contains('\u{1b}'), "NO_COLOR: {plain:?}");
+}
+
+#[test]
+fn every_command_that_prints_a_result_prints_json_with_json() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["models", "list", "--json"][..],
+        &["models", "show", "qwen/glm-5", "--json"],
+        &["auth-choices", "--json"],
+        &["endpoints", "--json"],
+        &["catalog", "check", "--json"],
+        &["schema", "--json"],
+    ] {
+        let out = provcat(&root(), args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        json_of(&out);
+    }
+    // catalog docs: the pages, or what --write wrote.
+    let pages = json_of(&provcat(
+        &root(),
+        &["catalog", "docs", "--provider", "qwen", "--json"],
+    ));
+    assert_eq!(pages[0]["provider"], "qwen");
+    assert_eq!(pages[0]["file"], "qwen.md");
+    assert!(pages[0]["text"].as_str().unwrap().contains("Qwen"));
+    let out_dir = home.path().join("pages");
+    let written = json_of(&provcat(
+        &root(),
+        &[
+            "catalog",
+            "docs",
+            "--write",
+            out_dir.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    assert!(
+        written["written"].as_array().unwrap().len() > 1,
+        "{written}"
+    );
+    assert_eq!(written["removed"], serde_json::json!([]));
+    // A broken catalog is the usual error object.
+    let broken = tempfile::tempdir().unwrap();
+    crate::support::copy_tree(&fixture("base"), broken.path());
+    crate::support::copy_tree(&fixture("broken/several-mistakes"), broken.path());
+    let out = provcat(broken.path(), &["catalog", "docs", "--json"]);
+    assert_eq!(error_of(&out)["code"], "output-exceeds-context");
+
+    // export --check: drift is a failure with the error object beside the report.
+    let file = home.path().join("litellm.json");
+    let file = file.to_str().unwrap();
+    let export = ["export", "--format", "litellm", "--out", file];
+    assert!(provcat(&root(), &export).status.success());
+    std::fs::write(file, "{}").unwrap();
+    let mut check = export.to_vec();
+    check.extend(["--check", "--json"]);
+    let out = provcat(&root(), &check);
+    let error = error_of(&out);
+    assert_eq!(error["code"], "drift");
+    assert_eq!(error["exit_code"], 1);
+    assert_eq!(json_of(&out)["up_to_date"], false);
 }

@@ -10,9 +10,8 @@ use crate::cli::output::{print_json, print_stdout, thousands};
 use crate::cli::{Failure, Outcome};
 
 pub fn run(args: ShowArgs, view: &ConfigView) -> Outcome {
-    let found =
-        catalog::lookup_model(&args.reference)
-            .map_err(|e| Failure::input(e.to_string()).coded("dangling-reference"))?;
+    let found = catalog::lookup_model(&args.reference)
+        .map_err(|e| Failure::input(e.to_string()).coded("dangling-reference"))?;
     let m = found.model;
     if args.json {
         return print_json(&ShownJson {
