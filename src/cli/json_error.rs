@@ -149,7 +149,7 @@ struct Alone<'a> {
 /// Prints `{"error": …}` for a command's failure on stdout.
 pub fn print_failure(failure: &Failure) -> Outcome {
     print_json(&Alone {
-        error: &failure.json(),
+        error: failure.json(),
     })
 }
 

@@ -227,8 +227,8 @@ pub struct Failure {
     pub message: String,
     /// The message is a rendered diagnostic report, printed as it is.
     pub rendered: bool,
-    /// The failure as `--json` prints it.
-    json: ErrorJson,
+    /// The failure as `--json` prints it (boxed: a `Result`'s error stays small).
+    json: Box<ErrorJson>,
 }
 
 impl Failure {
@@ -237,7 +237,7 @@ impl Failure {
         let message = message.into();
         Failure {
             code: 2,
-            json: ErrorJson::new("bad-input", message.clone(), 2),
+            json: Box::new(ErrorJson::new("bad-input", message.clone(), 2)),
             message,
             rendered: false,
         }
@@ -250,7 +250,7 @@ impl Failure {
             code: 2,
             message: say::report(report).render_diagnostics(false),
             rendered: true,
-            json: ErrorJson::of_report(report, 2),
+            json: Box::new(ErrorJson::of_report(report, 2)),
         }
     }
 
@@ -259,7 +259,7 @@ impl Failure {
         let message = message.into();
         Failure {
             code: 1,
-            json: ErrorJson::new("failed", message.clone(), 1),
+            json: Box::new(ErrorJson::new("failed", message.clone(), 1)),
             message,
             rendered: false,
         }
@@ -273,8 +273,8 @@ impl Failure {
     }
 
     /// The failure as `--json` prints it (`{"error": …}`).
-    pub fn json(&self) -> ErrorJson {
-        self.json.clone()
+    pub fn json(&self) -> &ErrorJson {
+        &self.json
     }
 }
 
@@ -386,7 +386,7 @@ fn usage_error(e: &clap::Error) -> ExitCode {
             .map(|u| format!("usage: {u} (see --help)"));
         let failure = Failure {
             code,
-            json: ErrorJson::new("usage", message.clone(), code).with_help(usage),
+            json: Box::new(ErrorJson::new("usage", message.clone(), code).with_help(usage)),
             message,
             rendered: false,
         };
