@@ -4,9 +4,12 @@
 //! summary with the cost of the call ([`provcat::cost`]). The answer is the model's text,
 //! printed as it arrives; on a terminal its control characters (but newlines and tabs) are
 //! escaped, and the reasoning's always are.
-//! `--json` prints one object at the end instead. Whatever the model's dialect, the output
+//! `--json` prints one object at the end instead: `model` (the ref), `wire_model` (the id
+//! the server named), the answer, usage and cost, and on failure `error`, the shape of
+//! every command's failure ([`super::json_error`]). Whatever the model's dialect, the output
 //! is the same: usage as prompt, completion and total tokens, the finish reason as `stop`,
-//! `length`, `tool_calls` or `content_filter`. Ctrl-C stops the request and keeps what was
+//! `length`, `tool_calls` or `content_filter`. Retry lines go to stderr unless `--quiet`;
+//! the reasoning is dimmed only on a terminal and without `NO_COLOR`. Ctrl-C stops the request and keeps what was
 //! printed. Exit codes: 0 answered; 1 network, timeout, truncated stream, server failure
 //! or overload; 2 a request that cannot work (bad ref, image for a text-only model, model
 //! not on the plan, moderation); 3 refused key, plan or billing; 4 still rate-limited

@@ -3,7 +3,12 @@
 //!
 //! Exit codes: 0 success, 1 a failure while doing the work (I/O, network), 2 bad input (an
 //! unknown ref or id, a broken catalog or config, a usage error); `chat` and `video` add
-//! codes for refused keys, rate limits and task outcomes (see their modules).
+//! codes for refused keys, rate limits and task outcomes (see their modules). With `--json`,
+//! every failure is also one object on stdout ([`json_error`]).
+//!
+//! Flags shared by several commands are defined once ([`flags`]) and listed only on the
+//! commands where they act; `--config`, `--catalog`, `-v` and `-q` are also accepted before
+//! the command and joined with the command's own.
 //!
 //! Everything printed is cleaned by [`say`]: in this module and every command module,
 //! `eprintln!` and `eprint!` are the macros below, which scrub secrets and escape control
