@@ -1,12 +1,13 @@
-//! Shared printing helpers: JSON to stdout, plain tables, number formatting, and
-//! writing files atomically. What they print is cleaned by [`super::say`]: text is
-//! scrubbed and escaped, every string of JSON scrubbed.
+//! Shared printing helpers: JSON to stdout, plain tables (fitted to the terminal's width
+//! when stdout is one), number formatting, and writing files atomically. What they print
+//! is cleaned by [`super::say`]: text is scrubbed and escaped, every string of JSON
+//! scrubbed.
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets};
+use comfy_table::{ColumnConstraint, ContentArrangement, Row, Table, presets};
 use serde::Serialize;
 
 use provcat::client::{ClientError, ErrorKind};
@@ -50,10 +51,70 @@ fn write_stdout(text: &str) -> Outcome {
 }
 
 /// A borderless table with a header row.
-pub fn table<const N: usize>(header: [&str; N]) -> Table {
+pub fn table(header: impl Into<Row>) -> Table {
     let mut table = Table::new();
     table.load_preset(presets::NOTHING).set_header(header);
     table
+}
+
+/// The width a table printed on stdout must fit: on a terminal, `$COLUMNS` when it is a
+/// positive number, else the terminal's own width; `None` when stdout is not a terminal
+/// (piped output keeps every column whole, so scripts see the same lines whatever the
+/// terminal).
+pub fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+        .or_else(|| {
+            console::Term::stdout()
+                .size_checked()
+                .map(|(_, columns)| usize::from(columns))
+        })
+}
+
+/// Fits `table` in `width` columns: hides columns in `drop_order` (indexes, least wanted
+/// first) until the rest fits or only the columns not in `drop_order` are left, then wraps
+/// the cells of what still does not fit; returns the headers of the columns hidden.
+pub fn fit_to_width(table: &mut Table, drop_order: &[usize], width: usize) -> Vec<String> {
+    let widths: Vec<usize> = table
+        .column_max_content_widths()
+        .into_iter()
+        .map(usize::from)
+        .collect();
+    let mut shown: Vec<bool> = vec![true; widths.len()];
+    // Each column is padded by one space on each side and followed by a border space.
+    let line = |shown: &[bool]| -> usize {
+        1 + widths
+            .iter()
+            .zip(shown)
+            .filter(|(_, s)| **s)
+            .map(|(w, _)| w + 3)
+            .sum::<usize>()
+    };
+    let headers: Vec<String> = table
+        .header()
+        .map(|h| h.cell_iter().map(|c| c.content()).collect())
+        .unwrap_or_default();
+    let mut hidden = Vec::new();
+    for &index in drop_order {
+        if line(&shown) <= width {
+            break;
+        }
+        if let (Some(s), Some(column)) = (shown.get_mut(index), table.column_mut(index)) {
+            *s = false;
+            column.set_constraint(ColumnConstraint::Hidden);
+            hidden.extend(headers.get(index).cloned());
+        }
+    }
+    table
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(u16::try_from(width).unwrap_or(u16::MAX));
+    hidden
 }
 
 /// Prints a table followed by a newline.
@@ -67,6 +128,29 @@ pub fn print_table(table: &Table) -> Outcome {
         .join("\n");
     text.push('\n');
     print_stdout(&text)
+}
+
+/// `text` with its words moved to new lines so that no line is wider than `width` (when
+/// given; a word longer than that keeps a line of its own).
+pub fn wrap(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return text.to_string();
+    };
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        if line > 0 && line + 1 + len > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += len;
+    }
+    out
 }
 
 /// `1000000` as `1,000,000`.
@@ -132,7 +216,14 @@ pub fn exit_code(error: &ClientError) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    use super::thousands;
+    use super::{thousands, wrap};
+
+    #[test]
+    fn wraps_words_to_the_width() {
+        assert_eq!(wrap("a bb ccc dddd", Some(6)), "a bb\nccc\ndddd");
+        assert_eq!(wrap("a bb ccc", None), "a bb ccc");
+        assert_eq!(wrap("longword x", Some(4)), "longword\nx");
+    }
 
     #[test]
     fn groups_thousands() {

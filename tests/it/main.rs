@@ -34,6 +34,7 @@ mod seed_facts;
 #[cfg(feature = "serve")]
 mod serve;
 mod support;
+mod table_width;
 mod terminal;
 mod tidy;
 mod twin;
