@@ -38,6 +38,7 @@ mod export;
 mod import;
 mod listing;
 mod man;
+mod man_sections;
 mod models;
 mod onboard;
 mod output;

@@ -21,6 +21,7 @@ mod hostile;
 mod import;
 mod import_bad;
 mod import_mapping;
+mod man_sections;
 mod models_facts;
 mod overlays;
 mod plan_keys;
