@@ -26,6 +26,7 @@ mod models_facts;
 mod overlays;
 mod plan_keys;
 mod providers;
+mod readme;
 mod redaction;
 mod regions;
 mod robustness;
