@@ -283,3 +283,21 @@ fn a_custom_provider_ref_still_parses() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(!err.contains("invalid value"), "{err}");
 }
+
+/// The script is written from the catalog in use: `--catalog` folders add their refs.
+#[test]
+fn completions_carry_an_overlay_s_refs() {
+    let overlay = crate::support::fixture("overlays/acme");
+    let out = provcat(
+        &root(),
+        &[
+            "--catalog",
+            overlay.to_str().unwrap(),
+            "completions",
+            "bash",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("acme/alpha"));
+    assert!(!completions("bash").contains("acme/alpha"));
+}
