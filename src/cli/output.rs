@@ -1,5 +1,5 @@
-//! Shared printing helpers: JSON to stdout, plain tables (fitted to the terminal's width
-//! when stdout is one), number formatting, and writing files atomically. What they print
+//! Shared printing helpers: JSON to stdout, plain tables (and fitting one to the
+//! terminal's width), number formatting, and writing files atomically. What they print
 //! is cleaned by [`super::say`]: text is scrubbed and escaped, every string of JSON
 //! scrubbed.
 
@@ -216,7 +216,28 @@ pub fn exit_code(error: &ClientError) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    use super::{thousands, wrap};
+    use super::{fit_to_width, table, thousands, wrap};
+
+    #[test]
+    fn columns_are_left_out_in_order_until_the_table_fits() {
+        let mut t = table(["ID", "SHORT", "LONG"]);
+        t.add_row(["a-long-identifier", "x", "some words that take room"]);
+        let whole = t.clone();
+        assert_eq!(fit_to_width(&mut t, &[2, 1], 200), Vec::<String>::new());
+        assert_eq!(t.to_string(), whole.to_string());
+        let mut t = whole.clone();
+        assert_eq!(fit_to_width(&mut t, &[2, 1], 30), ["LONG"]);
+        assert!(
+            t.to_string().lines().all(|l| l.chars().count() <= 30),
+            "{t}"
+        );
+        let mut t = whole;
+        assert_eq!(fit_to_width(&mut t, &[2, 1], 12), ["LONG", "SHORT"]);
+        assert!(
+            t.to_string().lines().all(|l| l.chars().count() <= 12),
+            "{t}"
+        );
+    }
 
     #[test]
     fn wraps_words_to_the_width() {
