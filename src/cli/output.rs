@@ -77,10 +77,21 @@ pub fn terminal_width() -> Option<usize> {
         })
 }
 
-/// Fits `table` in `width` columns: hides columns in `drop_order` (indexes, least wanted
-/// first) until the rest fits or only the columns not in `drop_order` are left, then wraps
-/// the cells of what still does not fit; returns the headers of the columns hidden.
-pub fn fit_to_width(table: &mut Table, drop_order: &[usize], width: usize) -> Vec<String> {
+/// How a table is fitted to a terminal: which columns go first, which never wrap.
+#[derive(Clone, Copy)]
+pub struct Fit<'a> {
+    /// Columns left out, least wanted first, until the table fits.
+    pub drop_order: &'a [usize],
+    /// Columns whose cells are never wrapped (ids, refs, URLs someone will copy).
+    pub whole: &'a [usize],
+}
+
+/// Fits `table` in `width` columns: hides columns in `fit.drop_order` until the rest fits
+/// or only the columns not in it are left, then wraps the cells of what still does not
+/// fit, but for the `fit.whole` columns (a table whose whole columns alone are wider than
+/// `width` stays wider: an id or a URL cut in two cannot be copied); returns the headers
+/// of the columns hidden.
+pub fn fit_to_width(table: &mut Table, fit: Fit<'_>, width: usize) -> Vec<String> {
     let widths: Vec<usize> = table
         .column_max_content_widths()
         .into_iter()
@@ -101,7 +112,7 @@ pub fn fit_to_width(table: &mut Table, drop_order: &[usize], width: usize) -> Ve
         .map(|h| h.cell_iter().map(|c| c.content()).collect())
         .unwrap_or_default();
     let mut hidden = Vec::new();
-    for &index in drop_order {
+    for &index in fit.drop_order {
         if line(&shown) <= width {
             break;
         }
@@ -109,6 +120,11 @@ pub fn fit_to_width(table: &mut Table, drop_order: &[usize], width: usize) -> Ve
             *s = false;
             column.set_constraint(ColumnConstraint::Hidden);
             hidden.extend(headers.get(index).cloned());
+        }
+    }
+    for &index in fit.whole {
+        if let Some(column) = table.column_mut(index) {
+            column.set_constraint(ColumnConstraint::ContentWidth);
         }
     }
     table
@@ -128,6 +144,45 @@ pub fn print_table(table: &Table) -> Outcome {
         .join("\n");
     text.push('\n');
     print_stdout(&text)
+}
+
+/// How [`print_fitted_table`] printed a table: the width it fitted (none when piped) and
+/// the columns it left out.
+pub struct Fitted {
+    /// The terminal's width, when stdout is one.
+    pub width: Option<usize>,
+    hidden: Vec<String>,
+}
+
+impl Fitted {
+    /// Prints `text` as a paragraph after the table, wrapped to the terminal's width.
+    pub fn print_paragraph(&self, text: &str) -> Outcome {
+        print_stdout(&format!("\n{}\n", wrap(text, self.width)))
+    }
+
+    /// Names the columns left out, if any, and where the facts they hold are (`where_else`:
+    /// "`--json` has every field").
+    pub fn print_note(&self, where_else: &str) -> Outcome {
+        if self.hidden.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        self.print_paragraph(&format!(
+            "Left out to fit the terminal: {}. {where_else}; piped, the table has every column.",
+            self.hidden.join(", ")
+        ))
+    }
+}
+
+/// Prints `table` like [`print_table`], fitted on a terminal ([`terminal_width`]) by
+/// [`fit_to_width`]; piped, whole. Say what was left out with [`Fitted::print_note`].
+pub fn print_fitted_table(mut table: Table, fit: Fit<'_>) -> Result<Fitted, Failure> {
+    let width = terminal_width();
+    let hidden = match width {
+        Some(width) => fit_to_width(&mut table, fit, width),
+        None => Vec::new(),
+    };
+    print_table(&table)?;
+    Ok(Fitted { width, hidden })
 }
 
 /// `text` with its words moved to new lines so that no line is wider than `width` (when
@@ -216,26 +271,41 @@ pub fn exit_code(error: &ClientError) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    use super::{fit_to_width, table, thousands, wrap};
+    use super::{Fit, fit_to_width, table, thousands, wrap};
 
     #[test]
     fn columns_are_left_out_in_order_until_the_table_fits() {
+        let fits = |t: &comfy_table::Table, width: usize| {
+            t.to_string().lines().all(|l| l.chars().count() <= width)
+        };
         let mut t = table(["ID", "SHORT", "LONG"]);
         t.add_row(["a-long-identifier", "x", "some words that take room"]);
         let whole = t.clone();
-        assert_eq!(fit_to_width(&mut t, &[2, 1], 200), Vec::<String>::new());
+        let fit = Fit {
+            drop_order: &[2, 1],
+            whole: &[0],
+        };
+        assert_eq!(fit_to_width(&mut t, fit, 200), Vec::<String>::new());
         assert_eq!(t.to_string(), whole.to_string());
         let mut t = whole.clone();
-        assert_eq!(fit_to_width(&mut t, &[2, 1], 30), ["LONG"]);
-        assert!(
-            t.to_string().lines().all(|l| l.chars().count() <= 30),
-            "{t}"
-        );
+        assert_eq!(fit_to_width(&mut t, fit, 30), ["LONG"]);
+        assert!(fits(&t, 30), "{t}");
+        // Only the id is left, and it is not cut even where it does not fit.
+        let mut t = whole.clone();
+        assert_eq!(fit_to_width(&mut t, fit, 12), ["LONG", "SHORT"]);
+        assert!(t.to_string().contains("a-long-identifier"), "{t}");
+        // Without a drop order, the long column is wrapped instead.
         let mut t = whole;
-        assert_eq!(fit_to_width(&mut t, &[2, 1], 12), ["LONG", "SHORT"]);
+        let wrap_only = Fit {
+            drop_order: &[],
+            whole: &[0],
+        };
+        assert!(fit_to_width(&mut t, wrap_only, 40).is_empty());
+        assert!(fits(&t, 40), "{t}");
+        let text = t.to_string();
         assert!(
-            t.to_string().lines().all(|l| l.chars().count() <= 12),
-            "{t}"
+            text.contains("a-long-identifier") && text.lines().count() > 2,
+            "{text}"
         );
     }
 

@@ -1,6 +1,7 @@
-//! `models list` on a terminal fits its width (the least wanted columns left out, refs
-//! kept whole, a line saying what was left out) and marks the configured default; piped,
-//! every column is printed whatever the terminal or `$COLUMNS`. Terminal cases run the
+//! `models list`, `auth-choices` and `endpoints` on a terminal fit its width (the least
+//! wanted columns left out, refs, ids and URLs kept whole, a line saying what was left
+//! out), and `models list` marks the configured default; piped, every column is printed
+//! whatever the terminal or `$COLUMNS`. Terminal cases run the
 //! binary under util-linux `script` (a pseudo-terminal sized with `stty`) and are skipped,
 //! with the reason printed, where `script` is absent.
 
@@ -100,6 +101,56 @@ fn models_list_fits_an_80_column_terminal_with_every_ref_whole() {
         header.contains("USD/M IN/OUT") && header.contains("INPUT"),
         "{wide}"
     );
+}
+
+/// The values of `field` in `provcat args --json` (arrays of strings flattened).
+fn json_values(home: &Path, args: &[&str], field: &str) -> Vec<String> {
+    let out = provcat_in(home, args, &[]);
+    let mut values = Vec::new();
+    for item in json_of(&out).as_array().unwrap() {
+        match &item[field] {
+            serde_json::Value::String(s) => values.push(s.clone()),
+            other => panic!("{field} is {other}"),
+        }
+    }
+    values
+}
+
+#[test]
+fn auth_choices_and_endpoints_fit_with_ids_and_urls_whole() {
+    if !script_works() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let text = on_terminal(home.path(), 80, &["auth-choices"], &[]);
+    assert_fits(&text, 80);
+    let first_words: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    for id in json_values(home.path(), &["auth-choices", "--json"], "id") {
+        assert!(
+            first_words.contains(&id.as_str()),
+            "`{id}` is not whole:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("Left out to fit the terminal: LEGACY ALIASES"),
+        "{text}"
+    );
+
+    let text = on_terminal(home.path(), 100, &["endpoints"], &[]);
+    assert_fits(&text, 100);
+    let out = provcat_in(home.path(), &["endpoints", "--json"], &[]);
+    for endpoint in json_of(&out).as_array().unwrap() {
+        for surface in endpoint["surfaces"].as_array().unwrap() {
+            let url = surface["base_url"].as_str().unwrap();
+            assert!(
+                text.lines().any(|l| l.split_whitespace().any(|w| w == url)),
+                "`{url}` is not whole:\n{text}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -15,9 +15,7 @@ use provcat::compiler::suggest;
 
 use super::json::to_json;
 use super::{ConfigView, ListArgs, SortArg};
-use crate::cli::output::{
-    fit_to_width, print_json, print_stdout, print_table, table, terminal_width, thousands, wrap,
-};
+use crate::cli::output::{Fit, print_fitted_table, print_json, table, thousands};
 use crate::cli::{Failure, Outcome};
 
 /// Parses a token count: `128000`, `128_000`, `128k`, `1m` (`k` = 1,000, `m` = 1,000,000).
@@ -132,9 +130,13 @@ const COLUMNS: [&str; 10] = [
     "NOTES",
 ];
 
-/// The columns left out, in this order, until the table fits a terminal (indexes into
-/// [`COLUMNS`]): notes, plans, tools, reasoning, input, max output, price, kind, context.
-const DROP_ORDER: [usize; 9] = [9, 8, 6, 5, 2, 4, 7, 1, 3];
+/// How the table fits a terminal (indexes into [`COLUMNS`]): notes, plans, tools,
+/// reasoning, input, max output, price, kind and context are left out in this order; the
+/// ref is never wrapped.
+const FIT: Fit<'static> = Fit {
+    drop_order: &[9, 8, 6, 5, 2, 4, 7, 1, 3],
+    whole: &[0],
+};
 
 pub fn run(args: ListArgs, view: &ConfigView) -> Outcome {
     let models = select(&args)?;
@@ -167,23 +169,11 @@ pub fn run(args: ListArgs, view: &ConfigView) -> Outcome {
             m.notes.unwrap_or_default().to_string(),
         ]);
     }
-    let width = terminal_width();
-    let hidden = match width {
-        Some(width) => fit_to_width(&mut t, &DROP_ORDER, width),
-        None => Vec::new(),
-    };
-    print_table(&t)?;
+    let fitted = print_fitted_table(t, FIT)?;
     if marked && let Some(path) = &view.path {
-        let legend = format!("* the configured default ({path})");
-        print_stdout(&format!("\n{}\n", wrap(&legend, width)))?;
+        fitted.print_paragraph(&format!("* the configured default ({path})"))?;
     }
-    if !hidden.is_empty() {
-        let note = format!(
-            "Left out to fit the terminal: {}. `models show REF` and `--json` have every fact; piped, the table has every column.",
-            hidden.join(", ")
-        );
-        print_stdout(&format!("\n{}\n", wrap(&note, width)))?;
-    }
+    fitted.print_note("`models show REF` and `--json` have every fact")?;
     Ok(ExitCode::SUCCESS)
 }
 
