@@ -144,11 +144,11 @@ fn environment(page: Page<'_>, roff: &mut Roff) {
         );
     }
     entry(roff, "NO_COLOR", "When set, nothing is coloured or dimmed.");
-    if page.concerns(&["models"]) {
+    if page.concerns(&["models", "auth-choices", "endpoints"]) {
         entry(
             roff,
             "COLUMNS",
-            "The width tables fit on a terminal (models list), instead of the terminal's own; piped output is never narrowed.",
+            "The width tables fit on a terminal (models list, auth-choices, endpoints), instead of the terminal's own; piped output is never narrowed.",
         );
     }
     if page.concerns(WITH_REQUESTS) {
