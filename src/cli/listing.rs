@@ -1,11 +1,12 @@
-//! `provcat auth-choices` and `provcat endpoints`.
+//! `provcat auth-choices` and `provcat endpoints`. On a terminal their tables fit its
+//! width: the least wanted columns are left out (and named), ids and URLs stay whole.
 
 use clap::Args;
 use provcat::catalog::{self, Endpoint};
 use serde::Serialize;
 
 use super::Outcome;
-use super::output::{print_json, print_table, table};
+use super::output::{Fit, print_fitted_table, print_json, table};
 
 #[derive(Debug, Args)]
 pub struct JsonFlag {
@@ -61,7 +62,12 @@ pub fn auth_choices(flag: JsonFlag) -> Outcome {
             r.legacy_aliases.join(", "),
         ]);
     }
-    print_table(&t)
+    // Legacy aliases and the base URL are left out first; plans and regions wrap, ids never.
+    let fit = Fit {
+        drop_order: &[4, 3],
+        whole: &[0],
+    };
+    print_fitted_table(t, fit)?.print_note("`--json` has every field")
 }
 
 pub fn endpoints(flag: JsonFlag) -> Outcome {
@@ -110,5 +116,10 @@ pub fn endpoints(flag: JsonFlag) -> Outcome {
             ]);
         }
     }
-    print_table(&t)
+    // Capabilities, surface, region and plan are left out first; URLs never wrap.
+    let fit = Fit {
+        drop_order: &[5, 4, 2, 1],
+        whole: &[0, 3],
+    };
+    print_fitted_table(t, fit)?.print_note("`--json` has every field")
 }

@@ -1,6 +1,8 @@
 //! `provcat man`: manual pages (roff) generated from the clap definitions, so they cover
 //! every command there is. The main page on stdout describes every command and its
 //! options; `--dir` writes one page per command instead (`provcat-models-list.1`, …).
+//! Each page ends with the EXIT STATUS, ENVIRONMENT and FILES sections of
+//! [`super::man_sections`].
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,6 +11,7 @@ use clap::Args;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
+use super::man_sections::{self, Page};
 use super::output::{print_stdout, write_atomically};
 use super::{Failure, Outcome};
 
@@ -29,7 +32,7 @@ pub fn run(args: ManArgs, command: clap::Command) -> Outcome {
     );
     match args.dir {
         Some(dir) => {
-            let written = write_pages(&command, &source, &dir)?;
+            let written = write_pages(&command, &source, &dir, &mut Vec::new())?;
             eprintln!("wrote {written} manual pages to {}", dir.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -41,19 +44,41 @@ pub fn run(args: ManArgs, command: clap::Command) -> Outcome {
     }
 }
 
-/// The page of `command` and, recursively, of each of its subcommands, each written
-/// atomically (missing folders are created).
-fn write_pages(command: &clap::Command, source: &str, dir: &Path) -> Result<usize, Failure> {
+/// The page of `command` (at `path`, the subcommand names from the top) and, recursively,
+/// of each of its subcommands, each written atomically (missing folders are created).
+fn write_pages(
+    command: &clap::Command,
+    source: &str,
+    dir: &Path,
+    path: &mut Vec<String>,
+) -> Result<usize, Failure> {
     let man = Man::new(command.clone()).source(source);
-    let mut page = Vec::new();
-    man.render(&mut page)
+    let page = command_page(&man, Page::of(path))
         .map_err(|e| Failure::runtime(format!("cannot render the manual page: {e}")))?;
-    write_atomically(&dir.join(man.get_filename()), &page)?;
+    write_atomically(&dir.join(man.get_filename()), page.as_bytes())?;
     let mut written = 1;
     for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
-        written += write_pages(sub, source, dir)?;
+        path.push(sub.get_name().to_string());
+        let result = write_pages(sub, source, dir, path);
+        path.pop();
+        written += result?;
     }
     Ok(written)
+}
+
+/// A command's page as clap_mangen renders it, with [`man_sections`] before its VERSION
+/// section (at the end when it has none).
+fn command_page(man: &Man, page: Page<'_>) -> std::io::Result<String> {
+    let mut rendered = Vec::new();
+    man.render(&mut rendered)?;
+    let rendered = String::from_utf8_lossy(&rendered).into_owned();
+    let mut extra = Vec::new();
+    man_sections::sections(page).to_writer(&mut extra)?;
+    let extra = String::from_utf8_lossy(&extra);
+    let at = rendered
+        .find("\n.SH VERSION")
+        .map_or(rendered.len(), |i| i + 1);
+    Ok(format!("{}{extra}{}", &rendered[..at], &rendered[at..]))
 }
 
 /// The top-level page followed by a COMMANDS section: each command's usage, description
@@ -72,6 +97,7 @@ fn main_page(command: &clap::Command, source: &str) -> std::io::Result<String> {
         describe(sub, &mut roff);
     }
     roff.to_writer(&mut out)?;
+    man_sections::sections(Page::main()).to_writer(&mut out)?;
     man.render_version_section(&mut out)?;
     Ok(String::from_utf8_lossy(&out).into_owned())
 }

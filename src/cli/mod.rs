@@ -45,6 +45,7 @@ mod import;
 mod json_error;
 mod listing;
 mod man;
+mod man_sections;
 mod models;
 mod onboard;
 mod output;

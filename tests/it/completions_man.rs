@@ -182,3 +182,122 @@ fn man_dir_writes_a_page_per_command() {
         }
     }
 }
+
+/// The `ref`s (or `id`s) of a listing's `--json` output.
+fn listed(args: &[&str], field: &str) -> Vec<String> {
+    let out = provcat(&root(), args);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    json.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v[field].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The bash, zsh and fish scripts carry every model ref and auth choice id of the catalog,
+/// embedded: the script does not run provcat to find them.
+#[test]
+fn completion_scripts_embed_catalog_refs_and_auth_choices() {
+    let chat = listed(&["models", "list", "--kind", "chat", "--json"], "ref");
+    let video = listed(&["models", "list", "--kind", "video", "--json"], "ref");
+    let choices = listed(&["auth-choices", "--json"], "id");
+    assert!(chat.iter().any(|r| r == "qwen/qwen3.5-plus"), "{chat:?}");
+    assert!(choices.iter().any(|c| c == "qwen-api-key"), "{choices:?}");
+    for shell in ["bash", "zsh", "fish"] {
+        let script = completions(shell);
+        for value in chat.iter().chain(&video).chain(&choices) {
+            // zsh's `value:description` pairs escape the colons of values.
+            let spelled = match shell {
+                "zsh" => value.replace(':', "\\:"),
+                _ => value.clone(),
+            };
+            assert!(script.contains(&spelled), "{shell}: no `{spelled}`");
+        }
+        for callback in ["COMPLETE=", "$(provcat", "provcat complete"] {
+            assert!(!script.contains(callback), "{shell}: calls `{callback}`");
+        }
+    }
+    // zsh and fish describe each auth choice by its plan and region.
+    for shell in ["zsh", "fish"] {
+        let script = completions(shell);
+        assert!(
+            script.contains("Coding Plan (subscription), Global"),
+            "{shell}: auth choices without their plan"
+        );
+    }
+}
+
+/// What bash offers after `-m` (chat or video refs by command) and `--auth-choice`.
+#[test]
+fn bash_completes_model_refs_by_kind_and_auth_choices() {
+    let script = completions("bash");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("provcat.bash");
+    std::fs::write(&file, script).unwrap();
+    let run = |words: &str, cur: &str, prev: &str| -> Vec<String> {
+        let cword = words.split_whitespace().count() - 1;
+        let program = format!(
+            "source '{}'; COMP_WORDS=({words}); COMP_CWORD={cword}; _provcat provcat '{cur}' '{prev}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            file.display()
+        );
+        let out = Command::new("bash")
+            .args(["--norc", "--noprofile", "-c", &program])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out).lines().map(str::to_string).collect()
+    };
+    let chat = run("provcat chat -m qwen/qwen3.5-p", "qwen/qwen3.5-p", "-m");
+    assert_eq!(chat, ["qwen/qwen3.5-plus"]);
+    let video_refs = listed(&["models", "list", "--kind", "video", "--json"], "ref");
+    let mut video = run("provcat video generate --model ''", "", "--model");
+    video.sort();
+    assert_eq!(video, video_refs);
+    let choices = run(
+        "provcat onboard --auth-choice qwen-api",
+        "qwen-api",
+        "--auth-choice",
+    );
+    assert_eq!(choices, ["qwen-api-key-cn", "qwen-api-key"]);
+}
+
+/// The refs offered for completion do not restrict what `-m` takes: a custom provider's
+/// ref still parses (and fails only on the network, exit 1, not as a usage error).
+#[test]
+fn a_custom_provider_ref_still_parses() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = crate::support::config_dir(home.path());
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "[models.providers.my-proxy]\napi = \"openai-completions\"\nbaseUrl = \"http://127.0.0.1:9/v1\"\n",
+    )
+    .unwrap();
+    let out = crate::support::provcat_in(
+        home.path(),
+        &["chat", "-m", "my-proxy/any-model", "--retries", "0", "hi"],
+        &[("MY_PROXY_API_KEY", "sk-completion0123456789")],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("invalid value"), "{err}");
+}
+
+/// The script is written from the catalog in use: `--catalog` folders add their refs.
+#[test]
+fn completions_carry_an_overlay_s_refs() {
+    let overlay = crate::support::fixture("overlays/acme");
+    let out = provcat(
+        &root(),
+        &[
+            "--catalog",
+            overlay.to_str().unwrap(),
+            "completions",
+            "bash",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("acme/alpha"));
+    assert!(!completions("bash").contains("acme/alpha"));
+}

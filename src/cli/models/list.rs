@@ -1,5 +1,10 @@
 //! `provcat models list`: the filters, the sort orders and the table. A filter or sort
 //! that needs a fact leaves out (or puts last) the models whose catalog entry lacks it.
+//!
+//! On a terminal the table fits its width: the least wanted columns are left out (notes
+//! first, then plans, tools, reasoning, input, max output, price, kind, context; the ref
+//! always stays, whole) and a line says which. Piped, every column is printed, so the
+//! output does not depend on the terminal.
 
 use std::cmp::Ordering;
 use std::process::ExitCode;
@@ -10,7 +15,7 @@ use provcat::compiler::suggest;
 
 use super::json::to_json;
 use super::{ConfigView, ListArgs, SortArg};
-use crate::cli::output::{print_json, print_stdout, print_table, table, thousands};
+use crate::cli::output::{Fit, print_fitted_table, print_json, table, thousands};
 use crate::cli::{Failure, Outcome};
 
 /// Parses a token count: `128000`, `128_000`, `128k`, `1m` (`k` = 1,000, `m` = 1,000,000).
@@ -111,23 +116,34 @@ fn order(key: SortArg, a: &Model, b: &Model) -> Ordering {
     }
 }
 
+/// The table's columns.
+const COLUMNS: [&str; 10] = [
+    "REF",
+    "KIND",
+    "INPUT",
+    "CONTEXT",
+    "MAX OUTPUT",
+    "REASONING",
+    "TOOLS",
+    "USD/M IN/OUT",
+    "PLANS",
+    "NOTES",
+];
+
+/// How the table fits a terminal (indexes into [`COLUMNS`]): notes, plans, tools,
+/// reasoning, input, max output, price, kind and context are left out in this order; the
+/// ref is never wrapped.
+const FIT: Fit<'static> = Fit {
+    drop_order: &[9, 8, 6, 5, 2, 4, 7, 1, 3],
+    whole: &[0],
+};
+
 pub fn run(args: ListArgs, view: &ConfigView) -> Outcome {
     let models = select(&args)?;
     if args.json {
         return print_json(&models.iter().map(|m| to_json(m, view)).collect::<Vec<_>>());
     }
-    let mut t = table([
-        "REF",
-        "KIND",
-        "INPUT",
-        "CONTEXT",
-        "MAX OUTPUT",
-        "REASONING",
-        "TOOLS",
-        "USD/M IN/OUT",
-        "PLANS",
-        "NOTES",
-    ]);
+    let mut t = table(COLUMNS);
     let mut marked = false;
     for m in &models {
         let mark = if view.default_of(m).is_some() {
@@ -153,10 +169,11 @@ pub fn run(args: ListArgs, view: &ConfigView) -> Outcome {
             m.notes.unwrap_or_default().to_string(),
         ]);
     }
-    print_table(&t)?;
+    let fitted = print_fitted_table(t, FIT)?;
     if marked && let Some(path) = &view.path {
-        print_stdout(&format!("\n* the configured default ({path})\n"))?;
+        fitted.print_paragraph(&format!("* the configured default ({path})"))?;
     }
+    fitted.print_note("`models show REF` and `--json` have every fact")?;
     Ok(ExitCode::SUCCESS)
 }
 

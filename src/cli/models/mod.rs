@@ -22,6 +22,10 @@ pub enum ModelsCommand {
     /// Filters keep only the models whose catalog entry states the fact asked about: a
     /// model without a price, a context window, a release date or a tool-calling fact is
     /// left out by the filter (or sort) that needs it.
+    ///
+    /// On a terminal the table fits its width ($COLUMNS, else the terminal's): the least
+    /// wanted columns are left out, and a line names them; piped, every column is printed.
+    /// The configured default models are marked `*`.
     List {
         #[command(flatten)]
         args: ListArgs,
