@@ -50,6 +50,7 @@ mod serve;
 mod signals;
 mod video;
 mod video_args;
+mod video_poll;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -5,9 +5,11 @@
 //! stops waiting and says how to resume, without cancelling, and stops a download without
 //! leaving its temporary file ([`super::signals`]). `--output` is checked before any
 //! request (its folder exists and takes files, it is not a folder, an existing file is
-//! replaced only with `--force`). `--timeout` bounds every poll, a request in flight
-//! included. Exit codes: 0 succeeded (or created, with `--no-wait`); 1 network or server
-//! failure, or a failed download; 2 a request that cannot work (media rules, a local file, a
+//! replaced only with `--force`). `--timeout` bounds the wait for a running task, a poll in
+//! flight included; polls that cannot connect at all give up sooner, after 30 seconds
+//! without a connection ([`super::video_poll`]), naming the URL that failed. Exit codes:
+//! 0 succeeded (or created, with `--no-wait`); 1 network or server failure (polls that
+//! could not connect included), or a failed download; 2 a request that cannot work (media rules, a local file, a
 //! plan that does not serve video, an unusable `--output`); 3 refused key or billing; 4
 //! still rate-limited; 5 the task FAILED; 6 CANCELED; 7 UNKNOWN (expired or unknown id);
 //! 8 still running (or a poll still unanswered) when `--timeout` ran out; 130 interrupted
@@ -30,6 +32,7 @@ use super::progress::Progress;
 use super::signals::{Signals, Stop};
 pub use super::video_args::VideoCommand;
 use super::video_args::{Common, Download, GenerateArgs, StatusArgs};
+use super::video_poll::{self, Backoff, Next};
 use super::{Failure, Outcome};
 
 /// The fastest polling allowed: DashScope allows 20 task requests per second.
@@ -68,15 +71,30 @@ fn poll_interval(secs: f64, polls_per_second: Option<u32>) -> Result<Duration, F
 }
 
 pub fn run(command: VideoCommand, context: &Context) -> Outcome {
-    let common = match &command {
-        VideoCommand::Generate(a) => &a.common,
-        VideoCommand::Status(a) => &a.common,
-        VideoCommand::Cancel(a) => &a.common,
+    let (common, polling, json) = match &command {
+        VideoCommand::Generate(a) => (&a.common, Some(&a.polling), a.polling.json),
+        VideoCommand::Status(a) => (&a.common, Some(&a.polling), a.polling.json),
+        VideoCommand::Cancel(a) => (&a.common, None, a.json),
     };
-    let target = target(common, context)?;
-    let poll = poll_interval(common.poll_interval, target.polls_per_second)?;
-    let client =
-        Client::new(ClientOptions::default()).map_err(|e| Failure::runtime(e.to_string()))?;
+    let target = target(common, json, context)?;
+    let (poll, timeout, unreachable) = match polling {
+        Some(p) => (
+            poll_interval(p.poll_interval, target.polls_per_second)?,
+            Duration::from_secs(p.timeout),
+            video_poll::window(p.unreachable_window).ok_or_else(|| {
+                Failure::input("--unreachable-window: give a number of seconds up to 3600")
+            })?,
+        ),
+        None => (MIN_POLL, Duration::ZERO, video_poll::UNREACHABLE_WINDOW),
+    };
+    let requests = &common.requests;
+    let client = Client::new(ClientOptions {
+        connect_timeout: Duration::from_secs(requests.connect_timeout),
+        idle_timeout: Duration::from_secs(requests.idle_timeout),
+        retries: requests.retries,
+        ..ClientOptions::default()
+    })
+    .map_err(|e| Failure::runtime(e.to_string()))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -87,9 +105,10 @@ pub fn run(command: VideoCommand, context: &Context) -> Outcome {
         client,
         target,
         runtime,
-        json: common.json,
+        json,
         poll,
-        timeout: Duration::from_secs(common.timeout),
+        timeout,
+        unreachable,
     };
     match command {
         VideoCommand::Generate(args) => session.generate(&args, &mut signals),
@@ -116,7 +135,7 @@ fn check_output(download: &Download) -> Result<(), Failure> {
 
 /// Resolves the video model and refuses what cannot make video: an auth choice whose plan
 /// does not serve it (resolution already says so) or a key of such a plan (by its prefix).
-fn target(common: &Common, context: &Context) -> Result<Target, Failure> {
+fn target(common: &Common, json: bool, context: &Context) -> Result<Target, Failure> {
     let config = context.load_config()?;
     let request = Request {
         reference: common.model.as_deref(),
@@ -142,7 +161,7 @@ fn target(common: &Common, context: &Context) -> Result<Target, Failure> {
             serving_choice(&target)
         )));
     }
-    if !common.json {
+    if !json {
         for w in target
             .warnings
             .iter()
@@ -186,6 +205,8 @@ struct Session {
     json: bool,
     poll: Duration,
     timeout: Duration,
+    /// How long polls may fail to connect before giving up.
+    unreachable: Duration,
 }
 
 impl Session {
@@ -325,9 +346,10 @@ impl Session {
         let started = Instant::now();
         let result = self.runtime.block_on(async {
             let polling = async {
-                let mut delay = self.poll;
+                let mut backoff = Backoff::new(self.poll, self.unreachable);
                 loop {
-                    match self
+                    let asked = Instant::now();
+                    let delay = match self
                         .client
                         .video_task(&self.target, task_id, &mut retry_note)
                         .await
@@ -335,20 +357,30 @@ impl Session {
                         Ok(status) if status.is_final() => return Ok(Waited::Ended(status)),
                         Ok(status) => {
                             progress.update(&status.status, started.elapsed());
-                            delay = self.poll;
+                            backoff.answered()
                         }
                         // A poll changes nothing: any transient failure, a stalled
-                        // answer included, is worth another try.
+                        // answer included, is worth another try — unless the host has
+                        // not been reachable for the whole window.
                         Err(e) if e.is_retryable() || matches!(e, ClientError::IdleTimeout(_)) => {
-                            // Back off on errors, up to a minute; the task is unaffected.
-                            progress.note(&format!(
-                                "poll failed ({e}); retrying in {:.1}s",
-                                delay.as_secs_f64()
-                            ));
-                            delay = (delay * 2).min(Duration::from_secs(60));
+                            let connect = matches!(
+                                e,
+                                ClientError::Connect { .. } | ClientError::ConnectTimeout { .. }
+                            );
+                            match backoff.failed(connect, asked, Instant::now()) {
+                                Next::GiveUp(after) => return Ok(Waited::Unreachable(e, after)),
+                                Next::Retry(delay) => {
+                                    // The delay announced is the one slept.
+                                    progress.note(&format!(
+                                        "poll failed ({e}); retrying in {:.1}s",
+                                        delay.as_secs_f64()
+                                    ));
+                                    delay
+                                }
+                            }
                         }
                         Err(e) => return Err(e),
-                    }
+                    };
                     if started.elapsed() + delay > self.timeout {
                         return Ok(Waited::TimedOut);
                     }
@@ -383,6 +415,13 @@ impl Session {
                 return Ok(ExitCode::from(8));
             }
             Ok(Ok(Waited::Cut)) => return self.unanswered(task_id),
+            Ok(Ok(Waited::Unreachable(e, after))) => {
+                eprintln!(
+                    "error: no poll of task {task_id} could connect for {}s, so polling stopped; the task may still be running: resume with `provcat video status {task_id} --wait`",
+                    after.as_secs()
+                );
+                return self.fail(&e, Some(task_id));
+            }
             Ok(Err(e)) => return self.fail(&e, Some(task_id)),
         };
         let mut saved = None;
@@ -528,6 +567,8 @@ enum Waited {
     TimedOut,
     /// `--timeout` ran out during a poll, which was cut.
     Cut,
+    /// No poll could connect for the unreachable window: the last error, and how long.
+    Unreachable(ClientError, Duration),
 }
 
 fn retry_note(e: &ClientError, delay: Duration) {

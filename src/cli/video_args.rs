@@ -23,22 +23,50 @@ pub struct Common {
     /// endpoint and key.
     #[arg(short, long, value_name = "REF")]
     pub model: Option<String>,
+    #[command(flatten)]
+    pub requests: Requests,
+}
+
+/// How each request is made: the same flags, with the same defaults, as `chat`'s.
+#[derive(Debug, Args)]
+pub struct Requests {
+    /// Seconds to wait for a connection.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub connect_timeout: u64,
+    /// Seconds a response may stay silent before giving up.
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    pub idle_timeout: u64,
+    /// Retries for rate limits, server errors and failed connections (creating a task is
+    /// retried only when it certainly was not created: a rate limit or no connection).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: usize,
+}
+
+/// How a task is followed (generate, status).
+#[derive(Debug, Args)]
+pub struct Polling {
     /// Print JSON (`{task_id, status, video_url, usage}`) instead of text.
     #[arg(long)]
     pub json: bool,
     /// Seconds between polls (never faster than the endpoint's documented poll rate).
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub poll_interval: f64,
-    /// Give up waiting after this many seconds, cutting a poll in flight (the task keeps
-    /// running).
+    /// Give up waiting for a running task after this many seconds, cutting a poll in
+    /// flight (the task keeps running). Polls that cannot connect at all give up sooner,
+    /// after 30 seconds without a connection (exit 1).
     #[arg(long, value_name = "SECS", default_value_t = 900)]
     pub timeout: u64,
+    /// Seconds of polls that cannot connect before giving up (tests shorten it).
+    #[arg(long, value_name = "SECS", default_value_t = super::video_poll::UNREACHABLE_WINDOW.as_secs_f64(), hide = true)]
+    pub unreachable_window: f64,
 }
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     #[command(flatten)]
     pub common: Common,
+    #[command(flatten)]
+    pub polling: Polling,
     /// What to generate (r2v prompts refer to references as character1, character2, …).
     #[arg(long, value_name = "TEXT")]
     pub prompt: String,
@@ -92,6 +120,8 @@ pub struct Download {
 pub struct StatusArgs {
     #[command(flatten)]
     pub common: Common,
+    #[command(flatten)]
+    pub polling: Polling,
     /// The task id printed when the task was created.
     #[arg(value_name = "TASK_ID")]
     pub task_id: String,
@@ -106,6 +136,9 @@ pub struct StatusArgs {
 pub struct CancelArgs {
     #[command(flatten)]
     pub common: Common,
+    /// Print JSON (`{task_id, status}`) instead of text.
+    #[arg(long)]
+    pub json: bool,
     /// The task id.
     #[arg(value_name = "TASK_ID")]
     pub task_id: String,
