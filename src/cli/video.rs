@@ -32,7 +32,7 @@ use super::progress::Progress;
 use super::signals::{Signals, Stop};
 pub use super::video_args::VideoCommand;
 use super::video_args::{Common, Download, GenerateArgs, StatusArgs};
-use super::video_poll::{self, Backoff, Next};
+use super::video_poll::{self, Pace, Waited};
 use super::{Failure, Outcome};
 
 /// The fastest polling allowed: DashScope allows 20 task requests per second.
@@ -345,48 +345,18 @@ impl Session {
         let progress = Progress::new(!self.json);
         let started = Instant::now();
         let result = self.runtime.block_on(async {
-            let polling = async {
-                let mut backoff = Backoff::new(self.poll, self.unreachable);
-                loop {
-                    let asked = Instant::now();
-                    let delay = match self
-                        .client
-                        .video_task(&self.target, task_id, &mut retry_note)
-                        .await
-                    {
-                        Ok(status) if status.is_final() => return Ok(Waited::Ended(status)),
-                        Ok(status) => {
-                            progress.update(&status.status, started.elapsed());
-                            backoff.answered()
-                        }
-                        // A poll changes nothing: any transient failure, a stalled
-                        // answer included, is worth another try — unless the host has
-                        // not been reachable for the whole window.
-                        Err(e) if e.is_retryable() || matches!(e, ClientError::IdleTimeout(_)) => {
-                            let connect = matches!(
-                                e,
-                                ClientError::Connect { .. } | ClientError::ConnectTimeout { .. }
-                            );
-                            match backoff.failed(connect, asked, Instant::now()) {
-                                Next::GiveUp(after) => return Ok(Waited::Unreachable(e, after)),
-                                Next::Retry(delay) => {
-                                    // The delay announced is the one slept.
-                                    progress.note(&format!(
-                                        "poll failed ({e}); retrying in {:.1}s",
-                                        delay.as_secs_f64()
-                                    ));
-                                    delay
-                                }
-                            }
-                        }
-                        Err(e) => return Err(e),
-                    };
-                    if started.elapsed() + delay > self.timeout {
-                        return Ok(Waited::TimedOut);
-                    }
-                    tokio::time::sleep(delay).await;
-                }
-            };
+            let polling = video_poll::follow(
+                &self.client,
+                &self.target,
+                task_id,
+                Pace {
+                    poll: self.poll,
+                    unreachable: self.unreachable,
+                    timeout: self.timeout,
+                    started,
+                },
+                &progress,
+            );
             // The deadline cuts a poll in flight (and its retries) too, not only the waits
             // between polls.
             let deadline = tokio::time::Instant::from_std(started) + self.timeout;
@@ -420,7 +390,10 @@ impl Session {
                     "error: no poll of task {task_id} could connect for {}s, so polling stopped; the task may still be running: resume with `provcat video status {task_id} --wait`",
                     after.as_secs()
                 );
-                return self.fail(&e, Some(task_id));
+                return match e {
+                    Some(e) => self.fail(&e, Some(task_id)),
+                    None => Ok(ExitCode::from(1)),
+                };
             }
             Ok(Err(e)) => return self.fail(&e, Some(task_id)),
         };
@@ -559,18 +532,7 @@ impl Session {
     }
 }
 
-/// How waiting on a task ended, short of an error.
-enum Waited {
-    /// The task reached a final state.
-    Ended(TaskStatus),
-    /// `--timeout` ran out first.
-    TimedOut,
-    /// `--timeout` ran out during a poll, which was cut.
-    Cut,
-    /// No poll could connect for the unreachable window: the last error, and how long.
-    Unreachable(ClientError, Duration),
-}
-
-fn retry_note(e: &ClientError, delay: Duration) {
+/// Says that a request is retried, and after how long.
+pub(super) fn retry_note(e: &ClientError, delay: Duration) {
     eprintln!("retrying in {:.1}s: {e}", delay.as_secs_f64());
 }

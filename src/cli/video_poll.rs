@@ -3,9 +3,17 @@
 //! retry line announces is the one slept — and when to give up on polls that cannot
 //! connect at all. `--timeout` is the overall wait for a task that is running; a host that
 //! cannot be reached (DNS, refused, no route) is given up on after [`UNREACHABLE_WINDOW`]
-//! of consecutive connection failures instead, since no answer will come.
+//! of consecutive connection failures instead, since no answer will come: the window
+//! starts with the first poll (or retry of one) that cannot connect, and its end cuts a
+//! poll still trying. [`follow`] is the polling loop.
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use provcat::client::{Client, ClientError, TaskStatus};
+use provcat::resolve::Target;
+
+use super::progress::Progress;
 
 /// How long polls may fail to connect, one after another, before giving up.
 pub const UNREACHABLE_WINDOW: Duration = Duration::from_secs(30);
@@ -43,6 +51,11 @@ impl Backoff {
         }
     }
 
+    /// When the current run of polls that could not connect began, if one is going on.
+    pub fn unreachable_since(&self) -> Option<Instant> {
+        self.unreachable_since
+    }
+
     /// The wait after a poll that answered.
     pub fn answered(&mut self) -> Duration {
         self.delay = self.poll;
@@ -66,6 +79,118 @@ impl Backoff {
             return Next::GiveUp(unreachable);
         }
         Next::Retry(self.delay.min(self.window - unreachable))
+    }
+}
+
+/// How a task is followed.
+#[derive(Clone, Copy, Debug)]
+pub struct Pace {
+    /// Between polls that answer.
+    pub poll: Duration,
+    /// How long polls may fail to connect before giving up.
+    pub unreachable: Duration,
+    /// The overall wait (`--timeout`).
+    pub timeout: Duration,
+    /// When waiting began.
+    pub started: Instant,
+}
+
+/// How waiting on a task ended, short of an error.
+pub enum Waited {
+    /// The task reached a final state.
+    Ended(TaskStatus),
+    /// `--timeout` ran out first.
+    TimedOut,
+    /// `--timeout` ran out during a poll, which was cut.
+    Cut,
+    /// No poll could connect for the unreachable window: the last error (when one was
+    /// kept), and how long.
+    Unreachable(Option<ClientError>, Duration),
+}
+
+/// Polls task `task_id` until it ends, reporting progress, backing off after failures
+/// and giving up when polls have not connected for the window (the caller bounds the whole
+/// by `--timeout`).
+pub async fn follow(
+    client: &Client,
+    target: &Target,
+    task_id: &str,
+    pace: Pace,
+    progress: &Progress,
+) -> Result<Waited, ClientError> {
+    let mut backoff = Backoff::new(pace.poll, pace.unreachable);
+    // The last connection failure of the current run without one.
+    let mut unreachable: Option<ClientError> = None;
+    loop {
+        let asked = Instant::now();
+        // A poll's own retries count too: the first of them that cannot
+        // connect starts the window, which then cuts the poll at its end.
+        let seen: Mutex<Option<ClientError>> = Mutex::new(None);
+        let mut note = |e: &ClientError, delay: Duration| {
+            super::video::retry_note(e, delay);
+            if e.unreachable_url().is_some()
+                && let Ok(mut seen) = seen.lock()
+            {
+                *seen = Some(e.clone());
+            }
+        };
+        let poll = client.video_task(target, task_id, &mut note);
+        let window_end = async {
+            loop {
+                let seen_now = seen.lock().is_ok_and(|s| s.is_some());
+                let since = backoff.unreachable_since().or(seen_now.then_some(asked));
+                match since {
+                    Some(since) => {
+                        let end = since + pace.unreachable;
+                        tokio::time::sleep_until(end.into()).await;
+                        return since;
+                    }
+                    None => tokio::time::sleep(Duration::from_millis(100)).await,
+                }
+            }
+        };
+        let answer = tokio::select! {
+            answer = poll => answer,
+            since = window_end => {
+                let last = seen
+                    .lock()
+                    .ok()
+                    .and_then(|mut s| s.take())
+                    .or(unreachable.take());
+                return Ok(Waited::Unreachable(last, since.elapsed()));
+            }
+        };
+        let delay = match answer {
+            Ok(status) if status.is_final() => return Ok(Waited::Ended(status)),
+            Ok(status) => {
+                progress.update(&status.status, pace.started.elapsed());
+                unreachable = None;
+                backoff.answered()
+            }
+            // A poll changes nothing: any transient failure, a stalled
+            // answer included, is worth another try — unless the host has
+            // not been reachable for the whole window.
+            Err(e) if e.is_retryable() || matches!(e, ClientError::IdleTimeout(_)) => {
+                let connect = e.unreachable_url().is_some();
+                match backoff.failed(connect, asked, Instant::now()) {
+                    Next::GiveUp(after) => return Ok(Waited::Unreachable(Some(e), after)),
+                    Next::Retry(delay) => {
+                        // The delay announced is the one slept.
+                        progress.note(&format!(
+                            "poll failed ({e}); retrying in {:.1}s",
+                            delay.as_secs_f64()
+                        ));
+                        unreachable = connect.then_some(e);
+                        delay
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        };
+        if pace.started.elapsed() + delay > pace.timeout {
+            return Ok(Waited::TimedOut);
+        }
+        tokio::time::sleep(delay).await;
     }
 }
 
