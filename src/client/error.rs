@@ -260,6 +260,16 @@ impl ClientError {
     }
 }
 
+impl ClientError {
+    /// The URL a connection to could not be made, when that is what failed.
+    pub fn unreachable_url(&self) -> Option<&str> {
+        match self {
+            ClientError::Connect { url, .. } | ClientError::ConnectTimeout { url, .. } => Some(url),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,15 +393,5 @@ mod tests {
             ErrorKind::BadRequest
         );
         assert_eq!(kind(None, None, None, "x"), ErrorKind::BadRequest);
-    }
-}
-
-impl ClientError {
-    /// The URL a connection to could not be made, when that is what failed.
-    pub fn unreachable_url(&self) -> Option<&str> {
-        match self {
-            ClientError::Connect { url, .. } | ClientError::ConnectTimeout { url, .. } => Some(url),
-            _ => None,
-        }
     }
 }
