@@ -1,9 +1,11 @@
 //! Video requests: what the user asked for, checked against the model's mode and media
 //! rules from the catalog (how many references, images and videos; remote URLs only or
-//! not; resolutions, ratios) before anything is uploaded or sent. The task body itself is
+//! not) and its parameters (the sizes, resolutions, ratios and durations it accepts; a
+//! parameter the catalog lists no values for is one the model does not take) before
+//! anything is uploaded or sent. The task body itself is
 //! the dialect's ([`crate::dialect`]).
 
-use crate::catalog::{MediaField, Model, VideoMode};
+use crate::catalog::{MediaField, Model, or_list};
 
 /// What to generate.
 #[derive(Clone, Debug, Default)]
@@ -135,44 +137,52 @@ pub fn validate(model: &Model, request: &VideoRequest) -> Result<(), Invalid> {
         }
         MediaField::None => {}
     }
-    if request.size.is_some() && spec.mode != VideoMode::T2v {
-        return fail(format!(
-            "--size is for text-to-video; {} takes --resolution",
-            model.canonical_ref
-        ));
-    }
-    if let Some(size) = &request.size {
-        let ok = size
-            .split_once('*')
-            .is_some_and(|(w, h)| w.parse::<u32>().is_ok() && h.parse::<u32>().is_ok());
-        if !ok {
+    let name = model.canonical_ref;
+    for (flag, given, accepted, other) in [
+        ("--size", &request.size, spec.sizes, "--resolution"),
+        (
+            "--resolution",
+            &request.resolution,
+            spec.resolutions,
+            "--size",
+        ),
+        ("--ratio", &request.ratio, spec.ratios, ""),
+    ] {
+        let Some(given) = given else { continue };
+        if accepted.is_empty() {
+            let instead = match other {
+                "--resolution" if !spec.resolutions.is_empty() => {
+                    format!("; it takes --resolution {}", choices(spec.resolutions))
+                }
+                "--size" if !spec.sizes.is_empty() => {
+                    format!("; it takes --size {}", choices(spec.sizes))
+                }
+                _ => String::new(),
+            };
+            return fail(format!("{name} takes no {flag}{instead}"));
+        }
+        if !accepted.contains(&given.as_str()) {
             return fail(format!(
-                "--size `{size}` is not WIDTH*HEIGHT (e.g. 1280*720)"
+                "{name} accepts {flag} {}; `{given}` is not one of them",
+                choices(accepted)
             ));
         }
     }
-    if let Some(resolution) = &request.resolution {
-        if spec.mode == VideoMode::T2v {
-            return fail("--resolution is not for text-to-video; use --size W*H".to_string());
+    if let Some(seconds) = request.duration {
+        if !spec.takes_duration() {
+            return fail(format!("{name} takes no --duration"));
         }
-        if !spec.resolutions.is_empty() && !spec.resolutions.contains(&resolution.as_str()) {
+        if !spec.accepts_duration(seconds) {
             return fail(format!(
-                "--resolution `{resolution}` is not one of {}",
-                spec.resolutions.join(", ")
+                "{name} accepts {} (--duration); {seconds} is not one of them",
+                spec.durations_text()
             ));
         }
-    }
-    if let Some(ratio) = &request.ratio
-        && !spec.ratios.contains(&ratio.as_str())
-    {
-        return fail(if spec.ratios.is_empty() {
-            format!("{} takes no --ratio", model.canonical_ref)
-        } else {
-            format!("--ratio `{ratio}` is not one of {}", spec.ratios.join(", "))
-        });
-    }
-    if request.duration == Some(0) {
-        return fail("--duration must be at least 1 second".to_string());
     }
     Ok(())
+}
+
+/// The accepted values of a parameter in words: "720P or 1080P".
+fn choices(values: &[&str]) -> String {
+    or_list(&values.iter().map(|v| v.to_string()).collect::<Vec<_>>())
 }

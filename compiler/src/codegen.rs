@@ -292,7 +292,7 @@ fn model(out: &mut String, compiled: &Model, aliases: &[&str]) {
             let r = &v.media;
             let _ = writeln!(
                 out,
-                "        video: Some(VideoSpec {{ mode: {}, media: MediaRules {{ field: {}, min_items: {}, max_items: {:?}, max_images: {:?}, max_videos: {:?}, remote_urls_only: {} }}, resolutions: {}, ratios: {} }}),",
+                "        video: Some(VideoSpec {{ mode: {}, media: MediaRules {{ field: {}, min_items: {}, max_items: {:?}, max_images: {:?}, max_videos: {:?}, remote_urls_only: {} }}, sizes: {}, resolutions: {}, ratios: {}, durations: &{:?}, duration_range: {} }}),",
                 v.mode.rust_path(),
                 r.field.rust_path(),
                 r.min_items,
@@ -300,8 +300,14 @@ fn model(out: &mut String, compiled: &Model, aliases: &[&str]) {
                 r.max_images,
                 r.max_videos,
                 r.remote_urls_only,
+                strs(&v.sizes),
                 strs(&v.resolutions),
-                strs(&v.ratios)
+                strs(&v.ratios),
+                v.durations,
+                v.duration_range.map_or("None".to_string(), |r| format!(
+                    "Some(DurationRange {{ min: {}, max: {} }})",
+                    r.min, r.max
+                ))
             );
         }
     }

@@ -212,7 +212,7 @@ use std::thread::JoinHandle;
 
 pub use answer::Answer;
 pub use faults::Fault;
-pub use media::VIDEO_MODELS;
+pub use media::{Parameters, VIDEO_MODELS, parameters_of};
 pub use models::{
     CHAT_MODELS, KnownModel, Plan, SurfaceModel, anthropic_models, chat_models, openai_models,
 };

@@ -4,8 +4,9 @@
 //! Checked in this order: body is an object; `model` is given and known (else "Model not
 //! exist."); `input` is an object; `input.prompt` is a string when present and non-empty
 //! for `wan2.6-t2v`; no media field of another mode; the model's own media field; then
-//! `parameters` (an object when present; `duration` a positive integer, `resolution` `720P`
-//! or `1080P`, `size` like `1280*720`, and for `wan2.7-r2v` `ratio` one of the five ratios).
+//! `parameters` (an object when present; `duration`, `resolution`, `size` and `ratio` each
+//! refused when the model does not take it, and each value one the model accepts: the
+//! [`Parameters`] of its catalog file, which `tests/it` holds equal to the catalog).
 //! Every URL must be remote http(s); a URL whose path ends in `.mp4`, `.mov` or `.webm`
 //! counts as a video.
 
@@ -24,14 +25,101 @@ enum Media {
     Typed,
 }
 
-/// Every video model with its media rule, sorted by id.
-const MODELS: &[(&str, Media)] = &[
-    ("wan2.6-i2v", Media::OneImage),
-    ("wan2.6-r2v", Media::ReferenceUrls),
-    ("wan2.6-r2v-flash", Media::ReferenceUrls),
-    ("wan2.6-t2v", Media::None),
-    ("wan2.7-r2v", Media::Typed),
+/// What one video model takes in `parameters` (from its catalog file): a list left empty
+/// is a parameter the model does not take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parameters {
+    /// Accepted `size` values (`W*H`).
+    pub sizes: &'static [&'static str],
+    /// Accepted `resolution` values.
+    pub resolutions: &'static [&'static str],
+    /// Accepted `ratio` values.
+    pub ratios: &'static [&'static str],
+    /// Accepted `duration` values, when only these are.
+    pub durations: &'static [u32],
+    /// Accepted `duration` values as an inclusive range.
+    pub duration_range: Option<(u32, u32)>,
+}
+
+/// The sizes of the 720P and 1080P tiers.
+const SIZES: &[&str] = &[
+    "1280*720",
+    "720*1280",
+    "960*960",
+    "1088*832",
+    "832*1088",
+    "1920*1080",
+    "1080*1920",
+    "1440*1440",
+    "1632*1248",
+    "1248*1632",
 ];
+const RESOLUTIONS: &[&str] = &["720P", "1080P"];
+const NONE: &[&str] = &[];
+
+/// Every video model with its media rule and parameters, sorted by id.
+const MODELS: &[(&str, Media, Parameters)] = &[
+    (
+        "wan2.6-i2v",
+        Media::OneImage,
+        Parameters {
+            sizes: NONE,
+            resolutions: RESOLUTIONS,
+            ratios: NONE,
+            durations: &[5, 10, 15],
+            duration_range: None,
+        },
+    ),
+    (
+        "wan2.6-r2v",
+        Media::ReferenceUrls,
+        Parameters {
+            sizes: SIZES,
+            resolutions: NONE,
+            ratios: NONE,
+            durations: &[5, 10],
+            duration_range: None,
+        },
+    ),
+    (
+        "wan2.6-r2v-flash",
+        Media::ReferenceUrls,
+        Parameters {
+            sizes: SIZES,
+            resolutions: NONE,
+            ratios: NONE,
+            durations: &[5, 10],
+            duration_range: None,
+        },
+    ),
+    (
+        "wan2.6-t2v",
+        Media::None,
+        Parameters {
+            sizes: SIZES,
+            resolutions: NONE,
+            ratios: NONE,
+            durations: &[5, 10, 15],
+            duration_range: None,
+        },
+    ),
+    (
+        "wan2.7-r2v",
+        Media::Typed,
+        Parameters {
+            sizes: NONE,
+            resolutions: RESOLUTIONS,
+            ratios: &["16:9", "9:16", "1:1", "4:3", "3:4"],
+            durations: &[],
+            duration_range: Some((2, 15)),
+        },
+    ),
+];
+
+/// The parameters video model `id` accepts, if the emulator serves it.
+pub fn parameters_of(id: &str) -> Option<Parameters> {
+    MODELS.iter().find(|(m, _, _)| *m == id).map(|(_, _, p)| *p)
+}
 
 /// The ids of the Wan video models the emulator serves, sorted.
 pub const VIDEO_MODELS: &[&str] = &[
@@ -53,9 +141,6 @@ const FIELDS: [(&str, Media); 3] = [
 const MAX_REFERENCES: usize = 5;
 const MAX_REFERENCE_VIDEOS: usize = 3;
 
-/// The ratios `wan2.7-r2v` accepts.
-const RATIOS: [&str; 5] = ["16:9", "9:16", "1:1", "4:3", "3:4"];
-
 /// What a valid create body asks for (used by the task's `usage`).
 pub(crate) struct Checked {
     /// `parameters.duration`, or 5.
@@ -72,7 +157,7 @@ pub(crate) fn check(body: &Value) -> Result<Checked, String> {
     let Some(model) = body.get("model").and_then(Value::as_str) else {
         return Err("Field required: model".into());
     };
-    let Some(&(_, media)) = MODELS.iter().find(|(id, _)| *id == model) else {
+    let Some(&(_, media, accepted)) = MODELS.iter().find(|(id, _, _)| *id == model) else {
         return Err("Model not exist.".into());
     };
     let Some(input) = body.get("input").filter(|i| i.is_object()) else {
@@ -97,7 +182,7 @@ pub(crate) fn check(body: &Value) -> Result<Checked, String> {
         Media::ReferenceUrls => reference_urls(input.get("reference_urls"))?,
         Media::Typed => typed(input.get("media"))?,
     }
-    parameters(body.get("parameters"), media == Media::Typed)
+    parameters(body.get("parameters"), model, &accepted)
 }
 
 /// `input.img_url`: exactly one image URL, as a string.
@@ -170,8 +255,13 @@ fn typed(value: Option<&Value>) -> Result<(), String> {
     Ok(())
 }
 
-/// `parameters`: the few values whose shape the emulator checks.
-fn parameters(value: Option<&Value>, ratios: bool) -> Result<Checked, String> {
+/// `parameters`: each of `size`, `resolution`, `ratio` and `duration` must be one the model
+/// takes, with a value it accepts (as the real service answers 400 `InvalidParameter`).
+fn parameters(
+    value: Option<&Value>,
+    model: &str,
+    accepted: &Parameters,
+) -> Result<Checked, String> {
     let mut checked = Checked {
         duration: 5,
         sr: 720,
@@ -183,36 +273,57 @@ fn parameters(value: Option<&Value>, ratios: bool) -> Result<Checked, String> {
         return Err("parameters must be an object".into());
     }
     if let Some(duration) = value.get("duration") {
-        match duration.as_u64() {
-            Some(d) if d > 0 => checked.duration = d,
-            _ => return Err("parameters.duration must be a positive integer".into()),
-        }
-    }
-    if let Some(resolution) = value.get("resolution") {
-        match resolution.as_str() {
-            Some("720P") => checked.sr = 720,
-            Some("1080P") => checked.sr = 1080,
-            _ => return Err("parameters.resolution must be 720P or 1080P".into()),
-        }
-    }
-    if let Some(size) = value.get("size") {
-        let parsed = size
-            .as_str()
-            .and_then(|s| s.split_once('*'))
-            .and_then(|(w, h)| {
-                Some((w.trim().parse::<u64>().ok()?, h.trim().parse::<u64>().ok()?))
-            });
-        match parsed {
-            Some((w, h)) if w > 0 && h > 0 => checked.sr = w.min(h),
-            _ => return Err("parameters.size must look like 1280*720".into()),
-        }
-    }
-    if let Some(ratio) = value.get("ratio").filter(|_| ratios) {
-        if !ratio.as_str().is_some_and(|r| RATIOS.contains(&r)) {
+        let takes = !accepted.durations.is_empty() || accepted.duration_range.is_some();
+        if !takes {
             return Err(format!(
-                "parameters.ratio must be one of {}",
-                RATIOS.join(", ")
+                "parameters.duration is not supported by the model {model}"
             ));
+        }
+        let ok = |d: u64| {
+            u32::try_from(d).is_ok_and(|d| {
+                accepted.durations.contains(&d)
+                    || accepted
+                        .duration_range
+                        .is_some_and(|(min, max)| (min..=max).contains(&d))
+            })
+        };
+        match duration.as_u64() {
+            Some(d) if ok(d) => checked.duration = d,
+            _ => {
+                return Err(format!(
+                    "parameters.duration {duration} is not supported by the model {model}"
+                ));
+            }
+        }
+    }
+    for (name, values) in [
+        ("resolution", accepted.resolutions),
+        ("size", accepted.sizes),
+        ("ratio", accepted.ratios),
+    ] {
+        let Some(given) = value.get(name) else {
+            continue;
+        };
+        if values.is_empty() {
+            return Err(format!(
+                "parameters.{name} is not supported by the model {model}"
+            ));
+        }
+        let Some(given) = given.as_str().filter(|g| values.contains(g)) else {
+            return Err(format!(
+                "parameters.{name} must be one of {}",
+                values.join(", ")
+            ));
+        };
+        match name {
+            "resolution" => checked.sr = if given == "1080P" { 1080 } else { 720 },
+            "size" => {
+                checked.sr = given
+                    .split_once('*')
+                    .and_then(|(w, h)| Some(w.parse::<u64>().ok()?.min(h.parse().ok()?)))
+                    .unwrap_or(720);
+            }
+            _ => {}
         }
     }
     Ok(checked)
@@ -252,9 +363,49 @@ fn is_video(url: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn parameters_outside_the_model_s_lists_are_invalid() {
+        let t2v = |parameters| json!({"model": "wan2.6-t2v", "input": {"prompt": "p"}, "parameters": parameters});
+        assert!(super::check(&t2v(json!({"size": "1920*1080", "duration": 10}))).is_ok());
+        for (parameters, message) in [
+            (
+                json!({"duration": 100}),
+                "parameters.duration 100 is not supported",
+            ),
+            (
+                json!({"size": "99999*1"}),
+                "parameters.size must be one of 1280*720",
+            ),
+            (
+                json!({"resolution": "720P"}),
+                "parameters.resolution is not supported by the model wan2.6-t2v",
+            ),
+            (
+                json!({"ratio": "16:9"}),
+                "parameters.ratio is not supported",
+            ),
+        ] {
+            let error = super::check(&t2v(parameters.clone()))
+                .err()
+                .unwrap_or_default();
+            assert!(error.contains(message), "{parameters}: {error}");
+        }
+        let r27 = |parameters| json!({"model": "wan2.7-r2v", "input": {"prompt": "p", "media": [{"type": "reference_image", "url": "https://x.example/a.png"}]}, "parameters": parameters});
+        assert!(
+            super::check(&r27(
+                json!({"duration": 2, "resolution": "1080P", "ratio": "1:1"})
+            ))
+            .is_ok()
+        );
+        assert!(super::check(&r27(json!({"duration": 16}))).is_err());
+        assert!(super::check(&r27(json!({"size": "1280*720"}))).is_err());
+    }
+
     #[test]
     fn the_public_list_matches_the_rules() {
-        let ids: Vec<&str> = super::MODELS.iter().map(|(id, _)| *id).collect();
+        let ids: Vec<&str> = super::MODELS.iter().map(|(id, _, _)| *id).collect();
         assert_eq!(ids, super::VIDEO_MODELS);
     }
 }

@@ -283,8 +283,14 @@ fn model(compiled: &CompiledModel, aliases: Vec<&'static str>) -> Model {
                 max_videos: v.media.max_videos,
                 remote_urls_only: v.media.remote_urls_only,
             },
+            sizes: texts(&v.sizes),
             resolutions: texts(&v.resolutions),
             ratios: texts(&v.ratios),
+            durations: v.durations.clone().leak(),
+            duration_range: v.duration_range.map(|r| DurationRange {
+                min: r.min,
+                max: r.max,
+            }),
         }),
     }
 }

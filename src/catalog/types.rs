@@ -243,10 +243,58 @@ pub struct VideoSpec {
     pub mode: VideoMode,
     /// Reference media rules.
     pub media: MediaRules,
-    /// Accepted resolutions.
+    /// Accepted sizes (`W*H`); empty: the model takes no size.
+    pub sizes: &'static [&'static str],
+    /// Accepted resolutions; empty: the model takes no resolution.
     pub resolutions: &'static [&'static str],
-    /// Accepted aspect ratios.
+    /// Accepted aspect ratios; empty: the model takes no ratio.
     pub ratios: &'static [&'static str],
+    /// Accepted durations in seconds, when only these are; empty: see `duration_range`.
+    pub durations: &'static [u32],
+    /// Accepted durations as a range of seconds, both ends included.
+    pub duration_range: Option<DurationRange>,
+}
+
+/// A range of whole seconds, both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DurationRange {
+    /// The shortest.
+    pub min: u32,
+    /// The longest.
+    pub max: u32,
+}
+
+impl VideoSpec {
+    /// Whether the model takes a duration at all.
+    pub fn takes_duration(&self) -> bool {
+        !self.durations.is_empty() || self.duration_range.is_some()
+    }
+
+    /// Whether `seconds` is an accepted duration.
+    pub fn accepts_duration(&self, seconds: u32) -> bool {
+        self.durations.contains(&seconds)
+            || self
+                .duration_range
+                .is_some_and(|r| (r.min..=r.max).contains(&seconds))
+    }
+
+    /// The accepted durations in words: "5, 10 or 15 seconds", "2 to 15 seconds".
+    pub fn durations_text(&self) -> String {
+        if let Some(r) = self.duration_range {
+            return format!("{} to {} seconds", r.min, r.max);
+        }
+        let words: Vec<String> = self.durations.iter().map(u32::to_string).collect();
+        format!("{} seconds", or_list(&words))
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+pub fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
 }
 
 /// Reference media rules of a video model.

@@ -111,9 +111,9 @@ impl ErrorJson {
 pub fn client_code(error: &ClientError) -> &'static str {
     match error {
         ClientError::Api { error, .. } => error.kind.as_str(),
-        ClientError::Connect(_) => "connect",
+        ClientError::Connect { .. } => "connect",
         ClientError::Network(_) => "network",
-        ClientError::ConnectTimeout(_) => "connect-timeout",
+        ClientError::ConnectTimeout { .. } => "connect-timeout",
         ClientError::IdleTimeout(_) => "idle-timeout",
         ClientError::Truncated { .. } => "truncated",
         ClientError::Protocol(_) => "protocol",

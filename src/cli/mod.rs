@@ -59,6 +59,7 @@ mod signals;
 mod video;
 mod video_args;
 mod video_json;
+mod video_poll;
 
 use std::process::ExitCode;
 

@@ -258,9 +258,9 @@ pub fn exit_code(error: &ClientError) -> u8 {
         },
         ClientError::Invalid(_) => 2,
         ClientError::Interrupted => 130,
-        ClientError::Connect(_)
+        ClientError::Connect { .. }
         | ClientError::Network(_)
-        | ClientError::ConnectTimeout(_)
+        | ClientError::ConnectTimeout { .. }
         | ClientError::IdleTimeout(_)
         | ClientError::Truncated { .. }
         | ClientError::Protocol(_)

@@ -5,9 +5,11 @@
 //! stops waiting and says how to resume, without cancelling, and stops a download without
 //! leaving its temporary file ([`super::signals`]). `--output` is checked before any
 //! request (its folder exists and takes files, it is not a folder, an existing file is
-//! replaced only with `--force`). `--timeout` bounds every poll, a request in flight
-//! included. Exit codes: 0 succeeded (or created, with `--no-wait`); 1 network or server
-//! failure, or a failed download; 2 a request that cannot work (media rules, a local file, a
+//! replaced only with `--force`). `--timeout` bounds the wait for a running task, a poll in
+//! flight included; polls that cannot connect at all give up sooner, after 30 seconds
+//! without a connection ([`super::video_poll`]), naming the URL that failed. Exit codes:
+//! 0 succeeded (or created, with `--no-wait`); 1 network or server failure (polls that
+//! could not connect included), or a failed download; 2 a request that cannot work (media rules, a local file, a
 //! plan that does not serve video, an unusable `--output`); 3 refused key or billing; 4
 //! still rate-limited; 5 the task FAILED; 6 CANCELED; 7 UNKNOWN (expired or unknown id);
 //! 8 still running (or a poll still unanswered) when `--timeout` ran out; 130 interrupted
@@ -18,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use provcat::atomic::{FileError, check_target};
 use provcat::catalog::{AvailabilityStatus, ModelKind};
-use provcat::client::{Client, ClientError, ClientOptions, TaskStatus, advice::advice};
+use provcat::client::{Client, ClientError, TaskStatus, advice::advice};
 use provcat::escape;
 use provcat::resolve::{self, Request, Target};
 use provcat::video::{self, VideoRequest};
@@ -31,6 +33,7 @@ use super::signals::{Signals, Stop};
 pub use super::video_args::VideoCommand;
 use super::video_args::{Common, Download, GenerateArgs, StatusArgs};
 use super::video_json::{TaskJson, stop_code, task_error};
+use super::video_poll::{self, Pace, Waited};
 use super::{Failure, Outcome};
 
 /// The fastest polling allowed: DashScope allows 20 task requests per second.
@@ -53,10 +56,20 @@ fn poll_interval(secs: f64, polls_per_second: Option<u32>) -> Result<Duration, F
 
 pub fn run(command: VideoCommand, context: &Context) -> Outcome {
     let common = command.common();
-    let target = target(common, context)?;
-    let poll = poll_interval(common.poll_interval, target.polls_per_second)?;
-    let client =
-        Client::new(ClientOptions::default()).map_err(|e| Failure::runtime(e.to_string()))?;
+    let json = command.json();
+    let target = target(common, json, context)?;
+    let (poll, timeout, unreachable) = match command.polling() {
+        Some(p) => (
+            poll_interval(p.poll_interval, target.polls_per_second)?,
+            Duration::from_secs(p.timeout),
+            video_poll::window(p.unreachable_window).ok_or_else(|| {
+                Failure::input("--unreachable-window: give a number of seconds up to 3600")
+            })?,
+        ),
+        None => (MIN_POLL, Duration::ZERO, video_poll::UNREACHABLE_WINDOW),
+    };
+    let client = Client::new(common.requests.client_options())
+        .map_err(|e| Failure::runtime(e.to_string()))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -67,9 +80,10 @@ pub fn run(command: VideoCommand, context: &Context) -> Outcome {
         client,
         target,
         runtime,
-        json: common.json,
+        json,
         poll,
-        timeout: Duration::from_secs(common.timeout),
+        timeout,
+        unreachable,
     };
     match command {
         VideoCommand::Generate(args) => session.generate(&args, &mut signals),
@@ -96,7 +110,7 @@ fn check_output(download: &Download) -> Result<(), Failure> {
 
 /// Resolves the video model and refuses what cannot make video: an auth choice whose plan
 /// does not serve it (resolution already says so) or a key of such a plan (by its prefix).
-fn target(common: &Common, context: &Context) -> Result<Target, Failure> {
+fn target(common: &Common, json: bool, context: &Context) -> Result<Target, Failure> {
     let config = context.load_config()?;
     let request = Request {
         reference: common.model.as_deref(),
@@ -122,7 +136,7 @@ fn target(common: &Common, context: &Context) -> Result<Target, Failure> {
             serving_choice(&target)
         )));
     }
-    if !common.json {
+    if !json {
         for w in target
             .warnings
             .iter()
@@ -166,6 +180,8 @@ struct Session {
     json: bool,
     poll: Duration,
     timeout: Duration,
+    /// How long polls may fail to connect before giving up.
+    unreachable: Duration,
 }
 
 impl Session {
@@ -323,37 +339,18 @@ impl Session {
         let progress = Progress::new(!self.json);
         let started = Instant::now();
         let result = self.runtime.block_on(async {
-            let polling = async {
-                let mut delay = self.poll;
-                loop {
-                    match self
-                        .client
-                        .video_task(&self.target, task_id, &mut retry_note)
-                        .await
-                    {
-                        Ok(status) if status.is_final() => return Ok(Waited::Ended(status)),
-                        Ok(status) => {
-                            progress.update(&status.status, started.elapsed());
-                            delay = self.poll;
-                        }
-                        // A poll changes nothing: any transient failure, a stalled
-                        // answer included, is worth another try.
-                        Err(e) if e.is_retryable() || matches!(e, ClientError::IdleTimeout(_)) => {
-                            // Back off on errors, up to a minute; the task is unaffected.
-                            progress.note(&format!(
-                                "poll failed ({e}); retrying in {:.1}s",
-                                delay.as_secs_f64()
-                            ));
-                            delay = (delay * 2).min(Duration::from_secs(60));
-                        }
-                        Err(e) => return Err(e),
-                    }
-                    if started.elapsed() + delay > self.timeout {
-                        return Ok(Waited::TimedOut);
-                    }
-                    tokio::time::sleep(delay).await;
-                }
-            };
+            let polling = video_poll::follow(
+                &self.client,
+                &self.target,
+                task_id,
+                Pace {
+                    poll: self.poll,
+                    unreachable: self.unreachable,
+                    timeout: self.timeout,
+                    started,
+                },
+                &progress,
+            );
             // The deadline cuts a poll in flight (and its retries) too, not only the waits
             // between polls.
             let deadline = tokio::time::Instant::from_std(started) + self.timeout;
@@ -397,6 +394,16 @@ impl Session {
                 return self.still_running(task_id, "timeout", &message);
             }
             Ok(Ok(Waited::Cut)) => return self.unanswered(task_id),
+            Ok(Ok(Waited::Unreachable(e, after))) => {
+                eprintln!(
+                    "error: no poll of task {task_id} could connect for {}s, so polling stopped; the task may still be running: resume with `provcat video status {task_id} --wait`",
+                    after.as_secs()
+                );
+                return match e {
+                    Some(e) => self.fail(&e, Some(task_id)),
+                    None => Ok(ExitCode::from(1)),
+                };
+            }
             Ok(Err(e)) => return self.fail(&e, Some(task_id)),
         };
         let mut saved = None;
@@ -544,16 +551,7 @@ impl Session {
     }
 }
 
-/// How waiting on a task ended, short of an error.
-enum Waited {
-    /// The task reached a final state.
-    Ended(TaskStatus),
-    /// `--timeout` ran out first.
-    TimedOut,
-    /// `--timeout` ran out during a poll, which was cut.
-    Cut,
-}
-
-fn retry_note(e: &ClientError, delay: Duration) {
+/// Says that a request is retried, and after how long (silenced by `--quiet`).
+pub(super) fn retry_note(e: &ClientError, delay: Duration) {
     super::say::progress(&format!("retrying in {:.1}s: {e}", delay.as_secs_f64()));
 }

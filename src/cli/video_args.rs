@@ -1,11 +1,12 @@
 //! The command line of `provcat video`: its subcommands and their flags (the behaviour is
-//! in [`super::video`]).
+//! in [`super::video`]). Each subcommand takes only the flags that act on it: every one
+//! makes requests (`--retries`, timeouts, as `chat`), only `generate` and `status` poll.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::flags::{ConfigFlags, QuietFlag};
+use super::flags::{ConfigFlags, QuietFlag, RequestFlags};
 
 #[derive(Debug, Subcommand)]
 pub enum VideoCommand {
@@ -24,6 +25,24 @@ impl VideoCommand {
             VideoCommand::Generate(a) => &a.common,
             VideoCommand::Status(a) => &a.common,
             VideoCommand::Cancel(a) => &a.common,
+        }
+    }
+
+    /// How the task is followed (`None` for `cancel`, which does not poll).
+    pub fn polling(&self) -> Option<&Polling> {
+        match self {
+            VideoCommand::Generate(a) => Some(&a.polling),
+            VideoCommand::Status(a) => Some(&a.polling),
+            VideoCommand::Cancel(_) => None,
+        }
+    }
+
+    /// Whether `--json` was given.
+    pub fn json(&self) -> bool {
+        match self {
+            VideoCommand::Generate(a) => a.polling.json,
+            VideoCommand::Status(a) => a.polling.json,
+            VideoCommand::Cancel(a) => a.json,
         }
     }
 
@@ -46,6 +65,17 @@ pub struct Common {
     /// endpoint and key.
     #[arg(short, long, value_name = "REF")]
     pub model: Option<String>,
+    #[command(flatten)]
+    pub requests: RequestFlags,
+    #[command(flatten)]
+    pub quiet: QuietFlag,
+    #[command(flatten)]
+    pub globals: ConfigFlags,
+}
+
+/// How a task is followed (generate, status).
+#[derive(Debug, Args)]
+pub struct Polling {
     /// Print JSON (`{model, task_id, status, video_url, usage}`; on failure with an `error`
     /// object: `{code, message, help, exit_code}`) instead of text.
     #[arg(long)]
@@ -53,20 +83,22 @@ pub struct Common {
     /// Seconds between polls (never faster than the endpoint's documented poll rate).
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub poll_interval: f64,
-    /// Give up waiting after this many seconds, cutting a poll in flight (the task keeps
-    /// running).
+    /// Give up waiting for a running task after this many seconds, cutting a poll in
+    /// flight (the task keeps running). Polls that cannot connect at all give up sooner,
+    /// after 30 seconds without a connection (exit 1).
     #[arg(long, value_name = "SECS", default_value_t = 900)]
     pub timeout: u64,
-    #[command(flatten)]
-    pub quiet: QuietFlag,
-    #[command(flatten)]
-    pub globals: ConfigFlags,
+    /// Seconds of polls that cannot connect before giving up (tests shorten it).
+    #[arg(long, value_name = "SECS", default_value_t = super::video_poll::UNREACHABLE_WINDOW.as_secs_f64(), hide = true)]
+    pub unreachable_window: f64,
 }
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     #[command(flatten)]
     pub common: Common,
+    #[command(flatten)]
+    pub polling: Polling,
     /// What to generate (r2v prompts refer to references as character1, character2, …).
     #[arg(long, value_name = "TEXT")]
     pub prompt: String,
@@ -120,6 +152,8 @@ pub struct Download {
 pub struct StatusArgs {
     #[command(flatten)]
     pub common: Common,
+    #[command(flatten)]
+    pub polling: Polling,
     /// The task id printed when the task was created.
     #[arg(value_name = "TASK_ID")]
     pub task_id: String,
@@ -134,6 +168,10 @@ pub struct StatusArgs {
 pub struct CancelArgs {
     #[command(flatten)]
     pub common: Common,
+    /// Print JSON (`{model, task_id, status}`; on failure with an `error` object) instead
+    /// of text.
+    #[arg(long)]
+    pub json: bool,
     /// The task id.
     #[arg(value_name = "TASK_ID")]
     pub task_id: String,

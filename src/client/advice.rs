@@ -15,12 +15,14 @@ use super::error::{ClientError, ErrorKind, Oversized};
 pub fn advice(error: &ClientError, target: &Target) -> Option<String> {
     let ClientError::Api { error, attempts } = error else {
         return match error {
-            ClientError::Connect(_) | ClientError::Network(_) | ClientError::ConnectTimeout(_) => {
-                Some(format!(
-                    "check the connection to {} (a proxy, a firewall, or a wrong baseUrl)",
-                    target.base_url
-                ))
-            }
+            ClientError::Connect { .. }
+            | ClientError::Network(_)
+            | ClientError::ConnectTimeout { .. } => Some(format!(
+                // The URL that failed (a video task's is on the native host, not the chat
+                // base URL).
+                "check the connection to {} (a proxy, a firewall, or a wrong baseUrl)",
+                error.unreachable_url().unwrap_or(&target.base_url)
+            )),
             ClientError::IdleTimeout(_) => {
                 Some("raise --idle-timeout if the model is slow to start".to_string())
             }

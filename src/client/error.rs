@@ -155,14 +155,24 @@ pub enum ClientError {
         attempts: u32,
     },
     /// The connection could not be made (nothing was sent).
-    #[error("cannot connect: {0}")]
-    Connect(String),
+    #[error("cannot connect to {url}: {reason}")]
+    Connect {
+        /// The URL requested (never carries a key).
+        url: String,
+        /// Why (refused, reset, DNS).
+        reason: String,
+    },
     /// The connection broke.
     #[error("network error: {0}")]
     Network(String),
     /// The connection was not established in time.
-    #[error("could not connect within {0:?}")]
-    ConnectTimeout(Duration),
+    #[error("could not connect to {url} within {after:?}")]
+    ConnectTimeout {
+        /// The URL requested (never carries a key).
+        url: String,
+        /// The connect timeout.
+        after: Duration,
+    },
     /// The server sent nothing for too long in the middle of a response.
     #[error("the server sent nothing for {0:?}")]
     IdleTimeout(Duration),
@@ -231,9 +241,9 @@ impl ClientError {
     pub fn is_retryable(&self) -> bool {
         match self {
             ClientError::Api { error, .. } => error.kind.is_retryable(),
-            ClientError::Connect(_) | ClientError::Network(_) | ClientError::ConnectTimeout(_) => {
-                true
-            }
+            ClientError::Connect { .. }
+            | ClientError::Network(_)
+            | ClientError::ConnectTimeout { .. } => true,
             _ => false,
         }
     }
@@ -244,8 +254,18 @@ impl ClientError {
     pub fn is_retryable_without_duplicates(&self) -> bool {
         match self {
             ClientError::Api { error, .. } => error.kind == ErrorKind::RateLimit,
-            ClientError::Connect(_) | ClientError::ConnectTimeout(_) => true,
+            ClientError::Connect { .. } | ClientError::ConnectTimeout { .. } => true,
             _ => false,
+        }
+    }
+}
+
+impl ClientError {
+    /// The URL a connection to could not be made, when that is what failed.
+    pub fn unreachable_url(&self) -> Option<&str> {
+        match self {
+            ClientError::Connect { url, .. } | ClientError::ConnectTimeout { url, .. } => Some(url),
+            _ => None,
         }
     }
 }

@@ -162,7 +162,7 @@ async fn once(
     let response = tokio::time::timeout(options.idle_timeout, sending)
         .await
         .map_err(|_| ClientError::IdleTimeout(options.idle_timeout))?
-        .map_err(|e| network(e, options))?;
+        .map_err(|e| network(e, call.url, options))?;
     let status = response.status();
     if status.is_success() {
         return Ok(response);
@@ -201,12 +201,17 @@ pub(crate) fn origin_of(answered: &url::Url, location: &str) -> Option<String> {
     }
 }
 
-fn network(e: reqwest::Error, options: &ClientOptions) -> ClientError {
+/// A failed send to `url` as an error that names the URL (which never carries a key)
+/// once, and why: refused, reset, DNS, in reqwest's chain of causes.
+fn network(e: reqwest::Error, url: &str, options: &ClientOptions) -> ClientError {
     if e.is_connect() && e.is_timeout() {
-        return ClientError::ConnectTimeout(options.connect_timeout);
+        return ClientError::ConnectTimeout {
+            url: url.to_string(),
+            after: options.connect_timeout,
+        };
     }
     let connect = e.is_connect();
-    // The chain says why (refused, reset, DNS); the URL never carries a key.
+    let e = e.without_url();
     let mut message = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
@@ -215,9 +220,12 @@ fn network(e: reqwest::Error, options: &ClientOptions) -> ClientError {
         source = s.source();
     }
     if connect {
-        ClientError::Connect(message)
+        ClientError::Connect {
+            url: url.to_string(),
+            reason: message,
+        }
     } else {
-        ClientError::Network(message)
+        ClientError::Network(format!("{url}: {message}"))
     }
 }
 

@@ -121,7 +121,7 @@ fn entry(
         notes.add(
             subject,
             "video",
-            "LiteLLM has no field for the generation mode, aspect ratios or reference media rules",
+            "LiteLLM has no field for the generation mode, sizes, aspect ratios, durations or reference media rules",
         );
     }
     lifecycle(model, &mut e, notes);

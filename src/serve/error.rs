@@ -102,9 +102,9 @@ impl GatewayError {
                 }
             },
             ClientError::Invalid(_) => ErrorClass::InvalidRequest,
-            ClientError::IdleTimeout(_) | ClientError::ConnectTimeout(_) => ErrorClass::Timeout,
+            ClientError::IdleTimeout(_) | ClientError::ConnectTimeout { .. } => ErrorClass::Timeout,
             ClientError::Interrupted => ErrorClass::Unavailable,
-            ClientError::Connect(_)
+            ClientError::Connect { .. }
             | ClientError::Network(_)
             | ClientError::Truncated { .. }
             | ClientError::Protocol(_)

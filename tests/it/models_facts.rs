@@ -188,3 +188,77 @@ fn the_help_says_a_model_without_the_fact_is_left_out() {
     assert!(help.contains("left out"), "{help}");
     assert!(help.contains("--max-input-cost"), "{help}");
 }
+
+/// `models show` of a video model lists the values `video generate` accepts, and never
+/// words a minimum of 0 as "at least 0".
+#[test]
+fn show_lists_a_video_model_s_accepted_parameters() {
+    let show = |reference: &str| {
+        let out = provcat(&root(), &["models", "show", reference]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let t2v = show("qwen/wan2.6-t2v");
+    assert!(!t2v.contains("at least 0"), "{t2v}");
+    assert!(
+        t2v.contains("media items        none (text prompt only)"),
+        "{t2v}"
+    );
+    assert!(
+        t2v.contains("sizes              1280*720, 720*1280, 960*960"),
+        "{t2v}"
+    );
+    assert!(t2v.contains("resolutions        not taken"), "{t2v}");
+    assert!(
+        t2v.contains("durations          5, 10 or 15 seconds"),
+        "{t2v}"
+    );
+    let r27 = show("alibaba/wan2.7-r2v");
+    assert!(r27.contains("media items        at least 1"), "{r27}");
+    assert!(r27.contains("sizes              not taken"), "{r27}");
+    assert!(r27.contains("resolutions        720P, 1080P"), "{r27}");
+    assert!(
+        r27.contains("ratios             16:9, 9:16, 1:1, 4:3, 3:4"),
+        "{r27}"
+    );
+    assert!(r27.contains("durations          2 to 15 seconds"), "{r27}");
+    let json = json_of(&provcat(
+        &root(),
+        &["models", "show", "qwen/wan2.7-r2v", "--json"],
+    ));
+    let video = &json["video"];
+    assert_eq!(
+        video["duration_range"],
+        serde_json::json!({"min": 2, "max": 15}),
+        "{json}"
+    );
+    assert_eq!(
+        video["resolutions"],
+        serde_json::json!(["720P", "1080P"]),
+        "{json}"
+    );
+}
+
+/// The compiler checks a video model's parameter lists: one way to state durations, a
+/// range that goes up, no value twice.
+#[test]
+fn broken_video_parameters_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_tree(&root().join("catalog"), dir.path());
+    let file = dir.path().join("qwen/models/wan2.6-t2v.toml");
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "durations = [5, 10, 15]",
+        "durations = [5, 5]\nduration_range = { min = 15, max = 2 }",
+    );
+    std::fs::write(&file, text).unwrap();
+    let out = provcat(dir.path(), &["catalog", "check", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    for part in [
+        "`durations` and `duration_range` both state the accepted durations",
+        "`duration_range` goes from 15 down to 2",
+        "`5` is listed twice in `durations`",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from:\n{text}");
+    }
+}

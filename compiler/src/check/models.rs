@@ -165,6 +165,7 @@ fn check_one(
     super::facts::check(provider, m, report);
     if let Some(video) = &v.video {
         check_media(m, video, report);
+        check_parameters(m, video, report);
     }
 }
 
@@ -397,6 +398,56 @@ fn check_media(m: &Parsed<ModelFile>, video: &VideoSpec, report: &mut Report) {
                     &format!("/video/media/{key}"),
                     format!("{key} ({limit}) is larger than max_items ({max})"),
                     "a per-type limit cannot exceed the total",
+                );
+            }
+        }
+    }
+}
+
+/// The parameter lists of a video model: one way to state its durations, a range that is
+/// one, and no value listed twice.
+fn check_parameters(m: &Parsed<ModelFile>, video: &VideoSpec, report: &mut Report) {
+    if !video.durations.is_empty() && video.duration_range.is_some() {
+        report.push(
+            m.error(
+                Rule::InconsistentFlags,
+                "/video/duration_range",
+                "`durations` and `duration_range` both state the accepted durations".to_string(),
+            )
+            .help("keep one: a list of the accepted seconds, or a range"),
+        );
+    }
+    if let Some(range) = video.duration_range
+        && range.min > range.max
+    {
+        report.push(
+            m.error(
+                Rule::InvalidValue,
+                "/video/duration_range",
+                format!(
+                    "`duration_range` goes from {} down to {}",
+                    range.min, range.max
+                ),
+            )
+            .help("`min` must not be larger than `max`"),
+        );
+    }
+    let durations: Vec<String> = video.durations.iter().map(u32::to_string).collect();
+    for (key, values) in [
+        ("sizes", &video.sizes),
+        ("resolutions", &video.resolutions),
+        ("ratios", &video.ratios),
+        ("durations", &durations),
+    ] {
+        for (i, value) in values.iter().enumerate() {
+            if values[..i].contains(value) {
+                report.push(
+                    m.error(
+                        Rule::DuplicateId,
+                        &format!("/video/{key}/{i}"),
+                        format!("`{value}` is listed twice in `{key}`"),
+                    )
+                    .help("remove the second one"),
                 );
             }
         }

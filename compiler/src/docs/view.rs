@@ -156,6 +156,7 @@ struct VideoRow {
     mode: &'static str,
     input: String,
     media: String,
+    parameters: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -550,5 +551,9 @@ fn video_row(m: &Model, aliases: &BTreeMap<&str, Vec<String>>) -> VideoRow {
             .video
             .as_ref()
             .map_or_else(|| "—".into(), |v| words::media(&v.media)),
+        parameters: s
+            .video
+            .as_ref()
+            .map_or_else(|| "—".into(), words::video_parameters),
     }
 }

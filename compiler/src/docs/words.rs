@@ -1,7 +1,7 @@
 //! How catalog values read in the generated pages: numbers with thousands separators,
 //! vocabulary in words, media rules as a phrase, table cells made safe for Markdown.
 
-use crate::source::MediaRules;
+use crate::source::{MediaRules, VideoSpec};
 use crate::vocab::{AvailabilityStatus, Dialect, LifecycleStatus, MediaField, Surface, VideoMode};
 
 /// `1000000` as `1,000,000`.
@@ -104,10 +104,12 @@ pub fn media(r: &MediaRules) -> String {
     if r.field == MediaField::None {
         return "none (text prompt only)".to_string();
     }
-    let count = match r.max_items {
-        Some(max) if max == r.min_items => format!("exactly {max}"),
-        Some(max) => format!("{} to {max}", r.min_items),
-        None => format!("at least {}", r.min_items),
+    let count = match (r.min_items, r.max_items) {
+        (min, Some(max)) if max == min => format!("exactly {max}"),
+        (0, Some(max)) => format!("up to {max}"),
+        (min, Some(max)) => format!("{min} to {max}"),
+        (0, None) => "any number of".to_string(),
+        (min, None) => format!("at least {min}"),
     };
     let one = r.max_items.unwrap_or(r.min_items) == 1;
     let what = match (r.max_images, r.max_videos) {
@@ -132,6 +134,37 @@ pub fn media(r: &MediaRules) -> String {
         parts.push("remote http(s) URLs only".to_string());
     }
     parts.join("; ")
+}
+
+/// A video model's parameters as one phrase: "size `1280*720`, `720*1280`; duration 5, 10
+/// or 15 s" ("none" when it takes none).
+pub fn video_parameters(v: &VideoSpec) -> String {
+    let mut parts = Vec::new();
+    for (name, values) in [
+        ("size", &v.sizes),
+        ("resolution", &v.resolutions),
+        ("ratio", &v.ratios),
+    ] {
+        if !values.is_empty() {
+            parts.push(format!(
+                "{name} {}",
+                join(values.iter().map(|x| format!("`{x}`")))
+            ));
+        }
+    }
+    if let Some(r) = v.duration_range {
+        parts.push(format!("duration {} to {} s", r.min, r.max));
+    } else if !v.durations.is_empty() {
+        parts.push(format!(
+            "duration {} s",
+            join(v.durations.iter().map(u32::to_string))
+        ));
+    }
+    if parts.is_empty() {
+        "none".to_string()
+    } else {
+        parts.join("; ")
+    }
 }
 
 fn plural(one: bool, singular: &'static str, plural: &'static str) -> &'static str {
@@ -181,6 +214,15 @@ mod tests {
         assert_eq!(
             media(&rules(MediaField::Media, 1, None)),
             "at least 1 image or video in `media`; remote http(s) URLs only"
+        );
+        // A minimum of 0 is no minimum: never "at least 0".
+        assert_eq!(
+            media(&rules(MediaField::Media, 0, None)),
+            "any number of images or videos in `media`; remote http(s) URLs only"
+        );
+        assert_eq!(
+            media(&rules(MediaField::Media, 0, Some(4))),
+            "up to 4 images or videos in `media`; remote http(s) URLs only"
         );
         assert_eq!(
             media(&rules(MediaField::None, 0, None)),

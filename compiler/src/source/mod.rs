@@ -413,12 +413,43 @@ pub struct VideoSpec {
     pub mode: VideoMode,
     /// Rules for reference media.
     pub media: MediaRules,
-    /// Accepted `parameters.resolution` values (`720P`, `1080P`), when the model takes one.
+    /// Accepted `parameters.size` values, `WIDTH*HEIGHT` (`1280*720`); absent: the model
+    /// takes no size, and `--size` is refused before any request.
     #[serde(default)]
+    #[schemars(inner(regex(pattern = r"^[1-9][0-9]*\*[1-9][0-9]*$")))]
+    pub sizes: Vec<String>,
+    /// Accepted `parameters.resolution` values (`720P`, `1080P`); absent: the model takes
+    /// no resolution, and `--resolution` is refused before any request.
+    #[serde(default)]
+    #[schemars(inner(regex(pattern = r"^[1-9][0-9]*P$")))]
     pub resolutions: Vec<String>,
-    /// Accepted `parameters.ratio` values (`16:9`, …), when the model takes one.
+    /// Accepted `parameters.ratio` values (`16:9`, …); absent: the model takes no ratio,
+    /// and `--ratio` is refused before any request.
     #[serde(default)]
+    #[schemars(inner(regex(pattern = r"^[1-9][0-9]*:[1-9][0-9]*$")))]
     pub ratios: Vec<String>,
+    /// Accepted `parameters.duration` values, in seconds, when the model takes only these
+    /// (`[5, 10, 15]`); give this or `duration_range`, not both. Neither: the model takes no
+    /// duration, and `--duration` is refused before any request.
+    #[serde(default)]
+    #[schemars(inner(range(min = 1)))]
+    pub durations: Vec<u32>,
+    /// Accepted `parameters.duration` values as a range of whole seconds, both ends
+    /// included (`{ min = 2, max = 15 }`).
+    #[serde(default)]
+    pub duration_range: Option<DurationRange>,
+}
+
+/// A range of whole seconds, both ends included.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DurationRange {
+    /// The shortest duration, in seconds.
+    #[schemars(range(min = 1))]
+    pub min: u32,
+    /// The longest duration, in seconds (at least `min`).
+    #[schemars(range(min = 1))]
+    pub max: u32,
 }
 
 /// Rules for a video model's reference media.

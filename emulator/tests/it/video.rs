@@ -191,7 +191,10 @@ fn i2v_takes_exactly_one_remote_image() {
     );
     let mut bad_resolution = body(json!("https://a/1.png"));
     bad_resolution["parameters"] = json!({"resolution": "480P"});
-    assert_invalid(&create(&emulator, &bad_resolution), "720P or 1080P");
+    assert_invalid(
+        &create(&emulator, &bad_resolution),
+        "must be one of 720P, 1080P",
+    );
     task(&emulator, &body(json!("HTTPS://a.example/1.png?sig=x")));
 }
 

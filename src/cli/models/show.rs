@@ -1,6 +1,6 @@
 //! `provcat models show`: one model with every fact the catalog has, as text or JSON.
 
-use provcat::catalog::{self, Cost, Model, ModelKind, ReasoningControls};
+use provcat::catalog::{self, Cost, MediaField, Model, ModelKind, ReasoningControls};
 use provcat::compiler::docs::words::usd;
 
 use super::json::{ShownJson, served_regions, to_json};
@@ -114,10 +114,14 @@ pub fn run(args: ShowArgs, view: &ConfigView) -> Outcome {
         lines.add("video mode", v.mode);
         let r = &v.media;
         lines.add("media field", r.field);
-        let items = match r.max_items {
-            Some(max) if max == r.min_items => format!("exactly {max}"),
-            Some(max) => format!("{} to {max}", r.min_items),
-            None => format!("at least {}", r.min_items),
+        // A text-only model takes no media at all; a minimum of 0 is no minimum.
+        let items = match (r.field, r.min_items, r.max_items) {
+            (MediaField::None, _, _) => "none (text prompt only)".to_string(),
+            (_, min, Some(max)) if max == min => format!("exactly {max}"),
+            (_, 0, Some(max)) => format!("up to {max}"),
+            (_, min, Some(max)) => format!("{min} to {max}"),
+            (_, 0, None) => "any number".to_string(),
+            (_, min, None) => format!("at least {min}"),
         };
         lines.add("media items", items);
         if let Some(n) = r.max_images {
@@ -129,12 +133,27 @@ pub fn run(args: ShowArgs, view: &ConfigView) -> Outcome {
         if r.remote_urls_only {
             lines.add("media sources", "remote http(s) URLs only");
         }
-        if !v.resolutions.is_empty() {
-            lines.add("resolutions", v.resolutions.join(", "));
-        }
-        if !v.ratios.is_empty() {
-            lines.add("ratios", v.ratios.join(", "));
-        }
+        // What `video generate` accepts; a parameter with no values is one the model
+        // does not take.
+        let none = "not taken";
+        let list = |values: &[&str]| {
+            if values.is_empty() {
+                none.to_string()
+            } else {
+                values.join(", ")
+            }
+        };
+        lines.add("sizes", list(v.sizes));
+        lines.add("resolutions", list(v.resolutions));
+        lines.add("ratios", list(v.ratios));
+        lines.add(
+            "durations",
+            if v.takes_duration() {
+                v.durations_text()
+            } else {
+                none.to_string()
+            },
+        );
     }
     print_stdout(&lines.0)
 }

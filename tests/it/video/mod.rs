@@ -2,6 +2,7 @@
 //! body, every refusal before any request, the plan refusal) and the tasks (lifecycle
 //! with progress, resume, cancel, FAILED and UNKNOWN, downloads, the canary key, Ctrl-C).
 
+mod network;
 mod requests;
 mod tasks;
 

@@ -241,11 +241,11 @@ fn every_media_rule_and_local_path_is_refused_before_any_request() {
                 "--resolution",
                 "4K",
             ],
-            "is not one of 720P, 1080P",
+            "qwen/wan2.6-i2v accepts --resolution 720P or 1080P; `4K` is not one of them",
         ),
         (
             vec!["-m", "qwen/wan2.6-t2v", "--prompt", "p", "--size", "big"],
-            "WIDTH*HEIGHT",
+            "qwen/wan2.6-t2v accepts --size 1280*720, 720*1280,",
         ),
         (vec!["-m", "qwen/glm-5", "--prompt", "p"], "is a chat model"),
     ];
@@ -279,4 +279,112 @@ fn the_coding_plan_is_refused_for_video_with_advice() {
     assert_stderr_has(&out, "is a Coding Plan (subscription) key (`sk-sp-`)");
     assert_stderr_has(&out, "--auth-choice qwen-standard-api-key`");
     assert!(emulator.requests().is_empty());
+}
+
+/// The parameters a model accepts are catalog data, checked before the paid request: a
+/// value outside the model's list, or a parameter the model does not take, is refused (exit
+/// 2) naming the model and what it accepts, and nothing reaches the server.
+#[test]
+fn video_parameters_outside_the_catalog_are_refused_before_the_request() {
+    let emulator = Emulator::start();
+    let home = home_for(&emulator, "qwen-standard-api-key");
+    let t2v = |extra: &[&'static str]| {
+        let mut args = vec!["-m", "qwen/wan2.6-t2v", "--prompt", "p"];
+        args.extend_from_slice(extra);
+        args
+    };
+    let r27 = |extra: &[&'static str]| {
+        let mut args = vec![
+            "-m",
+            "qwen/wan2.7-r2v",
+            "--prompt",
+            "p",
+            "--reference",
+            "https://x.example/a.png",
+        ];
+        args.extend_from_slice(extra);
+        args
+    };
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            t2v(&["--duration", "100"]),
+            "qwen/wan2.6-t2v accepts 5, 10 or 15 seconds (--duration); 100 is not one of them",
+        ),
+        (t2v(&["--duration", "7"]), "accepts 5, 10 or 15 seconds"),
+        (
+            t2v(&["--size", "99999*1"]),
+            "qwen/wan2.6-t2v accepts --size 1280*720, 720*1280, 960*960, 1088*832, 832*1088, 1920*1080, 1080*1920, 1440*1440, 1632*1248 or 1248*1632; `99999*1` is not one of them",
+        ),
+        (
+            t2v(&["--resolution", "720P"]),
+            "qwen/wan2.6-t2v takes no --resolution; it takes --size 1280*720,",
+        ),
+        (
+            t2v(&["--ratio", "16:9"]),
+            "qwen/wan2.6-t2v takes no --ratio",
+        ),
+        (
+            r27(&["--duration", "16"]),
+            "qwen/wan2.7-r2v accepts 2 to 15 seconds (--duration); 16 is not one of them",
+        ),
+        (
+            r27(&["--size", "1280*720"]),
+            "qwen/wan2.7-r2v takes no --size; it takes --resolution 720P or 1080P",
+        ),
+        (
+            vec![
+                "-m",
+                "qwen/wan2.6-r2v",
+                "--prompt",
+                "p",
+                "--reference",
+                "https://x.example/a.png",
+                "--duration",
+                "15",
+            ],
+            "qwen/wan2.6-r2v accepts 5 or 10 seconds",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut all = args.clone();
+        all.push("--no-wait");
+        let out = generate(home.path(), &all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_stderr_has(&out, message);
+    }
+    assert!(
+        emulator.requests().is_empty(),
+        "no request reached the server"
+    );
+    // Values inside the lists go through, at both ends of a range.
+    for args in [
+        t2v(&["--size", "1080*1920", "--duration", "15"]),
+        r27(&["--resolution", "720P", "--duration", "2"]),
+        r27(&["--resolution", "1080P", "--duration", "15"]),
+    ] {
+        let mut all = args.clone();
+        all.push("--no-wait");
+        let out = generate(home.path(), &all);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+}
+
+/// The emulator refuses what the real service refuses, with the catalog's lists: its
+/// parameter table is the catalog's, model by model.
+#[test]
+fn the_emulator_takes_the_video_parameters_of_the_catalog() {
+    for id in provcat_emulator::VIDEO_MODELS {
+        let ours = provcat_emulator::parameters_of(id).unwrap();
+        let found = provcat::catalog::lookup_model(&format!("qwen/{id}")).unwrap();
+        let spec = found.model.video.as_ref().unwrap();
+        assert_eq!(ours.sizes, spec.sizes, "{id}: sizes");
+        assert_eq!(ours.resolutions, spec.resolutions, "{id}: resolutions");
+        assert_eq!(ours.ratios, spec.ratios, "{id}: ratios");
+        assert_eq!(ours.durations, spec.durations, "{id}: durations");
+        assert_eq!(
+            ours.duration_range,
+            spec.duration_range.map(|r| (r.min, r.max)),
+            "{id}: duration_range"
+        );
+    }
 }
