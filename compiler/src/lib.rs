@@ -31,6 +31,10 @@ use std::collections::HashSet;
 use std::path::Path;
 
 pub use compiled::Catalog;
+
+/// The command that regenerates every committed generated file (schemas and provider
+/// pages) from `catalog/`; generated files name it in their headers.
+pub const REGENERATE: &str = provcat_common::REGENERATE;
 pub use diagnostic::{Diagnostic, Report, Rule};
 pub use load::SourceFile;
 

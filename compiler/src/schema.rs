@@ -50,11 +50,13 @@ impl FileKind {
             FileKind::Model => generator.into_root_schema_for::<ModelFile>(),
         };
         let mut value = schema.to_value();
+        provcat_common::schema_form::for_editors(&mut value);
         if let Some(root) = value.as_object_mut() {
             root.insert(
                 "$comment".to_string(),
                 Value::String(format!(
-                    "@generated from the provcat-compiler source model; do not edit. Regenerate with `cargo run -- schema --write` ({}).",
+                    "@generated from the provcat-compiler source model; do not edit. Regenerate with `{}` ({}).",
+                    crate::REGENERATE,
                     self.schema_path()
                 )),
             );

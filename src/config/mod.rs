@@ -32,7 +32,7 @@ pub use file::{
     ServeConfig, ShellEnv, VideoModelChoice,
 };
 pub use parse::Format;
-pub use schema::{SCHEMA_PATH, config_schema};
+pub use schema::{SCHEMA_PATH, config_schema, config_schema_for};
 
 use crate::common::tree::SpanIndex;
 use crate::common::{Diagnostic, Report, Rule, validate};
