@@ -107,7 +107,11 @@ fn unknown_keys<'s>(error: &ValidationError<'_>, schema: &'s Value) -> Option<Un
 }
 
 /// One "unknown key" diagnostic per key of `unknown`, at the key.
-fn unknown_key_diagnostics(unknown: &UnknownKeys<'_>, index: &SpanIndex, file: &str) -> Vec<Diagnostic> {
+fn unknown_key_diagnostics(
+    unknown: &UnknownKeys<'_>,
+    index: &SpanIndex,
+    file: &str,
+) -> Vec<Diagnostic> {
     let pointer = &unknown.pointer;
     let where_ = if pointer.is_empty() {
         "at the top level".to_string()

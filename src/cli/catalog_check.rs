@@ -107,7 +107,8 @@ fn check(args: CheckArgs) -> Outcome {
 /// saying so plainly and naming what to pass to `provcat catalog <command>`. Other
 /// problems with the folder (a file, unreadable) are the compiler's to report.
 pub fn missing_folder(dir: &Path, command: &str) -> Option<Report> {
-    let missing = matches!(std::fs::metadata(dir), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+    let missing =
+        matches!(std::fs::metadata(dir), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
     if !missing {
         return None;
     }

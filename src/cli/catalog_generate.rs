@@ -37,10 +37,7 @@ pub fn run(args: GenerateArgs) -> Outcome {
     if args.check {
         let drifts = generated::drift(&args.root, &files);
         if drifts.is_empty() {
-            return print_stdout(&format!(
-                "{} generated files are up to date\n",
-                files.len()
-            ));
+            return print_stdout(&format!("{} generated files are up to date\n", files.len()));
         }
         let mut text = String::new();
         for drift in &drifts {

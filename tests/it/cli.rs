@@ -213,8 +213,7 @@ fn catalog_check_on_a_missing_folder_says_what_to_pass() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.contains("no catalog folder found at `no-such-dir` (")
-            && err.contains("no-such-dir)"),
+        err.contains("no catalog folder found at `no-such-dir` (") && err.contains("no-such-dir)"),
         "{err}"
     );
     assert!(err.contains("`provcat catalog check DIR`"), "{err}");

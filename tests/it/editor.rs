@@ -167,7 +167,10 @@ fn taplo_reports_one_unknown_key_once_and_lists_allowed_values() {
         ],
         "{text}"
     );
-    assert!(text.contains("frobnicate = true"), "located on the key's line\n{text}");
+    assert!(
+        text.contains("frobnicate = true"),
+        "located on the key's line\n{text}"
+    );
 }
 
 #[test]

@@ -115,7 +115,9 @@ fn the_schema_rejects_what_the_compiler_rejects() {
         .map(|e| (e.instance_path().to_string(), e.to_string()))
         .collect();
     assert!(
-        errors.iter().any(|(at, e)| at == "/extra" && e.contains("unknown key")),
+        errors
+            .iter()
+            .any(|(at, e)| at == "/extra" && e.contains("unknown key")),
         "{errors:?}"
     );
     assert!(
@@ -246,7 +248,11 @@ fn config_schema_checks_catalog_refs_and_leaves_custom_refs_free() {
         ("modelstudio/glm-5", "modelstudio/wan2.6-t2v"),
         ("openrouter/anthropic/claude-sonnet-4.5", "qwen/wan2.7-r2v"),
     ] {
-        assert_eq!(errors(&config(chat, video)), Vec::<String>::new(), "{chat} {video}");
+        assert_eq!(
+            errors(&config(chat, video)),
+            Vec::<String>::new(),
+            "{chat} {video}"
+        );
     }
     let bad = errors(&config("qwen/qwen3.5-plsu", "qwen/qwen3.5-plus"));
     assert_eq!(bad.len(), 2, "{bad:#?}");
@@ -257,9 +263,14 @@ fn config_schema_checks_catalog_refs_and_leaves_custom_refs_free() {
         "the message lists qwen's chat refs: {bad:#?}"
     );
     assert!(
-        bad[1].starts_with("/agents/defaults/videoGenerationModel/primary: \"qwen/qwen3.5-plus\" is not one of"),
+        bad[1].starts_with(
+            "/agents/defaults/videoGenerationModel/primary: \"qwen/qwen3.5-plus\" is not one of"
+        ),
         "a chat ref is not a video ref: {bad:#?}"
     );
     // A legacy namespace is checked as well.
-    assert_eq!(errors(&config("modelstudio/glm-55", "qwen/wan2.6-t2v")).len(), 1);
+    assert_eq!(
+        errors(&config("modelstudio/glm-55", "qwen/wan2.6-t2v")).len(),
+        1
+    );
 }
