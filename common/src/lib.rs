@@ -6,6 +6,7 @@
 //! - [`diagnostic`]: located problems and their rustc-style rendering;
 //! - [`tree`]: TOML parsed into JSON values with the span of every value;
 //! - [`validate`]: JSON Schema errors as located diagnostics;
+//! - [`prune`]: what can still be checked in a file that failed its schema;
 //! - [`schema_form`]: the editor-friendly shape of the generated JSON Schemas;
 //! - [`suggest`]: "did you mean";
 //! - [`folder`]: generated folders (an import, an export) written whole, never over a
@@ -13,6 +14,7 @@
 
 pub mod diagnostic;
 pub mod folder;
+pub mod prune;
 pub mod schema_form;
 pub mod suggest;
 pub mod tree;

@@ -111,6 +111,12 @@ pub fn to_pretty(schema: &Value) -> String {
     text
 }
 
+/// `value` without what fails the schema of `kind`, when the rest passes (see
+/// [`provcat_common::prune`]).
+pub fn prune(kind: FileKind, value: &Value) -> Option<provcat_common::prune::Pruned> {
+    provcat_common::prune::prune(kind.validator()?, value)
+}
+
 /// Validates `value` (parsed from `file`) against the schema of `kind`.
 pub fn validate(kind: FileKind, value: &Value, index: &SpanIndex, file: &str) -> Vec<Diagnostic> {
     let Some(validator) = kind.validator() else {
