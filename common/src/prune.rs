@@ -87,10 +87,10 @@ pub fn prune(validator: &Validator, value: &Value) -> Option<Pruned> {
 impl Pruned {
     /// Whether `diagnostic`, found by a later check of the pruned value (located in the
     /// same file, spans in `index`), only repeats a schema error: it points into a value
-    /// removed as invalid, or every name it quotes is a removed key's, or the key an
-    /// unknown key was most likely meant to be (`` a chat model needs `context_window` ``
-    /// beside an unknown `context_windw`). A message that also quotes other names
-    /// (`` plan(s) `coding`, `token` ``) says something new and is kept.
+    /// removed as invalid or quotes that key's name (`` needs `api = "…"` ``), or every
+    /// name it quotes is a key an unknown key was most likely meant to be
+    /// (`` a chat model needs `context_window` `` beside an unknown `context_windw`). A
+    /// message that also quotes other names says something new and is kept.
     pub fn repeats(&self, diagnostic: &Diagnostic, index: &SpanIndex) -> bool {
         let last = |p: &String| {
             let name = p.rsplit('/').next().unwrap_or_default();
@@ -98,19 +98,27 @@ impl Pruned {
         };
         let invalid: Vec<String> = self.invalid.iter().map(last).collect();
         let unknown: Vec<String> = self.unknown.iter().map(last).collect();
-        let about = |q: &str| {
-            let key = q
-                .split([' ', '='])
+        let key = |q: &str| {
+            q.split([' ', '='])
                 .next()
                 .unwrap_or(q)
-                .trim_start_matches('[');
-            invalid.iter().any(|n| n == key)
+                .trim_start_matches('[')
+                .to_string()
+        };
+        let removed = |q: &str| invalid.contains(&key(q));
+        let meant = |q: &str| {
+            let q = key(q);
+            removed(&q)
                 || unknown
                     .iter()
-                    .any(|u| !crate::suggest::closest(u, [key]).is_empty())
+                    .any(|u| !crate::suggest::closest(u, [q.as_str()]).is_empty())
         };
         let quoted: Vec<&str> = diagnostic.message.split('`').skip(1).step_by(2).collect();
-        if !quoted.is_empty() && quoted.iter().all(|q| about(q)) {
+        // Only optional keys are removed: a message naming one is about it. An unknown
+        // key's likely meanings are guesses: all the names quoted must be among them.
+        if quoted.iter().any(|q| removed(q))
+            || (!quoted.is_empty() && quoted.iter().all(|q| meant(q)))
+        {
             return true;
         }
         let Some(at) = &diagnostic.span else {
@@ -224,7 +232,8 @@ mod repeats {
         assert!(pruned.repeats(&at(None, "a chat model needs `b`"), &index));
         assert!(pruned.repeats(&at(index.value_span("/b"), "bad"), &index));
         assert!(pruned.repeats(&at(None, "thinking needs `b = true`"), &index));
-        assert!(!pruned.repeats(&at(None, "plans `b`, `c` are missing"), &index));
+        assert!(pruned.repeats(&at(None, "plans `b`, `c` are missing"), &index));
+        assert!(!pruned.repeats(&at(None, "plans `zzz`, `c` are missing"), &index));
         assert!(pruned.repeats(&at(None, "a chat model needs `zzz`"), &index));
         assert!(!pruned.repeats(&at(None, "a chat model needs `context`"), &index));
         assert!(!pruned.repeats(&at(index.value_span("/a"), "`a` is wrong"), &index));
