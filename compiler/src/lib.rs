@@ -4,7 +4,9 @@
 //!
 //! 1. [`load`]: read every `.toml` file of a catalog folder;
 //! 2. [`tree`]: parse each with spans into a JSON value;
-//! 3. [`schema`]: validate it against the JSON Schema generated from [`source`];
+//! 3. [`schema`]: validate it against the JSON Schema generated from [`source`]; a file
+//!    that fails is still checked without what failed (its unknown keys, its invalid
+//!    optional values: [`provcat_common::prune`]), so one mistake does not hide the others;
 //! 4. deserialize it into the typed source model;
 //! 5. [`check`]: cross-check everything and build the lookup tables ([`compiled`]);
 //! 6. [`codegen`]: print the tables as Rust;
