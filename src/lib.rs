@@ -50,6 +50,8 @@ pub mod warning;
 pub use provcat_common as common;
 #[cfg(feature = "compiler")]
 pub use provcat_compiler as compiler;
+#[cfg(feature = "compiler")]
+pub mod generated;
 #[cfg(feature = "serve")]
 pub mod serve;
 #[cfg(feature = "cli")]

@@ -278,6 +278,14 @@ impl Report {
         }
     }
 
+    /// Removes and returns the diagnostics added after the first `start` (in the order
+    /// they were added), so a caller can look at one stage's diagnostics before keeping
+    /// them.
+    pub fn take_from(&mut self, start: usize) -> Vec<Diagnostic> {
+        self.diagnostics
+            .split_off(start.min(self.diagnostics.len()))
+    }
+
     /// How many diagnostics were reported.
     pub fn len(&self) -> usize {
         self.diagnostics.len()

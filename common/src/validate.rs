@@ -23,26 +23,25 @@ pub fn validate_with(
     file: &str,
 ) -> Vec<Diagnostic> {
     let errors: Vec<ValidationError<'_>> = validator.iter_errors(value).collect();
-    // The known keys closest to each unknown key, ranked once per key.
-    let suggestions: Vec<Vec<Vec<&str>>> = errors
+    // The unknown keys of each error, with the known keys closest to each, ranked once.
+    let unknown: Vec<Option<UnknownKeys<'_>>> = errors
         .iter()
-        .map(|error| unknown_key_suggestions(error, schema))
+        .map(|error| unknown_keys(error, schema))
         .collect();
     // A misspelt required key is one mistake: report the unknown key (with its "did you
     // mean"), not also the key it was meant to be.
-    let typos: HashSet<(&str, &str)> = errors
+    let typos: HashSet<(&str, &str)> = unknown
         .iter()
-        .zip(&suggestions)
-        .flat_map(|(error, per_key)| {
-            let pointer = error.instance_path().as_str();
-            per_key
+        .flatten()
+        .flat_map(|u| {
+            u.closest
                 .iter()
-                .filter_map(move |closest| closest.first().map(|meant| (pointer, *meant)))
+                .filter_map(|closest| closest.first().map(|meant| (u.pointer.as_str(), *meant)))
         })
         .collect();
     errors
         .iter()
-        .zip(&suggestions)
+        .zip(&unknown)
         .filter(|(error, _)| match error.kind() {
             ValidationErrorKind::Required { property } => {
                 let pointer = error.instance_path().as_str();
@@ -51,40 +50,92 @@ pub fn validate_with(
             }
             _ => true,
         })
-        .flat_map(|(error, per_key)| to_diagnostics(error, per_key, schema, index, file))
+        .flat_map(|(error, unknown)| match unknown {
+            Some(u) => unknown_key_diagnostics(u, index, file),
+            None => to_diagnostics(error, schema, index, file),
+        })
         .collect()
 }
 
-/// The keys the schema node of an unknown-keys error defines.
-fn known_keys<'s>(error: &ValidationError<'_>, schema: &'s Value) -> Vec<&'s str> {
-    schema_node(schema, error.schema_path().as_str())
+/// The unknown keys one validation error reports: at `pointer` (the table holding them),
+/// with the keys defined there and the closest of those to each unknown key.
+struct UnknownKeys<'s> {
+    pointer: String,
+    keys: Vec<String>,
+    known: Vec<&'s str>,
+    closest: Vec<Vec<&'s str>>,
+}
+
+/// The unknown keys of `error`, when it is about unknown keys: an object-level
+/// `additionalProperties: false` (all of a table's unknown keys), or the per-key form
+/// [`crate::schema_form::for_editors`] writes (`additionalProperties: {"not": …}`, one
+/// error per key, at the key's value).
+fn unknown_keys<'s>(error: &ValidationError<'_>, schema: &'s Value) -> Option<UnknownKeys<'s>> {
+    let schema_path = error.schema_path().as_str();
+    let instance = error.instance_path().as_str();
+    let (pointer, keys, node) = match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => (
+            instance.to_string(),
+            unexpected.clone(),
+            schema_node(schema, schema_path),
+        ),
+        _ => {
+            let object = schema_path.strip_suffix("/additionalProperties/not")?;
+            let (parent, key) = instance.rsplit_once('/')?;
+            (
+                parent.to_string(),
+                vec![unescape(key)],
+                schema.pointer(object),
+            )
+        }
+    };
+    let known: Vec<&str> = node
         .and_then(|n| n.get("properties"))
         .and_then(Value::as_object)
         .map(|p| p.keys().map(String::as_str).collect())
-        .unwrap_or_default()
-}
-
-/// For an unknown-keys error: the known keys closest to each unknown key, in order (empty
-/// for any other error).
-fn unknown_key_suggestions<'s>(
-    error: &ValidationError<'_>,
-    schema: &'s Value,
-) -> Vec<Vec<&'s str>> {
-    let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() else {
-        return Vec::new();
-    };
-    let known = known_keys(error, schema);
-    unexpected
+        .unwrap_or_default();
+    let closest = keys
         .iter()
         .map(|key| suggest::closest(key, known.iter().copied()))
+        .collect();
+    Some(UnknownKeys {
+        pointer,
+        keys,
+        known,
+        closest,
+    })
+}
+
+/// One "unknown key" diagnostic per key of `unknown`, at the key.
+fn unknown_key_diagnostics(
+    unknown: &UnknownKeys<'_>,
+    index: &SpanIndex,
+    file: &str,
+) -> Vec<Diagnostic> {
+    let pointer = &unknown.pointer;
+    let where_ = if pointer.is_empty() {
+        "at the top level".to_string()
+    } else {
+        format!("in `{}`", display_pointer(pointer))
+    };
+    let known_here = format!("known keys here: {}", quote_list(&unknown.known));
+    unknown
+        .keys
+        .iter()
+        .zip(&unknown.closest)
+        .map(|(key, closest)| {
+            let help = suggest::did_you_mean(closest).unwrap_or_else(|| known_here.clone());
+            Diagnostic::new(Rule::UnknownKey, format!("unknown key `{key}` {where_}"))
+                .at(file, index.key_span(&push_token(pointer, key)))
+                .label("not defined by the schema")
+                .help(help)
+        })
         .collect()
 }
 
-/// The diagnostics of one validation error; `suggestions` are its unknown keys' (see
-/// [`unknown_key_suggestions`]).
+/// The diagnostics of one validation error other than unknown keys.
 fn to_diagnostics(
     error: &ValidationError<'_>,
-    suggestions: &[Vec<&str>],
     schema: &Value,
     index: &SpanIndex,
     file: &str,
@@ -94,26 +145,6 @@ fn to_diagnostics(
     let schema_node = schema_node(schema, error.schema_path().as_str());
     let value_span = index.value_span(&pointer);
     match error.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let known = known_keys(error, schema);
-            let where_ = if pointer.is_empty() {
-                "at the top level".to_string()
-            } else {
-                format!("in `{}`", display_pointer(&pointer))
-            };
-            let known_here = format!("known keys here: {}", quote_list(&known));
-            unexpected
-                .iter()
-                .zip(suggestions)
-                .map(|(key, closest)| {
-                    let help = suggest::did_you_mean(closest).unwrap_or_else(|| known_here.clone());
-                    Diagnostic::new(Rule::UnknownKey, format!("unknown key `{key}` {where_}"))
-                        .at(file, index.key_span(&push_token(&pointer, key)))
-                        .label("not defined by the schema")
-                        .help(help)
-                })
-                .collect()
-        }
         ValidationErrorKind::Required { property } => {
             let property = property.as_str().unwrap_or_default();
             let description = schema_node

@@ -4,7 +4,9 @@
 //!
 //! 1. [`load`]: read every `.toml` file of a catalog folder;
 //! 2. [`tree`]: parse each with spans into a JSON value;
-//! 3. [`schema`]: validate it against the JSON Schema generated from [`source`];
+//! 3. [`schema`]: validate it against the JSON Schema generated from [`source`]; a file
+//!    that fails is still checked without what failed (its unknown keys, its invalid
+//!    optional values: [`provcat_common::prune`]), so one mistake does not hide the others;
 //! 4. deserialize it into the typed source model;
 //! 5. [`check`]: cross-check everything and build the lookup tables ([`compiled`]);
 //! 6. [`codegen`]: print the tables as Rust;
@@ -31,6 +33,10 @@ use std::collections::HashSet;
 use std::path::Path;
 
 pub use compiled::Catalog;
+
+/// The command that regenerates every committed generated file (schemas and provider
+/// pages) from `catalog/`; generated files name it in their headers.
+pub const REGENERATE: &str = provcat_common::REGENERATE;
 pub use diagnostic::{Diagnostic, Report, Rule};
 pub use load::SourceFile;
 
@@ -99,9 +105,18 @@ fn parse_layer(files: &[SourceFile], seen: &mut HashSet<String>, report: &mut Re
             }
         };
         let unchecked = &mut parts.unchecked;
+        let (parsed, pruned) = match parsed {
+            Some((value, index, pruned)) => (Some((value, index)), pruned),
+            None => (None, None),
+        };
+        // A pruned file that still does not type is left unchecked without a "gap"
+        // report: its schema errors say what is wrong.
+        let quiet = pruned.is_some();
+        let mut typed_ok = false;
         match (placement, parsed) {
             (Placement::Catalog, Some((value, index))) => {
-                if let Some(value) = typed(&value, file, report) {
+                if let Some(value) = typed(&value, file, quiet, report) {
+                    typed_ok = true;
                     parts.settings = Some(Parsed {
                         file: file.path.clone(),
                         folder: String::new(),
@@ -113,26 +128,32 @@ fn parse_layer(files: &[SourceFile], seen: &mut HashSet<String>, report: &mut Re
             }
             (Placement::Catalog, None) => {}
             (Placement::Provider { folder }, Some((value, index))) => {
-                match typed(&value, file, report) {
-                    Some(value) => parts.providers.push(Parsed {
-                        file: file.path.clone(),
-                        folder,
-                        stem: "provider".into(),
-                        index,
-                        value,
-                    }),
+                match typed(&value, file, quiet, report) {
+                    Some(value) => {
+                        typed_ok = true;
+                        parts.providers.push(Parsed {
+                            file: file.path.clone(),
+                            folder,
+                            stem: "provider".into(),
+                            index,
+                            value,
+                        })
+                    }
                     None => _ = unchecked.providers.insert(folder),
                 }
             }
             (Placement::Model { folder, stem }, Some((value, index))) => {
-                match typed(&value, file, report) {
-                    Some(value) => parts.models.push(Parsed {
-                        file: file.path.clone(),
-                        folder,
-                        stem,
-                        index,
-                        value,
-                    }),
+                match typed(&value, file, quiet, report) {
+                    Some(value) => {
+                        typed_ok = true;
+                        parts.models.push(Parsed {
+                            file: file.path.clone(),
+                            folder,
+                            stem,
+                            index,
+                            value,
+                        })
+                    }
                     None => _ = unchecked.models.insert(format!("{folder}/{stem}")),
                 }
             }
@@ -142,16 +163,30 @@ fn parse_layer(files: &[SourceFile], seen: &mut HashSet<String>, report: &mut Re
             }
             (Placement::Unexpected, _) => {}
         }
+        if let (true, Some((pruned, index))) = (typed_ok, pruned) {
+            parts.pruned.push(layers::PrunedFile {
+                file: file.path.clone(),
+                index,
+                pruned,
+            });
+        }
     }
     parts
 }
 
-/// Parses a file and validates it against its schema; problems go to `report`.
+/// Parses a file and validates it against its schema; problems go to `report`. A file
+/// that fails its schema is still returned when removing what failed leaves a valid one
+/// (with what was removed, and its spans), so the rest of it is checked too.
+#[allow(clippy::type_complexity)]
 fn parse_file(
     file: &SourceFile,
     kind: FileKind,
     report: &mut Report,
-) -> Option<(serde_json::Value, tree::SpanIndex)> {
+) -> Option<(
+    serde_json::Value,
+    tree::SpanIndex,
+    Option<(provcat_common::prune::Pruned, tree::SpanIndex)>,
+)> {
     let (value, index) = match tree::parse(&file.text) {
         Ok(parsed) => parsed,
         Err(e) => {
@@ -166,30 +201,35 @@ fn parse_file(
     };
     let problems = schema::validate(kind, &value, &index, &file.path);
     if problems.is_empty() {
-        Some((value, index))
-    } else {
-        problems.into_iter().for_each(|d| report.push(d));
-        None
+        return Some((value, index, None));
     }
+    problems.into_iter().for_each(|d| report.push(d));
+    let pruned = schema::prune(kind, &value)?;
+    let checked = pruned.value.clone();
+    Some((checked, index.clone(), Some((pruned, index))))
 }
 
 /// Deserializes a schema-valid value. The schema is generated from the same types, so a
-/// failure here is a gap between the two and is reported, not panicked on.
+/// failure here is a gap between the two and is reported, not panicked on — unless the
+/// value was pruned (`quiet`): then its schema errors are reported already.
 fn typed<T: serde::de::DeserializeOwned>(
     value: &serde_json::Value,
     file: &SourceFile,
+    quiet: bool,
     report: &mut Report,
 ) -> Option<T> {
     T::deserialize(value)
         .map_err(|e| {
-            report.push(
-                Diagnostic::new(
-                    Rule::InvalidValue,
-                    format!("the file does not fit the catalog model: {e}"),
+            if !quiet {
+                report.push(
+                    Diagnostic::new(
+                        Rule::InvalidValue,
+                        format!("the file does not fit the catalog model: {e}"),
+                    )
+                    .at(&file.path, Some(0..0))
+                    .help("this is a gap between the schema and the compiler; please report it"),
                 )
-                .at(&file.path, Some(0..0))
-                .help("this is a gap between the schema and the compiler; please report it"),
-            )
+            }
         })
         .ok()
 }

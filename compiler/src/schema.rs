@@ -50,11 +50,13 @@ impl FileKind {
             FileKind::Model => generator.into_root_schema_for::<ModelFile>(),
         };
         let mut value = schema.to_value();
+        provcat_common::schema_form::for_editors(&mut value);
         if let Some(root) = value.as_object_mut() {
             root.insert(
                 "$comment".to_string(),
                 Value::String(format!(
-                    "@generated from the provcat-compiler source model; do not edit. Regenerate with `cargo run -- schema --write` ({}).",
+                    "@generated from the provcat-compiler source model; do not edit. Regenerate with `{}` ({}).",
+                    crate::REGENERATE,
                     self.schema_path()
                 )),
             );
@@ -107,6 +109,12 @@ pub fn to_pretty(schema: &Value) -> String {
     let mut text = serde_json::to_string_pretty(schema).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// `value` without what fails the schema of `kind`, when the rest passes (see
+/// [`provcat_common::prune`]).
+pub fn prune(kind: FileKind, value: &Value) -> Option<provcat_common::prune::Pruned> {
+    provcat_common::prune::prune(kind.validator()?, value)
 }
 
 /// Validates `value` (parsed from `file`) against the schema of `kind`.

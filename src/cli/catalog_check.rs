@@ -1,11 +1,11 @@
 //! `provcat catalog check [DIR]`: the compiler behind `cargo build`, run on a folder.
 //! Also the `catalog` command group itself.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use provcat::compiler::{self, Report};
+use provcat::compiler::{self, Diagnostic, Report, Rule};
 use provcat::escape;
 use serde::Serialize;
 
@@ -24,6 +24,11 @@ pub enum CatalogCommand {
     Check(CheckArgs),
     /// Render the Markdown page of each provider (as committed under `docs/providers/`).
     Docs(super::catalog_docs::DocsArgs),
+    /// Regenerate every committed generated file of a checkout from its `catalog/`: the
+    /// JSON Schemas under `schemas/` and the pages under `docs/providers/`. Prints each
+    /// file as written, unchanged or removed; `--check` writes nothing and exits 1 when
+    /// any is out of date.
+    Generate(super::catalog_generate::GenerateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -53,11 +58,15 @@ pub fn run(command: CatalogCommand) -> Outcome {
     match command {
         CatalogCommand::Check(args) => check(args),
         CatalogCommand::Docs(args) => super::catalog_docs::run(args),
+        CatalogCommand::Generate(args) => super::catalog_generate::run(args),
     }
 }
 
 fn check(args: CheckArgs) -> Outcome {
-    let result = compiler::compile_dir(&args.dir);
+    let result = match missing_folder(&args.dir, "check") {
+        Some(report) => Err(report),
+        None => compiler::compile_dir(&args.dir),
+    };
     match (result, args.json) {
         (Ok(c), false) => print_stdout(&format!(
             "{}: ok ({} provider{}, {} models, {} refs)\n",
@@ -88,6 +97,33 @@ fn check(args: CheckArgs) -> Outcome {
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// When `dir` does not exist (a `catalog` command run outside a checkout, say): a report
+/// saying so plainly and naming what to pass to `provcat catalog <command>`. Other
+/// problems with the folder (a file, unreadable) are the compiler's to report.
+pub fn missing_folder(dir: &Path, command: &str) -> Option<Report> {
+    let missing =
+        matches!(std::fs::metadata(dir), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+    if !missing {
+        return None;
+    }
+    let shown = dir.display().to_string();
+    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut report = Report::default();
+    report.push(
+        Diagnostic::new(
+            Rule::Io,
+            format!(
+                "no catalog folder found at `{shown}` ({})",
+                absolute.display()
+            ),
+        )
+        .help(format!(
+            "run this in a provcat checkout (the folder holding `catalog/`), or pass the catalog folder: `provcat catalog {command} DIR`"
+        )),
+    );
+    Some(report)
 }
 
 /// Prints a broken catalog's diagnostics on stderr (coloured on a terminal) and returns

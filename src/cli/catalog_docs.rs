@@ -39,6 +39,9 @@ struct PageJson<'a> {
 }
 
 pub fn run(args: DocsArgs) -> Outcome {
+    if let Some(report) = super::catalog_check::missing_folder(&args.dir, "docs") {
+        return Ok(print_report(&report));
+    }
     let catalog = match compiler::compile_dir(&args.dir) {
         Ok(catalog) => catalog,
         Err(report) if args.json => return Err(Failure::report(&report)),

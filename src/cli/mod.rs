@@ -35,6 +35,7 @@ macro_rules! eprint {
 
 mod catalog_check;
 mod catalog_docs;
+mod catalog_generate;
 mod chat;
 mod completions;
 mod context;

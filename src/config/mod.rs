@@ -32,7 +32,7 @@ pub use file::{
     ServeConfig, ShellEnv, VideoModelChoice,
 };
 pub use parse::Format;
-pub use schema::{SCHEMA_PATH, config_schema};
+pub use schema::{SCHEMA_PATH, config_schema, config_schema_for};
 
 use crate::common::tree::SpanIndex;
 use crate::common::{Diagnostic, Report, Rule, validate};
@@ -277,7 +277,35 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
         return fail(&secrets, &masked, vec![d]);
     };
     let problems = validate::validate_with(validator, schema, &value, &index, &shown);
+    // A config that fails its schema is still checked against the catalog without what
+    // failed (an unknown key, an invalid optional value): a typo in one key must not hide
+    // a bad model ref in another. The checks' diagnostics that only repeat a schema error
+    // are dropped; nothing is returned but the problems.
     if !problems.is_empty() {
+        let mut problems = problems;
+        let pruned = crate::common::prune::prune(validator, &value);
+        let file = pruned
+            .as_ref()
+            .and_then(|p| serde_json::from_value::<ConfigFile>(p.value.clone()).ok());
+        if let (Some(pruned), Some(file), Ok(dotenv)) = (&pruned, file, &dotenv) {
+            let mut loaded = LoadedConfig {
+                location,
+                exists,
+                format,
+                file,
+                text,
+                index: index.clone(),
+                dotenv: dotenv.clone(),
+                warnings: Vec::new(),
+                secrets: secrets.clone(),
+                masked_text: Arc::from(masked.as_str()),
+            };
+            problems.extend(
+                check::check(&mut loaded)
+                    .into_iter()
+                    .filter(|d| !pruned.repeats(d, &index)),
+            );
+        }
         return fail(&secrets, &masked, problems);
     }
     let file: ConfigFile = match serde_json::from_value(value) {

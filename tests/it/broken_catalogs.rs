@@ -104,3 +104,43 @@ fn several_mistakes_are_all_reported_sorted_by_file_and_line() {
         "{text}"
     );
 }
+
+/// Issue 14: an unknown key (or a wrong type) stopped its file at the schema and hid the
+/// file's other problems. Now the file is checked with the keys that are known, and every
+/// problem comes out in one pass.
+#[test]
+fn an_unknown_key_does_not_hide_the_files_other_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    lay_out("unknown-key-keeps-going", dir.path());
+    let out = provcat(dir.path(), &["catalog", "check"]);
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    let rules: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("error["))
+        .map(|l| l.split(']').next().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "output-exceeds-context",
+            "inconsistent-flags",
+            "wrong-type",
+            "unknown-key",
+            "availability",
+            "availability",
+            "dangling-reference",
+        ],
+        "{text}"
+    );
+    assert!(
+        text.ends_with("the catalog has 7 errors; nothing was generated\n"),
+        "{text}"
+    );
+    // What the schema reports is not reported again by the checks: the typo'd key is not
+    // also "missing", the removed value not also "needed".
+    let dir = tempfile::tempdir().unwrap();
+    lay_out("unknown-key", dir.path());
+    let text = stderr(&provcat(dir.path(), &["catalog", "check"]));
+    assert!(!text.contains("needs `context_window`"), "{text}");
+}

@@ -211,11 +211,44 @@ fn catalog_check_json_lists_located_diagnostics() {
 fn catalog_check_on_a_missing_folder_says_what_to_pass() {
     let out = provcat(&root(), &["catalog", "check", "no-such-dir"]);
     assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
     assert!(
-        stderr(&out).contains("`no-such-dir` is not a catalog folder"),
-        "{}",
-        stderr(&out)
+        err.contains("no catalog folder found at `no-such-dir` (") && err.contains("no-such-dir)"),
+        "{err}"
     );
+    assert!(err.contains("`provcat catalog check DIR`"), "{err}");
+}
+
+/// Outside a checkout (no `./catalog`), `catalog check` and `catalog docs` say plainly
+/// that no catalog folder was found, where they looked and what to pass; no "e.g.
+/// `catalog`" that names the folder that is not there.
+#[test]
+fn catalog_commands_outside_a_checkout_say_no_catalog_folder_was_found() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, command) in [
+        (&["catalog", "check"][..], "check"),
+        (&["catalog", "docs"][..], "docs"),
+        (&["catalog", "check", "--json"][..], "check"),
+    ] {
+        let out = provcat(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        let absolute = dir.path().canonicalize().unwrap().join("catalog");
+        assert!(
+            text.contains("no catalog folder found at `catalog`"),
+            "{args:?}: {text}"
+        );
+        assert!(
+            text.contains(&absolute.display().to_string())
+                || text.contains(&dir.path().join("catalog").display().to_string()),
+            "{args:?} names the path it looked at: {text}"
+        );
+        assert!(
+            text.contains(&format!("`provcat catalog {command} DIR`")),
+            "{args:?}: {text}"
+        );
+        assert!(!text.contains("e.g. `catalog`"), "{args:?}: {text}");
+    }
 }
 
 #[test]
@@ -228,9 +261,10 @@ fn schema_write_reproduces_the_committed_schemas() {
         let path = format!("catalog/{kind}.schema.json");
         let written = std::fs::read_to_string(target.join(&path)).unwrap();
         let committed = std::fs::read_to_string(root().join("schemas").join(&path)).unwrap();
-        assert_eq!(written, committed, "{path}");
+        let stale = "is out of date: run `cargo run -- catalog generate` and commit the result";
+        assert!(written == committed, "schemas/{path} {stale}");
         let printed = provcat(&root(), &["schema", kind]);
-        assert_eq!(stdout(&printed), committed, "{kind}");
+        assert!(stdout(&printed) == committed, "schemas/{path} {stale}");
     }
 }
 

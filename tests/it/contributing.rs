@@ -1,12 +1,14 @@
 //! CONTRIBUTING.md's walkthrough, step by step: the model file it shows is added to a copy
-//! of the catalog, `provcat catalog check` prints what it says, the compiler library
-//! finds the model, and the mistakes it shows are reported as it shows them.
+//! of the checkout (catalog, schemas, provider pages), `provcat catalog check` prints what
+//! it says, the compiler library finds the model, the mistakes it shows are reported as it
+//! shows them, and `provcat catalog generate` brings every generated file in line so the
+//! drift tests of `cargo test` pass — and fail, naming that command, when it is skipped.
 
 use std::path::Path;
 
 use provcat::compiler::{self, docs};
 
-use crate::support::{copy_tree, provcat, root, stderr, stdout};
+use crate::support::{provcat, root, stderr, stdout};
 
 /// The fenced block that follows `<!-- walkthrough: NAME -->` in CONTRIBUTING.md.
 fn block(name: &str) -> String {
@@ -21,10 +23,10 @@ fn block(name: &str) -> String {
 
 const MODEL_FILE: &str = "catalog/qwen/models/example-chat.toml";
 
-/// A temporary folder holding a copy of `catalog/` plus the walkthrough's model file.
+/// A temporary checkout (copies of `catalog/`, `schemas/` and `docs/providers/`) plus the
+/// walkthrough's model file.
 fn catalog_with_the_new_model() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&root().join("catalog"), &dir.path().join("catalog"));
+    let dir = crate::generated::checkout_copy();
     std::fs::write(dir.path().join(MODEL_FILE), block("model file")).unwrap();
     dir
 }
@@ -83,4 +85,61 @@ fn the_mistakes_shown_are_reported_as_shown() {
         report.render(false).replace(&prefix, "catalog/"),
         stderr(&out)
     );
+}
+
+/// The rest of the path: skipping the generate step leaves the drift tests failing (they
+/// name the command and the stale files); `catalog generate` prints what the walkthrough
+/// shows, and then the drift check `cargo test` runs passes on the copy.
+#[test]
+fn the_generate_step_makes_the_drift_tests_pass() {
+    let dir = catalog_with_the_new_model();
+    let out = check(dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // Skipped: the same check as the drift tests fails, naming the command and the two
+    // files the new model changes.
+    let message = crate::generated::drift_message(dir.path(), "").expect("stale files");
+    assert!(
+        message.contains("run `cargo run -- catalog generate` and commit the result"),
+        "{message}"
+    );
+    assert!(
+        message.contains("  schemas/config.schema.json:"),
+        "{message}"
+    );
+    assert!(message.contains("  docs/providers/qwen.md:"), "{message}");
+    assert!(
+        message.starts_with("2 generated file(s) out of date"),
+        "{message}"
+    );
+    let out = provcat(dir.path(), &["catalog", "generate", "--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("run `cargo run -- catalog generate`"));
+
+    // The step, as CONTRIBUTING.md shows it.
+    let out = provcat(dir.path(), &["catalog", "generate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = stdout(&out);
+    let shown = block("generate output");
+    for line in shown.lines() {
+        assert!(
+            printed.lines().any(|l| l == line),
+            "CONTRIBUTING.md shows `{line}`, the command printed:\n{printed}"
+        );
+    }
+    let changed: Vec<&str> = printed
+        .lines()
+        .filter(|l| !l.starts_with("unchanged "))
+        .collect();
+    assert_eq!(changed, shown.lines().collect::<Vec<_>>(), "{printed}");
+
+    // `cargo test`'s drift check now passes, and the config schema offers the new ref.
+    assert_eq!(crate::generated::drift_message(dir.path(), ""), None);
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("schemas/config.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft7::new(&schema).unwrap();
+    let config = serde_json::json!({ "agents": { "defaults": { "model": { "primary": "qwen/example-chat" } } } });
+    assert!(validator.is_valid(&config));
 }

@@ -101,6 +101,11 @@ fn taplo_accepts_every_catalog_file() {
     assert!(out.status.success(), "{}", all_output(&out));
 }
 
+/// The lines of Taplo's output that start an error.
+fn errors_of(text: &str) -> Vec<&str> {
+    text.lines().filter(|l| l.starts_with("error: ")).collect()
+}
+
 #[test]
 fn taplo_flags_an_unknown_key_and_a_wrong_type() {
     let Some(taplo) = taplo() else { return };
@@ -108,22 +113,64 @@ fn taplo_flags_an_unknown_key_and_a_wrong_type() {
         (
             BROKEN_MODEL,
             [
-                "('context_windw' was unexpected)",
+                "context_windw = 202_752\n  │ ^^^^^^^ {\"description\":\"unknown key",
                 r#""16k" is not of types "integer", "null""#,
             ],
         ),
         (
             BROKEN_PROVIDER,
-            ["('homepage' was unexpected)", r#"1 is not of type "array""#],
+            [
+                "homepage = \"https://qwen.ai\"\n   │            ^^^^^^^^^^^^^^^^^ {\"description\":\"unknown key",
+                r#"1 is not of type "array""#,
+            ],
         ),
     ] {
         let out = run(&taplo, TAPLO_LINT, &[file.to_string()]);
         let text = all_output(&out);
         assert!(!out.status.success(), "{file}: taplo accepted it\n{text}");
         for e in expected {
+            let e = e.split('\n').next().unwrap_or(e);
             assert!(text.contains(e), "{file}: taplo did not say {e}\n{text}");
         }
+        // Two mistakes, two messages: the unknown key is reported once, on its own line,
+        // not on every key and value of its table.
+        assert_eq!(errors_of(&text).len(), 2, "{file}\n{text}");
     }
+}
+
+/// Issue 14: one unknown key in a real model file was reported 35 times (once per node
+/// of the table), and an invalid enum value without the allowed values.
+#[test]
+fn taplo_reports_one_unknown_key_once_and_lists_allowed_values() {
+    let Some(taplo) = taplo() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let schema = root().join("schemas/catalog/model.schema.json");
+    let text = std::fs::read_to_string(root().join("catalog/qwen/models/glm-5.toml")).unwrap();
+    let (_, body) = text.split_once('\n').unwrap();
+    let broken = format!(
+        "#:schema {}\n{}",
+        schema.display(),
+        body.replace("kind = \"chat\"", "kind = \"chatt\"\nfrobnicate = true")
+            .replacen("status = \"available\"", "status = \"availabel\"", 1)
+    );
+    let file = dir.path().join("glm-5.toml");
+    std::fs::write(&file, broken).unwrap();
+    let out = run(&taplo, TAPLO_LINT, &[file.display().to_string()]);
+    let text = all_output(&out);
+    assert!(!out.status.success(), "{text}");
+    assert_eq!(
+        errors_of(&text),
+        [
+            r#"error: "chatt" is not one of ["chat","video"]"#,
+            r#"error: {"description":"unknown key: the schema does not define this key here"} is not allowed for true"#,
+            r#"error: "availabel" is not one of ["available","may-be-rejected","unavailable"]"#,
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains("frobnicate = true"),
+        "located on the key's line\n{text}"
+    );
 }
 
 #[test]
@@ -141,12 +188,12 @@ fn a_second_json_schema_implementation_agrees() {
         lines,
         [
             format!(
-                "{BROKEN_MODEL}: /: Additional properties are not allowed ('context_windw' was unexpected)"
+                "{BROKEN_MODEL}: /context_windw: 202752 should not be valid under {{'description': 'unknown key: the schema does not define this key here'}}"
             ),
             format!("{BROKEN_MODEL}: /max_output_tokens: '16k' is not of type 'integer', 'null'"),
             format!("{BROKEN_PROVIDER}: /auth_env: 1 is not of type 'array'"),
             format!(
-                "{BROKEN_PROVIDER}: /links: Additional properties are not allowed ('homepage' was unexpected)"
+                "{BROKEN_PROVIDER}: /links/homepage: 'https://qwen.ai' should not be valid under {{'description': 'unknown key: the schema does not define this key here'}}"
             ),
         ]
     );

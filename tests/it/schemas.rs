@@ -8,18 +8,9 @@ use serde_json::Value;
 
 use crate::support::root;
 
-const REGENERATE: &str = "run `cargo run -- schema --write` and commit the result";
-
 #[test]
 fn committed_schemas_are_in_sync() {
-    for (path, generated) in committed_schemas() {
-        let file = root().join("schemas").join(path);
-        let committed = std::fs::read_to_string(&file).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "schemas/{path} is out of date with the source model: {REGENERATE}"
-        );
-    }
+    crate::generated::assert_in_sync("schemas/catalog/");
 }
 
 fn catalog_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -119,20 +110,58 @@ fn the_schema_rejects_what_the_compiler_rejects() {
         "id = \"m\"\nname = \"M\"\nkind = \"chatt\"\ninput = [\"text\"]\nextra = 1\n[availability]\n",
     )
     .unwrap();
-    let errors: Vec<String> = validator.iter_errors(&bad).map(|e| e.to_string()).collect();
-    assert!(errors.iter().any(|e| e.contains("extra")), "{errors:?}");
-    assert!(errors.iter().any(|e| e.contains("chatt")), "{errors:?}");
+    let errors: Vec<(String, String)> = validator
+        .iter_errors(&bad)
+        .map(|e| (e.instance_path().to_string(), e.to_string()))
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|(at, e)| at == "/extra" && e.contains("unknown key")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(at, e)| at == "/kind" && e.contains("chatt") && e.contains("\"chat\"")),
+        "the allowed values are in the message: {errors:?}"
+    );
 }
 
+/// One unknown key is one error (at the key's value), however many keys its table has;
+/// two unknown keys are two errors, and an enum is a plain `enum`.
+#[test]
+fn one_unknown_key_is_one_error() {
+    let validator = jsonschema::draft7::new(&FileKind::Model.schema()).unwrap();
+    let text = std::fs::read_to_string(root().join("catalog/qwen/models/glm-5.toml")).unwrap();
+    let mut model: Value = toml::from_str(&text).unwrap();
+    assert!(validator.is_valid(&model));
+    model["frobnicate"] = Value::from(true);
+    let errors: Vec<String> = validator
+        .iter_errors(&model)
+        .map(|e| e.instance_path().to_string())
+        .collect();
+    assert_eq!(errors, ["/frobnicate"]);
+    model["availability"]["coding"]["zork"] = Value::from(1);
+    let mut errors: Vec<String> = validator
+        .iter_errors(&model)
+        .map(|e| e.instance_path().to_string())
+        .collect();
+    errors.sort();
+    assert_eq!(errors, ["/availability/coding/zork", "/frobnicate"]);
+    let schema = FileKind::Model.schema();
+    assert_eq!(
+        schema["properties"]["kind"]["enum"],
+        serde_json::json!(["chat", "video"])
+    );
+    assert!(!schema.to_string().contains("\"oneOf\""), "no oneOf left");
+}
+
+/// The committed config schema lists the catalog's refs: adding a model makes it stale
+/// until `cargo run -- catalog generate` runs (the walkthrough test shows it).
 #[test]
 fn committed_config_schema_is_in_sync() {
-    let generated = provcat::compiler::schema::to_pretty(&provcat::config::config_schema());
-    let committed =
-        std::fs::read_to_string(root().join("schemas/config.schema.json")).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "schemas/config.schema.json is out of date with the config types: {REGENERATE}"
-    );
+    crate::generated::assert_in_sync("schemas/config.schema.json");
 }
 
 #[test]
@@ -192,4 +221,56 @@ fn config_schema_offers_catalog_values_and_accepts_custom_refs() {
     assert!(errors.is_empty(), "{errors:?}");
     let typo = serde_json::json!({ "agents": { "defaults": { "model": { "primry": "x" } } } });
     assert!(!validator.is_valid(&typo), "unknown keys are rejected");
+}
+
+/// The committed config schema checks refs of catalog providers (`if` the ref starts with
+/// `qwen/`, `then` it is one of qwen's refs) and leaves custom providers' refs free.
+#[test]
+fn config_schema_checks_catalog_refs_and_leaves_custom_refs_free() {
+    let text = std::fs::read_to_string(root().join("schemas/config.schema.json")).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::draft7::new(&schema).unwrap();
+    let config = |chat: &str, video: &str| {
+        serde_json::json!({ "agents": { "defaults": {
+            "model": { "primary": chat },
+            "videoGenerationModel": { "primary": video }
+        } } })
+    };
+    let errors = |value: &Value| -> Vec<String> {
+        validator
+            .iter_errors(value)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect()
+    };
+    for (chat, video) in [
+        ("qwen/qwen3.5-plus", "qwen/wan2.6-t2v"),
+        ("myproxy/x", "alibaba/wan2.6-t2v"),
+        ("modelstudio/glm-5", "modelstudio/wan2.6-t2v"),
+        ("openrouter/anthropic/claude-sonnet-4.5", "qwen/wan2.7-r2v"),
+    ] {
+        assert_eq!(
+            errors(&config(chat, video)),
+            Vec::<String>::new(),
+            "{chat} {video}"
+        );
+    }
+    let bad = errors(&config("qwen/qwen3.5-plsu", "qwen/qwen3.5-plus"));
+    assert_eq!(bad.len(), 2, "{bad:#?}");
+    assert!(
+        bad[0].starts_with(
+            "/agents/defaults/model/primary: \"qwen/qwen3.5-plsu\" is not one of \"qwen/MiniMax-M2.5\""
+        ),
+        "the message lists qwen's chat refs: {bad:#?}"
+    );
+    assert!(
+        bad[1].starts_with(
+            "/agents/defaults/videoGenerationModel/primary: \"qwen/qwen3.5-plus\" is not one of"
+        ),
+        "a chat ref is not a video ref: {bad:#?}"
+    );
+    // A legacy namespace is checked as well.
+    assert_eq!(
+        errors(&config("modelstudio/glm-55", "qwen/wan2.6-t2v")).len(),
+        1
+    );
 }

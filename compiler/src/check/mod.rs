@@ -1,6 +1,7 @@
 //! Semantic checks: everything the schema cannot say.
 //!
-//! Each file has already passed its JSON Schema; here the files are checked against
+//! Each file has already passed its JSON Schema (or been pruned to what passes it, see
+//! [`provcat_common::prune`]); here the files are checked against
 //! each other (references, uniqueness, aliases) and against the rules of the domain
 //! (output within context, https endpoints, plans that can serve a model, …). Every
 //! problem is reported; the compiled [`Catalog`] is only used when there are none.

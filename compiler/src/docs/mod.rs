@@ -18,7 +18,7 @@ use crate::compiled::Catalog;
 use crate::suggest;
 
 /// The command that regenerates the committed pages.
-pub const REGENERATE: &str = "cargo run -- catalog docs --write";
+pub const REGENERATE: &str = crate::REGENERATE;
 
 /// Where the committed pages live, relative to the repository root.
 pub const DOCS_DIR: &str = "docs/providers";

@@ -36,18 +36,46 @@ pub(crate) struct Parts {
     pub(crate) providers: Vec<Parsed<ProviderFile>>,
     pub(crate) models: Vec<Parsed<ModelFile>>,
     pub(crate) unchecked: Unchecked,
+    /// Files that failed their schema but were checked without what failed it.
+    pub(crate) pruned: Vec<PrunedFile>,
+}
+
+/// A file checked without the keys that failed its schema (see [`provcat_common::prune`]).
+#[derive(Debug)]
+pub(crate) struct PrunedFile {
+    /// The file as displayed.
+    pub(crate) file: String,
+    /// Spans of its values.
+    pub(crate) index: crate::tree::SpanIndex,
+    /// What was removed.
+    pub(crate) pruned: provcat_common::prune::Pruned,
 }
 
 impl Parts {
-    /// Runs every check over the files and builds the catalog.
+    /// Runs every check over the files and builds the catalog. A check's diagnostic that
+    /// only repeats the schema error of a pruned file's removed value is dropped.
     pub(crate) fn check(self, report: &mut Report) -> Catalog {
-        check::check(
+        let start = report.len();
+        let catalog = check::check(
             self.settings,
             self.providers,
             self.models,
             &self.unchecked,
             report,
-        )
+        );
+        if !self.pruned.is_empty() {
+            for d in report.take_from(start) {
+                let repeats = self
+                    .pruned
+                    .iter()
+                    .find(|p| d.file.as_deref() == Some(p.file.as_str()))
+                    .is_some_and(|p| p.pruned.repeats(&d, &p.index));
+                if !repeats {
+                    report.push(d);
+                }
+            }
+        }
+        catalog
     }
 }
 
@@ -194,6 +222,7 @@ pub(crate) fn merge(layers: Vec<Parts>, report: &mut Report) -> (Parts, Vec<Note
             origin.push(layer_no);
             merged.models.push(m);
         }
+        merged.pruned.extend(layer.pruned);
         let unchecked = layer.unchecked;
         merged.unchecked.providers.extend(unchecked.providers);
         merged.unchecked.models.extend(unchecked.models);
