@@ -220,6 +220,25 @@ pub fn plan(
         _ => None,
     };
     warnings.extend(key_in_use.as_ref().map(key_in_use_warning));
+    if key.is_none() {
+        let vars = key_vars(provider, provider.plan(choice.choice.plan));
+        let api_key = config
+            .file
+            .models
+            .providers
+            .get(&entry_key)
+            .and_then(|e| e.api_key.as_deref());
+        let lookup = find_key(None, Some((&entry_key, api_key)), &vars, env, config);
+        if lookup.found.is_none() {
+            warnings.push(format!(
+                "--skip-key, but no key for `{}` is set anywhere: requests will fail until one is; set {} in the environment or in {}, or run `provcat onboard --auth-choice {}` without --skip-key",
+                choice.choice.id,
+                vars.join(" or "),
+                config.dotenv.path.display(),
+                choice.choice.id
+            ));
+        }
+    }
     Plan {
         auth_choice: choice.choice.id,
         legacy_id: choice.legacy_alias,
