@@ -177,7 +177,7 @@ fn a_key_of_the_wrong_plan_is_warned_about() {
     );
     assert_stderr_has(
         &out,
-        "onboard `provcat onboard --auth-choice qwen-api-key-cn`",
+        "This looks like a Coding Plan (subscription) key: use the auth choice `qwen-api-key-cn` (Coding Plan (subscription), China), `provcat onboard --auth-choice qwen-api-key-cn`",
     );
     let out = onboard(home.path(), "qwen-api-key-cn", KEY, &[]);
     assert_stderr_has(
