@@ -76,7 +76,9 @@ pub fn run(args: OnboardArgs, context: &Context) -> Outcome {
         Some(lock)
     };
     let plan = onboard::plan(&config, choice, key.as_ref(), &context.env);
-    let changes = plan.config.changed || plan.dotenv.as_ref().is_some_and(|d| d.changed);
+    let changes = plan.config.changed
+        || plan.schema.changed
+        || plan.dotenv.as_ref().is_some_and(|d| d.changed);
     let write = !args.no_write && changes;
     if write {
         onboard::apply(&plan).map_err(|e| Failure::runtime(e.to_string()))?;
@@ -168,6 +170,11 @@ fn report(plan: &Plan, choice: &catalog::AuthChoiceMatch, dry_run: bool) -> Stri
         "config           {} {}\n",
         verb(plan.config.changed),
         plan.config.path.display()
+    ));
+    out.push_str(&format!(
+        "schema           {} {}\n",
+        verb(plan.schema.changed),
+        plan.schema.path.display()
     ));
     if let Some(model) = plan.default_model_set {
         out.push_str(&format!("default model    {model}\n"));

@@ -32,6 +32,24 @@ pub(super) fn edit_toml(
     })
 }
 
+/// `text` (a TOML config) with a `#:schema` line first pointing at `schema_file` (a name
+/// beside the config); unchanged when its leading comments already hold a `#:schema` line
+/// (the user's, wherever it points).
+pub(super) fn with_schema_line(text: &str, schema_file: &str) -> String {
+    let has_one = text
+        .lines()
+        .take_while(|l| {
+            let l = l.trim();
+            l.is_empty() || l.starts_with('#')
+        })
+        .any(|l| l.trim_start().starts_with("#:schema"));
+    if has_one {
+        text.to_string()
+    } else {
+        format!("#:schema ./{schema_file}\n{text}")
+    }
+}
+
 /// Sets `key` of `table` to `text`; a value already there keeps its decor (the spaces
 /// around it and the comment at the end of its line).
 fn set_keeping_decor(table: &mut Table, key: &str, text: &str) {
@@ -66,9 +84,19 @@ fn table<'t>(parent: &'t mut Table, key: &str) -> Option<&'t mut Table> {
     Some(t)
 }
 
-pub(super) fn json_snippet(entry: &str, choice: &str, default_model: Option<&str>) -> String {
+/// The JSON to merge into a JSON config; with `schema_file`, a `"$schema"` pointing at it
+/// (a name beside the config).
+pub(super) fn json_snippet(
+    entry: &str,
+    choice: &str,
+    default_model: Option<&str>,
+    schema_file: Option<&str>,
+) -> String {
     let mut root =
         serde_json::json!({ "models": { "providers": { entry: { "authChoice": choice } } } });
+    if let Some(file) = schema_file {
+        root["$schema"] = serde_json::Value::String(format!("./{file}"));
+    }
     if let Some(model) = default_model {
         root["agents"] = serde_json::json!({ "defaults": { "model": { "primary": model } } });
     }
@@ -143,6 +171,23 @@ mod tests {
             out,
             "[models.providers.qwen]\nauthChoice = \"qwen-standard-api-key\"   # the Coding Plan\nheaders = { X = \"1\" } # team\n"
         );
+    }
+
+    #[test]
+    fn puts_a_schema_line_first_unless_there_is_one() {
+        assert_eq!(
+            with_schema_line("# mine\n[env]\n", "config.schema.json"),
+            "#:schema ./config.schema.json\n# mine\n[env]\n"
+        );
+        assert_eq!(
+            with_schema_line("", "config.schema.json"),
+            "#:schema ./config.schema.json\n"
+        );
+        let own = "# mine\n#:schema /elsewhere/s.json\n[env]\n";
+        assert_eq!(with_schema_line(own, "config.schema.json"), own);
+        // A `#:schema` after the first table is not a directive.
+        let late = "[env]\n#:schema ./x.json\n";
+        assert!(with_schema_line(late, "config.schema.json").starts_with("#:schema ./config"));
     }
 
     #[test]

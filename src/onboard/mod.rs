@@ -3,13 +3,16 @@
 //!
 //! The config gets the provider entry (`models.providers.<id>.authChoice`, always the
 //! canonical id) and, when it has none, the default model; the `.env` beside it gets the
-//! key under the provider's first env var. TOML configs are edited with `toml_edit`, so
-//! the user's other content and comments stay as they were; a JSON config is left alone
-//! and the snippet to add is reported instead. A [`Plan`] that changes nothing writes
-//! nothing, so running onboarding twice is a no-op.
+//! key under the plan's own key variable when it has one (so keys of several plans live
+//! side by side), else the provider's first. TOML configs are edited with `toml_edit`
+//! ([`edit`]), so the user's other content and comments stay as they were, and start with
+//! a `#:schema` line pointing at `config.schema.json`, which onboarding keeps beside the
+//! config, current with the catalog; a JSON config is left alone and the snippet to add
+//! (with `"$schema"` when it has none) is reported instead. A [`Plan`] that changes nothing
+//! writes nothing, so running onboarding twice is a no-op.
 //!
-//! Both files are written `0o600` (a config that was readable by others is tightened, and
-//! the plan says so). The plan also says when the key written will not be the one used: a
+//! The config and `.env` are written `0o600` (a config that was readable by others is
+//! tightened, and the plan says so). The plan also says when the key written will not be the one used: a
 //! config `apiKey`, a process env var or the config's `env` table comes first (see
 //! [`crate::resolve::key`]). [`apply`] prepares every file (written and flushed beside its
 //! target) before renaming any into place, so a file that cannot be written leaves
@@ -22,7 +25,7 @@ use serde::Serialize;
 
 mod edit;
 
-use edit::{edit_toml, json_snippet, set_dotenv_var};
+use edit::{edit_toml, json_snippet, set_dotenv_var, with_schema_line};
 
 use crate::atomic::{AtomicFile, FileError, Mode, mode_of};
 use crate::catalog::AuthChoiceMatch;
@@ -50,6 +53,9 @@ pub struct Plan {
     pub default_model_set: Option<&'static str>,
     /// A JSON snippet to add by hand (JSON configs are not rewritten).
     pub json_snippet: Option<String>,
+    /// The config's JSON Schema kept beside it (what `provcat schema config` prints), so
+    /// the config's `#:schema` line (or `"$schema"`) points at a current schema.
+    pub schema: FileChange,
     /// The key that will still be used instead of the one written, and where it is (a
     /// source earlier in the precedence holding another key).
     pub key_in_use: Option<FoundKey>,
@@ -153,9 +159,11 @@ pub fn plan(
     } else {
         String::new()
     };
+    let schema_file = crate::config::SCHEMA_PATH;
+    let json_schema_file = config.file.schema.is_none().then_some(schema_file);
     let (after, json_snippet) = match config.format {
         Format::Toml => match edit_toml(&before, &entry_key, choice.choice.id, default_model_set) {
-            Some(after) => (after, None),
+            Some(after) => (with_schema_line(&after, schema_file), None),
             None => {
                 warnings.push(format!(
                     "cannot edit {}: add the snippet below by hand",
@@ -167,6 +175,7 @@ pub fn plan(
                         &entry_key,
                         choice.choice.id,
                         default_model_set,
+                        None,
                     )),
                 )
             }
@@ -178,14 +187,21 @@ pub fn plan(
                 .providers
                 .get(&entry_key)
                 .and_then(|e| e.auth_choice.as_deref());
-            let snippet = (current != Some(choice.choice.id) || wants_default)
-                .then(|| json_snippet(&entry_key, choice.choice.id, default_model_set));
+            let snippet = (current != Some(choice.choice.id) || wants_default).then(|| {
+                json_snippet(
+                    &entry_key,
+                    choice.choice.id,
+                    default_model_set,
+                    json_schema_file,
+                )
+            });
             (before.clone(), snippet)
         }
     };
     let path = config.location.path.clone();
     // Private, keeping only the owner's bits of an existing file.
     let mode = mode_of(&path).map_or(0o600, |m| (m & 0o700) | 0o600);
+    let schema = schema_beside(&path, schema_file);
     let config_change = FileChange::new(path, &before, after, mode);
     warnings.extend(config_change.permission_warning(holds_secret(&config.file)));
 
@@ -251,9 +267,21 @@ pub fn plan(
         key: key.cloned(),
         default_model_set,
         json_snippet,
+        schema,
         key_in_use,
         warnings,
     }
+}
+
+/// The change that makes `file` beside `config` the current config schema.
+fn schema_beside(config: &Path, file: &str) -> FileChange {
+    let path = folder_of(config).join(file);
+    let before = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut text =
+        serde_json::to_string_pretty(&crate::config::config_schema()).unwrap_or_default();
+    text.push('\n');
+    let mode = mode_of(&path).unwrap_or(0o644);
+    FileChange::new(path, &before, text, mode)
 }
 
 /// The key a request will use once `key` is stored as `var` in the `.env`, when it is
@@ -322,14 +350,16 @@ fn written_note(written: &[PathBuf]) -> String {
 
 /// Writes the changed files: each is prepared (its folder created `0o700`, the content
 /// written and flushed beside it) before any is renamed into place, the `.env` (the key)
-/// first so a config never names a key that was not stored.
+/// first so a config never names a key that was not stored, and the schema before the
+/// config that points at it.
 pub fn apply(plan: &Plan) -> Result<(), ApplyError> {
     let failed = |error| ApplyError {
         error,
         written: Vec::new(),
     };
     let mut prepared = Vec::new();
-    for change in plan.dotenv.iter().chain(std::iter::once(&plan.config)) {
+    let files = [&plan.schema, &plan.config];
+    for change in plan.dotenv.iter().chain(files) {
         if change.changed {
             prepared.push(prepare(change).map_err(failed)?);
         }

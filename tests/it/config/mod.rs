@@ -5,6 +5,7 @@
 //! `models`, `explain`).
 
 mod keys;
+mod onboard_files;
 mod onboard_keys;
 mod onboarding;
 mod resolution;

@@ -77,7 +77,7 @@ fn onboarding_works_for_all_eight_auth_choice_ids() {
         assert_eq!(
             config,
             format!(
-                "[models.providers.qwen]\nauthChoice = \"{canonical}\"\n\n[agents.defaults.model]\nprimary = \"qwen/qwen3.5-plus\"\n"
+                "#:schema ./config.schema.json\n[models.providers.qwen]\nauthChoice = \"{canonical}\"\n\n[agents.defaults.model]\nprimary = \"qwen/qwen3.5-plus\"\n"
             ),
             "{typed}: the canonical id is written"
         );
@@ -124,8 +124,8 @@ fn onboarding_twice_changes_nothing_and_keeps_comments() {
     assert!(first.status.success(), "{}", stderr(&first));
     let config = std::fs::read_to_string(dir.join("config.toml")).unwrap();
     assert!(
-        config.starts_with(original),
-        "the user's text is kept byte for byte:\n{config}"
+        config.starts_with(&format!("#:schema ./config.schema.json\n{original}")),
+        "the user's text is kept byte for byte, after the schema line:\n{config}"
     );
     assert!(
         config.ends_with("[models.providers.qwen]\nauthChoice = \"qwen-standard-api-key\"\n"),
