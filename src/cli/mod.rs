@@ -32,6 +32,7 @@ mod catalog_check;
 mod catalog_docs;
 mod chat;
 mod completions;
+mod config;
 mod context;
 mod explain;
 mod export;
@@ -105,6 +106,9 @@ enum Command {
     Onboard(onboard::OnboardArgs),
     /// Show how a model ref resolves: config, provider, plan, endpoint, capabilities, key.
     Explain(explain::ExplainArgs),
+    /// Where the config and `.env` are, what they hold (secrets masked), whether they are valid.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// Ask a chat model; the answer streams to stdout.
     Chat(chat::ChatArgs),
     /// Generate Wan videos: create a task, follow it, download the result.
@@ -129,6 +133,7 @@ impl Command {
             | Command::Endpoints(_)
             | Command::Onboard(_)
             | Command::Explain(_)
+            | Command::Config(_)
             | Command::Chat(_)
             | Command::Video(_)
             | Command::Export(_) => true,
@@ -221,6 +226,7 @@ pub fn run() -> ExitCode {
         Command::Import(command) => import::run(command),
         Command::Onboard(args) => onboard::run(args, &context),
         Command::Explain(args) => explain::run(args, &context),
+        Command::Config(command) => config::run(command, &context),
         Command::Chat(args) => chat::run(args, &context),
         Command::Video(command) => video::run(command, &context),
         #[cfg(feature = "serve")]

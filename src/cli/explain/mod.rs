@@ -79,9 +79,9 @@ struct CandidateJson<'a> {
     problem: Option<&'a str>,
 }
 
-/// A problem of a failed resolution, for `--json`.
+/// A problem of a failed resolution (or of a config that does not load), for `--json`.
 #[derive(Serialize)]
-struct ProblemJson {
+pub struct ProblemJson {
     rule: &'static str,
     message: String,
     location: Option<String>,
@@ -287,7 +287,8 @@ fn candidate_json(c: &Candidate) -> CandidateJson<'_> {
     }
 }
 
-fn problems_json(report: &Report) -> Vec<ProblemJson> {
+/// The located diagnostics of `report`, redacted, for `--json`.
+pub fn problems_json(report: &Report) -> Vec<ProblemJson> {
     let report = say::report(report);
     report
         .diagnostics()

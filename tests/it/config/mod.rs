@@ -10,6 +10,7 @@ mod onboard_files;
 mod onboard_keys;
 mod onboarding;
 mod resolution;
+mod subcommand;
 
 use std::path::Path;
 
