@@ -155,10 +155,10 @@ fn mask_strings(value: &mut Value, config: &LoadedConfig) {
             for (key, v) in map.iter_mut() {
                 match (key.as_str(), v) {
                     ("apiKey", Value::String(s)) => *s = mask_key(s),
-                    ("headers" | "vars", Value::Object(m)) => m.values_mut().for_each(|h| {
-                        if let Value::String(s) = h {
-                            *s = mask_key(s);
-                        }
+                    // Header values and `env` variables (beside `shellEnv`, an object).
+                    ("headers" | "env", Value::Object(m)) => m.values_mut().for_each(|h| match h {
+                        Value::String(s) => *s = mask_key(s),
+                        other => mask_strings(other, config),
                     }),
                     (_, v) => mask_strings(v, config),
                 }
