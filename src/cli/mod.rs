@@ -41,6 +41,7 @@ mod listing;
 mod man;
 mod models;
 mod onboard;
+mod onboard_choice;
 mod output;
 mod overlays;
 mod progress;

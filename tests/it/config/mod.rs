@@ -6,6 +6,7 @@
 
 mod explain;
 mod keys;
+mod onboard_choice;
 mod onboard_files;
 mod onboard_keys;
 mod onboarding;

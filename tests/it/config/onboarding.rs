@@ -292,7 +292,7 @@ fn the_hidden_prompt_reads_the_key_from_a_terminal_without_echo() {
     let mut stdout = child.stdout.take().unwrap();
     let mut seen = Vec::new();
     let mut byte = [0u8; 1];
-    while !String::from_utf8_lossy(&seen).contains("(input hidden): ") {
+    while !String::from_utf8_lossy(&seen).contains("input hidden): ") {
         assert_eq!(
             stdout.read(&mut byte).unwrap(),
             1,
