@@ -10,6 +10,7 @@ mod onboard_choice;
 mod onboard_files;
 mod onboard_keys;
 mod onboarding;
+mod plan_slots;
 mod resolution;
 mod subcommand;
 
