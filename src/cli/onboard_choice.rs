@@ -79,6 +79,11 @@ pub fn listing() -> String {
 
 /// The index picked among `items`; a single item is taken without asking (and said).
 fn pick(term: &Term, prompt: &str, items: Vec<String>) -> Result<usize, Failure> {
+    if items.is_empty() {
+        return Err(Failure::input(format!(
+            "{prompt}: the catalog offers nothing to choose; see `provcat auth-choices`"
+        )));
+    }
     if items.len() == 1 {
         let _ = term.write_line(&format!("{prompt}: {}", items[0]));
         return Ok(0);
