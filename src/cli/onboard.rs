@@ -1,6 +1,9 @@
-//! `provcat onboard --auth-choice ID`: store the choice and the key, set the default model.
+//! `provcat onboard [--auth-choice ID]`: store the choice and the key, set the default
+//! model, keep the config's schema beside it.
 //!
-//! The config is read and checked first (before asking for a key); then, unless
+//! Without `--auth-choice`, [`super::onboard_choice`] asks on a terminal (or lists the
+//! choices off one). The config is read and checked first (before asking for a key; the
+//! hidden key prompt names the provider's key page); then, unless
 //! `--no-write`, the config folder is locked ([`provcat::lock`], waiting up to
 //! [`LOCK_WAIT`] for another onboarding), the config and `.env` are read again, and the
 //! changes are planned and written under the lock.
