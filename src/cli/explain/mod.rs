@@ -180,7 +180,8 @@ fn unresolved(
                 }
             }
         }
-        object.insert("warnings".to_string(), Value::Array(Vec::new()));
+        // The config's own warnings (legacy ids, readable secrets); the rest need a target.
+        object.insert("warnings".to_string(), to_value(&config.warnings));
         add_common(&mut object, config, &missing, &candidates, Some(report));
         print_json(&object)?;
         return Ok(ExitCode::from(2));
