@@ -97,6 +97,8 @@ pub struct KeyShape {
     pub key_prefix: Option<String>,
     /// The auth choice of the key's plan in the same region.
     pub switch_to: Option<String>,
+    /// That auth choice's region (display name).
+    pub switch_to_region: Option<String>,
 }
 
 impl Warning {
@@ -176,11 +178,18 @@ impl fmt::Display for Warning {
                 }
                 f.write_str("; keys are bound to their plan and region")?;
                 match &k.switch_to {
-                    Some(id) => write!(
-                        f,
-                        ". If it is a {} key, onboard `provcat onboard --auth-choice {id}`",
-                        k.key_plan.as_deref().unwrap_or("that plan's")
-                    ),
+                    Some(id) => {
+                        let plan = k.key_plan.as_deref().unwrap_or("that plan's");
+                        let region = k
+                            .switch_to_region
+                            .as_deref()
+                            .map(|r| format!(", {r}"))
+                            .unwrap_or_default();
+                        write!(
+                            f,
+                            ". This looks like a {plan} key: use the auth choice `{id}` ({plan}{region}), `provcat onboard --auth-choice {id}`"
+                        )
+                    }
                     None => Ok(()),
                 }
             }
@@ -234,10 +243,11 @@ mod tests {
             key_plan: Some("Coding Plan (subscription)".into()),
             key_prefix: Some("sk-sp-".into()),
             switch_to: Some("qwen-api-key".into()),
+            switch_to_region: Some("Global (Intl)".into()),
         });
         assert_eq!(
             w.to_string(),
-            "the key sk-sp-…abcd starts with `sk-sp-`, the shape of Coding Plan (subscription) keys, but the Standard (pay-as-you-go) expects `sk-…` keys; keys are bound to their plan and region. If it is a Coding Plan (subscription) key, onboard `provcat onboard --auth-choice qwen-api-key`"
+            "the key sk-sp-…abcd starts with `sk-sp-`, the shape of Coding Plan (subscription) keys, but the Standard (pay-as-you-go) expects `sk-…` keys; keys are bound to their plan and region. This looks like a Coding Plan (subscription) key: use the auth choice `qwen-api-key` (Coding Plan (subscription), Global (Intl)), `provcat onboard --auth-choice qwen-api-key`"
         );
         assert_eq!(
             serde_json::to_value(&w).unwrap()["kind"],

@@ -38,6 +38,9 @@ pub enum Rule {
     WrongType,
     /// A required key is absent.
     MissingKey,
+    /// A catalog provider is used without an auth choice (the config's
+    /// `models.providers.<id>.authChoice`, written by `provcat onboard`).
+    MissingAuthChoice,
     /// A value the schema does not allow (enum, pattern, range, length).
     InvalidValue,
     /// Two things share an id that must be unique.
@@ -88,6 +91,7 @@ impl Rule {
             Rule::UnknownKey => "unknown-key",
             Rule::WrongType => "wrong-type",
             Rule::MissingKey => "missing-key",
+            Rule::MissingAuthChoice => "missing-auth-choice",
             Rule::InvalidValue => "invalid-value",
             Rule::DuplicateId => "duplicate-id",
             Rule::DanglingReference => "dangling-reference",

@@ -88,6 +88,7 @@ impl ErrorJson {
         };
         let message = match diagnostics.len() {
             0 | 1 => message,
+            2 => format!("{message} (and 1 more problem)"),
             n => format!("{message} (and {} more problems)", n - 1),
         };
         ErrorJson {

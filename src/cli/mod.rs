@@ -38,6 +38,7 @@ mod catalog_docs;
 mod catalog_generate;
 mod chat;
 mod completions;
+mod config;
 mod context;
 mod explain;
 mod export;
@@ -49,6 +50,7 @@ mod man;
 mod man_sections;
 mod models;
 mod onboard;
+mod onboard_choice;
 mod output;
 mod overlays;
 mod progress;
@@ -147,6 +149,9 @@ enum Command {
         #[command(flatten)]
         globals: ConfigFlags,
     },
+    /// Where the config and `.env` are, what they hold (secrets masked), whether they are valid.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// Ask a chat model; the answer streams to stdout.
     Chat {
         #[command(flatten)]
@@ -182,6 +187,7 @@ impl Command {
             | Command::Onboard { .. }
             | Command::Explain { .. }
             | Command::Chat { .. }
+            | Command::Config(_)
             | Command::Video(_)
             | Command::Export { .. } => true,
             #[cfg(feature = "serve")]
@@ -199,6 +205,7 @@ impl Command {
         match self {
             Command::Models(command) => command.globals().clone(),
             Command::Video(command) => command.globals().clone(),
+            Command::Config(command) => command.globals().clone(),
             Command::AuthChoices { globals, .. }
             | Command::Endpoints { globals, .. }
             | Command::Export { globals, .. }
@@ -273,6 +280,17 @@ impl Failure {
         }
     }
 
+    /// The user stopped the command (Ctrl-C, Esc) before it did anything: exit code 130.
+    pub fn interrupted(message: impl Into<String>) -> Self {
+        let message = message.into();
+        Failure {
+            code: 130,
+            json: Box::new(ErrorJson::new("interrupted", message.clone(), 130)),
+            message,
+            rendered: false,
+        }
+    }
+
     /// The same failure with a more precise `code` for `--json` than `bad-input` or
     /// `failed` (see [`json_error`]).
     pub fn coded(mut self, code: &str) -> Self {
@@ -329,6 +347,7 @@ pub fn run() -> ExitCode {
         Command::Import(command) => import::run(command),
         Command::Onboard { args, .. } => onboard::run(args, &context),
         Command::Explain { args, .. } => explain::run(args, &context),
+        Command::Config(command) => config::run(command, &context),
         Command::Chat { args, .. } => chat::run(args, &context),
         Command::Video(command) => video::run(command, &context),
         #[cfg(feature = "serve")]

@@ -1,6 +1,9 @@
-//! `provcat onboard --auth-choice ID`: store the choice and the key, set the default model.
+//! `provcat onboard [--auth-choice ID]`: store the choice and the key, set the default
+//! model, keep the config's schema beside it.
 //!
-//! The config is read and checked first (before asking for a key); then, unless
+//! Without `--auth-choice`, [`super::onboard_choice`] asks on a terminal (or lists the
+//! choices off one). The config is read and checked first (before asking for a key; the
+//! hidden key prompt names the provider's key page); then, unless
 //! `--no-write`, the config folder is locked ([`provcat::lock`], waiting up to
 //! [`LOCK_WAIT`] for another onboarding), the config and `.env` are read again, and the
 //! changes are planned and written under the lock.
@@ -26,10 +29,13 @@ const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Args)]
 pub struct OnboardArgs {
-    /// The auth choice: `qwen-standard-api-key-cn`, `qwen-standard-api-key`,
-    /// `qwen-api-key-cn`, `qwen-api-key` (legacy `modelstudio-*` ids work too).
+    /// The auth choice: the plan and region, e.g. `qwen-standard-api-key` (Qwen Standard,
+    /// pay-as-you-go, Global) or `qwen-api-key-cn` (Qwen Coding Plan, China); `provcat
+    /// auth-choices` lists every one with its plan, region and endpoint (legacy
+    /// `modelstudio-*` ids work too). Without it, a terminal asks for the provider, plan and
+    /// region.
     #[arg(long, value_name = "ID")]
-    auth_choice: String,
+    auth_choice: Option<String>,
     /// Read the API key from stdin instead of prompting (keys never go on the command line).
     #[arg(long, conflicts_with = "skip_key")]
     api_key_stdin: bool,
@@ -52,20 +58,21 @@ struct OnboardJson<'a> {
 }
 
 pub fn run(args: OnboardArgs, context: &Context) -> Outcome {
-    let choice = catalog::lookup_auth_choice(&args.auth_choice).map_err(|e| {
+    let mut config = context.config_to_write()?;
+    let id = match &args.auth_choice {
+        Some(id) => id.clone(),
+        None => super::onboard_choice::choose()?.id.to_string(),
+    };
+    let choice = catalog::lookup_auth_choice(&id).map_err(|e| {
         Failure::input(format!(
-            "{e}\n  the auth choices are: {}",
-            catalog::auth_choices()
-                .map(|c| c.id)
-                .collect::<Vec<_>>()
-                .join(", ")
+            "{e}\n  the auth choices are:\n{}",
+            super::onboard_choice::listing()
         ))
     })?;
-    let mut config = context.config_to_write()?;
     let key = if args.skip_key {
         None
     } else {
-        Some(read_key(&args, choice.choice.plan)?)
+        Some(read_key(&args, &choice)?)
     };
     // Held until the files are written: what is planned is what is on disk.
     let _lock = if args.no_write {
@@ -76,7 +83,9 @@ pub fn run(args: OnboardArgs, context: &Context) -> Outcome {
         Some(lock)
     };
     let plan = onboard::plan(&config, choice, key.as_ref(), &context.env);
-    let changes = plan.config.changed || plan.dotenv.as_ref().is_some_and(|d| d.changed);
+    let changes = plan.config.changed
+        || plan.schema.changed
+        || plan.dotenv.as_ref().is_some_and(|d| d.changed);
     let write = !args.no_write && changes;
     if write {
         onboard::apply(&plan).map_err(|e| Failure::runtime(e.to_string()))?;
@@ -108,12 +117,20 @@ fn lock_config_folder(config: &LoadedConfig) -> Result<FolderLock, Failure> {
     lock::lock_folder(folder, LOCK_WAIT, &mut on_wait).map_err(|e| Failure::runtime(e.to_string()))
 }
 
-/// The key from stdin, or from a hidden prompt on a terminal.
-fn read_key(args: &OnboardArgs, plan: &str) -> Result<ApiKey, Failure> {
+/// The key from stdin, or from a hidden prompt on a terminal that says where to get one
+/// (the provider's key page in the catalog).
+fn read_key(args: &OnboardArgs, choice: &catalog::AuthChoiceMatch) -> Result<ApiKey, Failure> {
     let key = if args.api_key_stdin {
         read_key_from_stdin()?
     } else if std::io::stdin().is_terminal() {
-        let prompt = format!("API key for the {plan} plan (input hidden): ");
+        let provider = choice.provider;
+        let plan = provider
+            .plan(choice.choice.plan)
+            .map_or(choice.choice.plan, |p| p.name);
+        let prompt = format!(
+            "API key for the {} {plan} (get one at {}; input hidden): ",
+            provider.name, provider.links.api_keys
+        );
         let text = rpassword::prompt_password(prompt)
             .map_err(|e| Failure::runtime(format!("cannot read the key: {e}")))?;
         let key = ApiKey::new(&text);
@@ -168,6 +185,11 @@ fn report(plan: &Plan, choice: &catalog::AuthChoiceMatch, dry_run: bool) -> Stri
         "config           {} {}\n",
         verb(plan.config.changed),
         plan.config.path.display()
+    ));
+    out.push_str(&format!(
+        "schema           {} {}\n",
+        verb(plan.schema.changed),
+        plan.schema.path.display()
     ));
     if let Some(model) = plan.default_model_set {
         out.push_str(&format!("default model    {model}\n"));

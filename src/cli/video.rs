@@ -126,8 +126,15 @@ fn target(common: &Common, json: bool, context: &Context) -> Result<Target, Fail
             .availability_on(key_plan.id)
             .is_some_and(|a| a.status == AvailabilityStatus::Unavailable)
     {
+        // Keys of several plans live side by side: the advice stores a key of a plan that
+        // serves the model without giving up this one (kept in its plan's own variable).
+        let keep = key_plan
+            .key_env
+            .first()
+            .map(|var| format!("; keep the {} key as {var}, which its plan reads first, rather than replacing it", key_plan.name))
+            .unwrap_or_default();
         return Err(Failure::input(format!(
-            "the key {} from {} is a {} key (`{}`), and that plan does not serve {}. Onboard an auth choice of a plan that does, in the same region: {}",
+            "the key {} from {} is a {} key (`{}`), and that plan does not serve {}. Store a key of a plan that does, in the same region, with {}{keep}",
             found.key.masked(),
             found.source,
             key_plan.name,

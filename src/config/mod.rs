@@ -171,6 +171,12 @@ impl LoadedConfig {
         )
     }
 
+    /// The file's text with every secret masked in place (`apiKey`s, header values, `env`
+    /// and `.env` values, key-shaped tokens): what `provcat config show` prints.
+    pub fn masked_text(&self) -> &str {
+        &self.masked_text
+    }
+
     /// `path (read)` of the `.env` beside the config.
     pub fn describe_dotenv(&self) -> String {
         format!(

@@ -121,13 +121,16 @@ pub fn key_shape_warning(
     if key_plan.is_none() && plan.key_prefix.is_none() {
         return None;
     }
-    let switch_to = key_plan.and_then(|k| {
+    let switch_choice = key_plan.and_then(|k| {
         provider
             .auth_choices
             .iter()
             .find(|c| c.plan == k.id && region.is_none_or(|r| c.region == r))
-            .map(|c| c.id.to_string())
     });
+    let switch_to = switch_choice.map(|c| c.id.to_string());
+    let switch_to_region = switch_choice
+        .and_then(|c| provider.region(c.region))
+        .map(|r| r.name.to_string());
     Some(Warning::KeyShape(KeyShape {
         masked: key.masked(),
         plan: plan.name.to_string(),
@@ -135,5 +138,6 @@ pub fn key_shape_warning(
         key_plan: key_plan.map(|k| k.name.to_string()),
         key_prefix: key_plan.and_then(|k| k.key_prefix).map(str::to_string),
         switch_to,
+        switch_to_region,
     }))
 }

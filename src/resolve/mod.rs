@@ -17,11 +17,14 @@
 //! 4. [`key`]: the key, by the documented precedence.
 //!
 //! The [`Target`] is built once, complete, at the end; warnings are typed ([`Warning`]).
+//! When resolution fails, [`partial`] tells what it could (the ref, the provider, the key
+//! lookup, and the [`candidates`]: each auth choice of a provider that has none yet).
 
 mod availability;
 pub mod capabilities;
 pub mod key;
 mod named;
+pub mod partial;
 mod route;
 
 use std::collections::BTreeMap;
@@ -39,6 +42,7 @@ use crate::warning::Warning;
 
 pub use capabilities::{Capability, CapabilitySource, ExplainedCapabilities};
 pub use key::{KeyLookup, find_key, key_shape_warning, plan_of_key};
+pub use partial::{Candidate, Partial, candidates, lacks_auth_choice, partial};
 pub use route::{custom_key_env, key_vars};
 
 /// What to resolve.

@@ -125,7 +125,7 @@ fn catalog_route<'c>(found: &ModelMatch, config: &'c LoadedConfig) -> Result<Rou
     };
     if auth.is_none() && custom_url.is_none() {
         let d = Diagnostic::new(
-            Rule::MissingKey,
+            Rule::MissingAuthChoice,
             format!(
                 "no auth choice for provider `{}`: the auth choice selects the plan, region and endpoint",
                 provider.id

@@ -103,7 +103,10 @@ fn onboarding_never_writes_through_links_planted_at_temporary_names() {
         .into_iter()
         .filter(|n| !n.contains(".tmp-"))
         .collect();
-    assert_eq!(left, [".env", ".provcat.lock", "config.toml"]);
+    assert_eq!(
+        left,
+        [".env", ".provcat.lock", "config.schema.json", "config.toml"]
+    );
 }
 
 /// While another onboarding holds the config folder's lock, onboarding says it waits and
@@ -434,7 +437,7 @@ fn long_config_names_work_or_fail_before_anything_is_written() {
             .unwrap()
             .contains("authChoice")
     );
-    assert_eq!(names(&dir).len(), 3, "{:?}", names(&dir));
+    assert_eq!(names(&dir).len(), 4, "{:?}", names(&dir));
 
     let other = home.path().join("other");
     std::fs::create_dir(&other).unwrap();
@@ -480,6 +483,7 @@ fn a_write_that_cannot_happen_changes_nothing() {
         key: None,
         default_model_set: None,
         json_snippet: None,
+        schema: change(dir.path().join("config.schema.json"), "{}\n"),
         key_in_use: None,
         warnings: Vec::new(),
     };
@@ -495,6 +499,6 @@ fn a_write_that_cannot_happen_changes_nothing() {
     assert_eq!(
         names(dir.path()),
         ["config.toml"],
-        "no .env, no temporary file"
+        "no .env, no schema, no temporary file"
     );
 }

@@ -77,7 +77,7 @@ fn onboarding_works_for_all_eight_auth_choice_ids() {
         assert_eq!(
             config,
             format!(
-                "[models.providers.qwen]\nauthChoice = \"{canonical}\"\n\n[agents.defaults.model]\nprimary = \"qwen/qwen3.5-plus\"\n"
+                "#:schema ./config.schema.json\n[models.providers.qwen]\nauthChoice = \"{canonical}\"\n\n[agents.defaults.model]\nprimary = \"qwen/qwen3.5-plus\"\n"
             ),
             "{typed}: the canonical id is written"
         );
@@ -124,8 +124,8 @@ fn onboarding_twice_changes_nothing_and_keeps_comments() {
     assert!(first.status.success(), "{}", stderr(&first));
     let config = std::fs::read_to_string(dir.join("config.toml")).unwrap();
     assert!(
-        config.starts_with(original),
-        "the user's text is kept byte for byte:\n{config}"
+        config.starts_with(&format!("#:schema ./config.schema.json\n{original}")),
+        "the user's text is kept byte for byte, after the schema line:\n{config}"
     );
     assert!(
         config.ends_with("[models.providers.qwen]\nauthChoice = \"qwen-standard-api-key\"\n"),
@@ -177,7 +177,7 @@ fn a_key_of_the_wrong_plan_is_warned_about() {
     );
     assert_stderr_has(
         &out,
-        "onboard `provcat onboard --auth-choice qwen-api-key-cn`",
+        "This looks like a Coding Plan (subscription) key: use the auth choice `qwen-api-key-cn` (Coding Plan (subscription), China), `provcat onboard --auth-choice qwen-api-key-cn`",
     );
     let out = onboard(home.path(), "qwen-api-key-cn", KEY, &[]);
     assert_stderr_has(
@@ -292,7 +292,7 @@ fn the_hidden_prompt_reads_the_key_from_a_terminal_without_echo() {
     let mut stdout = child.stdout.take().unwrap();
     let mut seen = Vec::new();
     let mut byte = [0u8; 1];
-    while !String::from_utf8_lossy(&seen).contains("(input hidden): ") {
+    while !String::from_utf8_lossy(&seen).contains("input hidden): ") {
         assert_eq!(
             stdout.read(&mut byte).unwrap(),
             1,

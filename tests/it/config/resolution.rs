@@ -200,7 +200,10 @@ fn the_config_is_found_by_flag_env_var_or_default_and_json_works_as_in_the_seed(
         let out = provcat_in(
             home.path(),
             &args,
-            &[("PROVCAT_CONFIG", "/nonexistent/x.toml")],
+            &[
+                ("PROVCAT_CONFIG", "/nonexistent/x.toml"),
+                ("QWEN_API_KEY", "sk-0123456789abcdefWXYZ"),
+            ],
         );
         assert!(out.status.success(), "{}", stderr(&out));
         let target: Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -316,7 +319,7 @@ fn explain_hides_header_values_and_reads_the_plan_from_a_known_host() {
     let out = provcat_in(
         home.path(),
         &["explain", "--json", "qwen/qwen3.6-plus"],
-        &[],
+        &[("QWEN_API_KEY", "sk-sp-0123456789abcdefWXYZ")],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stdout(&out).contains("supersecret"), "{}", stdout(&out));

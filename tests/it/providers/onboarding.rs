@@ -51,7 +51,7 @@ fn onboarding_each_auth_choice_writes_its_config_key_and_a_default_it_serves() {
         assert_eq!(
             std::fs::read_to_string(dir.join("config.toml")).unwrap(),
             format!(
-                "[models.providers.{}]\nauthChoice = \"{id}\"\n\n[agents.defaults.model]\nprimary = \"{default}\"\n",
+                "#:schema ./config.schema.json\n[models.providers.{}]\nauthChoice = \"{id}\"\n\n[agents.defaults.model]\nprimary = \"{default}\"\n",
                 c.provider.id
             ),
             "{id}"

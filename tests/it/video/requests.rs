@@ -278,6 +278,11 @@ fn the_coding_plan_is_refused_for_video_with_advice() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_stderr_has(&out, "is a Coding Plan (subscription) key (`sk-sp-`)");
     assert_stderr_has(&out, "--auth-choice qwen-standard-api-key`");
+    // Both keys can be kept: the advice does not replace the Coding Plan key.
+    assert_stderr_has(
+        &out,
+        "keep the Coding Plan (subscription) key as ALIBABA_CODING_PLAN_API_KEY, which its plan reads first, rather than replacing it",
+    );
     assert!(emulator.requests().is_empty());
 }
 

@@ -3,13 +3,16 @@
 //!
 //! The config gets the provider entry (`models.providers.<id>.authChoice`, always the
 //! canonical id) and, when it has none, the default model; the `.env` beside it gets the
-//! key under the provider's first env var. TOML configs are edited with `toml_edit`, so
-//! the user's other content and comments stay as they were; a JSON config is left alone
-//! and the snippet to add is reported instead. A [`Plan`] that changes nothing writes
-//! nothing, so running onboarding twice is a no-op.
+//! key under the plan's own key variable when it has one (so keys of several plans live
+//! side by side), else the provider's first. TOML configs are edited with `toml_edit`
+//! ([`edit`]), so the user's other content and comments stay as they were, and start with
+//! a `#:schema` line pointing at `config.schema.json`, which onboarding keeps beside the
+//! config, current with the catalog; a JSON config is left alone and the snippet to add
+//! (with `"$schema"` when it has none) is reported instead. A [`Plan`] that changes nothing
+//! writes nothing, so running onboarding twice is a no-op.
 //!
-//! Both files are written `0o600` (a config that was readable by others is tightened, and
-//! the plan says so). The plan also says when the key written will not be the one used: a
+//! The config and `.env` are written `0o600` (a config that was readable by others is
+//! tightened, and the plan says so). The plan also says when the key written will not be the one used: a
 //! config `apiKey`, a process env var or the config's `env` table comes first (see
 //! [`crate::resolve::key`]). [`apply`] prepares every file (written and flushed beside its
 //! target) before renaming any into place, so a file that cannot be written leaves
@@ -19,7 +22,10 @@
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use toml_edit::{DocumentMut, Item, Table, value};
+
+mod edit;
+
+use edit::{edit_toml, json_snippet, set_dotenv_var, with_schema_line};
 
 use crate::atomic::{AtomicFile, FileError, Mode, mode_of};
 use crate::catalog::AuthChoiceMatch;
@@ -47,6 +53,9 @@ pub struct Plan {
     pub default_model_set: Option<&'static str>,
     /// A JSON snippet to add by hand (JSON configs are not rewritten).
     pub json_snippet: Option<String>,
+    /// The config's JSON Schema kept beside it (what `provcat schema config` prints), so
+    /// the config's `#:schema` line (or `"$schema"`) points at a current schema.
+    pub schema: FileChange,
     /// The key that will still be used instead of the one written, and where it is (a
     /// source earlier in the precedence holding another key).
     pub key_in_use: Option<FoundKey>,
@@ -150,9 +159,11 @@ pub fn plan(
     } else {
         String::new()
     };
+    let schema_file = crate::config::SCHEMA_PATH;
+    let json_schema_file = config.file.schema.is_none().then_some(schema_file);
     let (after, json_snippet) = match config.format {
         Format::Toml => match edit_toml(&before, &entry_key, choice.choice.id, default_model_set) {
-            Some(after) => (after, None),
+            Some(after) => (with_schema_line(&after, schema_file), None),
             None => {
                 warnings.push(format!(
                     "cannot edit {}: add the snippet below by hand",
@@ -164,6 +175,7 @@ pub fn plan(
                         &entry_key,
                         choice.choice.id,
                         default_model_set,
+                        None,
                     )),
                 )
             }
@@ -175,14 +187,21 @@ pub fn plan(
                 .providers
                 .get(&entry_key)
                 .and_then(|e| e.auth_choice.as_deref());
-            let snippet = (current != Some(choice.choice.id) || wants_default)
-                .then(|| json_snippet(&entry_key, choice.choice.id, default_model_set));
+            let snippet = (current != Some(choice.choice.id) || wants_default).then(|| {
+                json_snippet(
+                    &entry_key,
+                    choice.choice.id,
+                    default_model_set,
+                    json_schema_file,
+                )
+            });
             (before.clone(), snippet)
         }
     };
     let path = config.location.path.clone();
     // Private, keeping only the owner's bits of an existing file.
     let mode = mode_of(&path).map_or(0o600, |m| (m & 0o700) | 0o600);
+    let schema = schema_beside(&path, schema_file);
     let config_change = FileChange::new(path, &before, after, mode);
     warnings.extend(config_change.permission_warning(holds_secret(&config.file)));
 
@@ -220,6 +239,25 @@ pub fn plan(
         _ => None,
     };
     warnings.extend(key_in_use.as_ref().map(key_in_use_warning));
+    if key.is_none() {
+        let vars = key_vars(provider, provider.plan(choice.choice.plan));
+        let api_key = config
+            .file
+            .models
+            .providers
+            .get(&entry_key)
+            .and_then(|e| e.api_key.as_deref());
+        let lookup = find_key(None, Some((&entry_key, api_key)), &vars, env, config);
+        if lookup.found.is_none() {
+            warnings.push(format!(
+                "--skip-key, but no key for `{}` is set anywhere: requests will fail until one is; set {} in the environment or in {}, or run `provcat onboard --auth-choice {}` without --skip-key",
+                choice.choice.id,
+                vars.join(" or "),
+                config.dotenv.path.display(),
+                choice.choice.id
+            ));
+        }
+    }
     Plan {
         auth_choice: choice.choice.id,
         legacy_id: choice.legacy_alias,
@@ -229,9 +267,21 @@ pub fn plan(
         key: key.cloned(),
         default_model_set,
         json_snippet,
+        schema,
         key_in_use,
         warnings,
     }
+}
+
+/// The change that makes `file` beside `config` the current config schema.
+fn schema_beside(config: &Path, file: &str) -> FileChange {
+    let path = folder_of(config).join(file);
+    let before = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut text =
+        serde_json::to_string_pretty(&crate::config::config_schema()).unwrap_or_default();
+    text.push('\n');
+    let mode = mode_of(&path).unwrap_or(0o644);
+    FileChange::new(path, &before, text, mode)
 }
 
 /// The key a request will use once `key` is stored as `var` in the `.env`, when it is
@@ -300,14 +350,16 @@ fn written_note(written: &[PathBuf]) -> String {
 
 /// Writes the changed files: each is prepared (its folder created `0o700`, the content
 /// written and flushed beside it) before any is renamed into place, the `.env` (the key)
-/// first so a config never names a key that was not stored.
+/// first so a config never names a key that was not stored, and the schema before the
+/// config that points at it.
 pub fn apply(plan: &Plan) -> Result<(), ApplyError> {
     let failed = |error| ApplyError {
         error,
         written: Vec::new(),
     };
     let mut prepared = Vec::new();
-    for change in plan.dotenv.iter().chain(std::iter::once(&plan.config)) {
+    let files = [&plan.schema, &plan.config];
+    for change in plan.dotenv.iter().chain(files) {
         if change.changed {
             prepared.push(prepare(change).map_err(failed)?);
         }
@@ -341,146 +393,4 @@ pub fn folder_of(config: &Path) -> &Path {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
-}
-
-/// `text` with `models.providers.<entry>.authChoice` and, if given, the default model set;
-/// everything else is kept byte for byte.
-fn edit_toml(text: &str, entry: &str, choice: &str, default_model: Option<&str>) -> Option<String> {
-    let mut doc: DocumentMut = text.parse().ok()?;
-    let models = implicit_table(doc.as_table_mut(), "models")?;
-    let providers = implicit_table(models, "providers")?;
-    let provider = table(providers, entry)?;
-    if provider.get("authChoice").and_then(Item::as_str) != Some(choice) {
-        provider["authChoice"] = value(choice);
-    }
-    if let Some(model) = default_model {
-        let agents = implicit_table(doc.as_table_mut(), "agents")?;
-        let defaults = implicit_table(agents, "defaults")?;
-        table(defaults, "model")?["primary"] = value(model);
-    }
-    let out = doc.to_string();
-    Some(if out.is_empty() || out.ends_with('\n') {
-        out
-    } else {
-        out + "\n"
-    })
-}
-
-/// The table at `key` of `parent`, created as an implicit table (no `[header]` of its own
-/// unless it gets direct keys). An inline table (`models = { … }`) becomes a standard one
-/// so it can grow; `None` if `key` holds something other than a table.
-fn implicit_table<'t>(parent: &'t mut Table, key: &str) -> Option<&'t mut Table> {
-    let item = parent.entry(key).or_insert_with(|| {
-        let mut t = Table::new();
-        t.set_implicit(true);
-        Item::Table(t)
-    });
-    if let Some(inline) = item.as_inline_table() {
-        *item = Item::Table(inline.clone().into_table());
-    }
-    item.as_table_mut()
-}
-
-fn table<'t>(parent: &'t mut Table, key: &str) -> Option<&'t mut Table> {
-    let t = implicit_table(parent, key)?;
-    t.set_implicit(false);
-    Some(t)
-}
-
-fn json_snippet(entry: &str, choice: &str, default_model: Option<&str>) -> String {
-    let mut root =
-        serde_json::json!({ "models": { "providers": { entry: { "authChoice": choice } } } });
-    if let Some(model) = default_model {
-        root["agents"] = serde_json::json!({ "defaults": { "model": { "primary": model } } });
-    }
-    serde_json::to_string_pretty(&root).unwrap_or_default()
-}
-
-/// `text` (a `.env` file) with `var` set to `value`: an existing `var=` line is replaced
-/// in place, otherwise a line is appended; other lines are kept as they are.
-fn set_dotenv_var(text: &str, var: &str, value: &str) -> String {
-    let line = format!("{var}={}", quote(value));
-    let mut replaced = false;
-    let mut out: Vec<String> = text
-        .lines()
-        .filter_map(|l| {
-            let name = l
-                .trim_start()
-                .trim_start_matches("export ")
-                .split('=')
-                .next()
-                .unwrap_or("")
-                .trim();
-            if name == var {
-                if replaced {
-                    return None;
-                }
-                replaced = true;
-                return Some(line.clone());
-            }
-            Some(l.to_string())
-        })
-        .collect();
-    if !replaced {
-        out.push(line);
-    }
-    let mut joined = out.join("\n");
-    joined.push('\n');
-    joined
-}
-
-fn quote(value: &str) -> String {
-    if value
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-    {
-        value.to_string()
-    } else {
-        format!("'{value}'")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keeps_comments_and_other_content() {
-        let text = "# my config\n[agents.defaults.model]\nprimary = \"qwen/glm-5\" # GLM\n\n[models.providers.other]\napi = \"openai-completions\"\nbaseUrl = \"https://x.example/v1\"\n";
-        let out = edit_toml(text, "qwen", "qwen-api-key", None).unwrap();
-        assert!(out.starts_with(text), "{out}");
-        assert!(
-            out.contains("[models.providers.qwen]\nauthChoice = \"qwen-api-key\"\n"),
-            "{out}"
-        );
-        assert_eq!(edit_toml(&out, "qwen", "qwen-api-key", None).unwrap(), out);
-    }
-
-    #[test]
-    fn writes_a_fresh_config_with_the_default_model() {
-        let out = edit_toml(
-            "",
-            "qwen",
-            "qwen-standard-api-key",
-            Some("qwen/qwen3.5-plus"),
-        )
-        .unwrap();
-        assert_eq!(
-            out,
-            "[models.providers.qwen]\nauthChoice = \"qwen-standard-api-key\"\n\n[agents.defaults.model]\nprimary = \"qwen/qwen3.5-plus\"\n"
-        );
-    }
-
-    #[test]
-    fn replaces_one_dotenv_line_and_keeps_the_rest() {
-        let text = "# keys\nOTHER=1\nexport QWEN_API_KEY=old\n";
-        assert_eq!(
-            set_dotenv_var(text, "QWEN_API_KEY", "sk-new"),
-            "# keys\nOTHER=1\nQWEN_API_KEY=sk-new\n"
-        );
-        assert_eq!(
-            set_dotenv_var("", "QWEN_API_KEY", "sk-new"),
-            "QWEN_API_KEY=sk-new\n"
-        );
-    }
 }
