@@ -119,9 +119,13 @@ pub fn missing_folder(dir: &Path, command: &str) -> Option<Report> {
                 absolute.display()
             ),
         )
-        .help(format!(
-            "run this in a provcat checkout (the folder holding `catalog/`), or pass the catalog folder: `provcat catalog {command} DIR`"
-        )),
+        .help(if command == "generate" {
+            "run this in a provcat checkout (the folder holding `catalog/`), or pass the checkout's root: `provcat catalog generate ROOT`".to_string()
+        } else {
+            format!(
+                "run this in a provcat checkout (the folder holding `catalog/`), or pass the catalog folder: `provcat catalog {command} DIR`"
+            )
+        }),
     );
     Some(report)
 }

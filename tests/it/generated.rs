@@ -171,6 +171,48 @@ fn a_stale_file_is_named_with_its_first_differing_line_and_the_command() {
 }
 
 #[test]
+fn generate_with_json_lists_each_file_and_check_gives_the_drift_error() {
+    let dir = checkout_copy();
+    std::fs::remove_file(dir.path().join("schemas/config.schema.json")).unwrap();
+
+    let out = provcat(dir.path(), &["catalog", "generate", "--check", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let check: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(check["stale"][0]["path"], "schemas/config.schema.json");
+    assert_eq!(check["error"]["code"], "drift");
+    assert_eq!(check["error"]["exit_code"], 1);
+    let help = check["error"]["help"].as_str().unwrap();
+    assert!(help.contains("cargo run -- catalog generate"), "{help}");
+
+    let out = provcat(dir.path(), &["catalog", "generate", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let done: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(done["changed"], 1, "{done}");
+    let files = done["files"].as_array().unwrap();
+    let written: Vec<&str> = files
+        .iter()
+        .filter(|f| f["action"] == "written")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(written, ["schemas/config.schema.json"]);
+    assert!(files.iter().any(|f| f["action"] == "unchanged"));
+
+    let out = provcat(dir.path(), &["catalog", "generate", "--check", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let check: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(check["stale"], serde_json::json!([]));
+    assert!(check.get("error").is_none(), "{check}");
+
+    // Outside a checkout: the shared error object, exit 2.
+    let empty = tempfile::tempdir().unwrap();
+    let out = provcat(empty.path(), &["catalog", "generate", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let help = error["error"]["help"].as_str().unwrap();
+    assert!(help.contains("provcat catalog generate ROOT"), "{help}");
+}
+
+#[test]
 fn generate_outside_a_checkout_or_on_a_broken_catalog_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = provcat(dir.path(), &["catalog", "generate"]);
@@ -181,7 +223,7 @@ fn generate_outside_a_checkout_or_on_a_broken_catalog_writes_nothing() {
         stderr(&out)
     );
     assert!(
-        stderr(&out).contains("`provcat catalog generate DIR`"),
+        stderr(&out).contains("`provcat catalog generate ROOT`"),
         "{}",
         stderr(&out)
     );
