@@ -2,8 +2,8 @@
 //! terminal, a menu of providers, then of the provider's plans, then of the plan's regions,
 //! each item with a one-line description from the catalog (plan and region names, billing,
 //! key prefix, endpoint); off a terminal, an error listing every auth choice with its plan
-//! and region names. Ctrl-C at any menu stops the process (nothing is written: onboarding
-//! writes only at the end); Esc or `q` cancels with exit code 130, writing nothing.
+//! and region names. Ctrl-C or Esc (or `q`) at any menu cancels with exit code 130, writing
+//! nothing (onboarding writes only at the end) and giving the terminal its cursor back.
 
 use std::io::IsTerminal;
 
@@ -24,6 +24,9 @@ pub fn choose() -> Result<&'static AuthChoice, Failure> {
         )));
     }
     let term = Term::stderr();
+    // The menus hide the cursor, and on Ctrl-C raise SIGINT themselves: for as long as
+    // they are shown, SIGINT gives the cursor back before ending the process.
+    let _interrupt = MenuInterrupt::install();
     let providers: Vec<&'static Provider> = catalog::providers()
         .iter()
         .filter(|p| !p.auth_choices.is_empty())
@@ -94,8 +97,22 @@ fn pick(term: &Term, prompt: &str, items: Vec<String>) -> Result<usize, Failure>
         .items(&items)
         .default(0)
         .interact_on_opt(term)
-        .map_err(|e| Failure::runtime(format!("cannot read the choice: {e}")))?;
-    picked.ok_or_else(|| Failure::interrupted("onboarding cancelled; nothing was written"))
+        .map_err(|e| {
+            // The menu hides the cursor and gives it back only when it returns a choice.
+            let _ = term.show_cursor();
+            match e {
+                dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+                    cancelled()
+                }
+                e => Failure::runtime(format!("cannot read the choice: {e}")),
+            }
+        })?;
+    picked.ok_or_else(cancelled)
+}
+
+/// Ctrl-C or Esc at a menu: exit 130, nothing written.
+fn cancelled() -> Failure {
+    Failure::interrupted("onboarding cancelled; nothing was written")
 }
 
 fn describe_provider(p: &Provider) -> String {
@@ -137,4 +154,47 @@ fn describe_region(p: &Provider, c: &AuthChoice) -> String {
         .map(|e| format!(" — {}", e.base_url()))
         .unwrap_or_default();
     format!("{region}{url} (auth choice {})", c.id)
+}
+
+/// While alive, SIGINT ends the process as Ctrl-C at a menu should: the cursor shown
+/// again, "cancelled" said, exit code 130. Dropped, SIGINT does what it did before (so
+/// Ctrl-C at the key prompt still stops `onboard` at once).
+struct MenuInterrupt {
+    #[cfg(unix)]
+    previous: libc::sighandler_t,
+}
+
+impl MenuInterrupt {
+    fn install() -> MenuInterrupt {
+        #[cfg(unix)]
+        {
+            let handler = on_menu_interrupt as extern "C" fn(libc::c_int);
+            // SAFETY: the handler only calls async-signal-safe functions (write, _exit).
+            let previous = unsafe { libc::signal(libc::SIGINT, handler as libc::sighandler_t) };
+            MenuInterrupt { previous }
+        }
+        #[cfg(not(unix))]
+        MenuInterrupt {}
+    }
+}
+
+impl Drop for MenuInterrupt {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if self.previous != libc::SIG_ERR {
+            // SAFETY: restores the disposition `install` replaced.
+            unsafe { libc::signal(libc::SIGINT, self.previous) };
+        }
+    }
+}
+
+/// SIGINT at a menu: nothing has been written yet, so say so and leave.
+#[cfg(unix)]
+extern "C" fn on_menu_interrupt(_: libc::c_int) {
+    const SAID: &[u8] = b"\x1b[?25h\nerror: onboarding cancelled; nothing was written\n";
+    // SAFETY: write(2) and _exit(2) are async-signal-safe; SAID is a static buffer.
+    unsafe {
+        libc::write(2, SAID.as_ptr().cast(), SAID.len());
+        libc::_exit(130);
+    }
 }

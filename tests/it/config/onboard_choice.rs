@@ -199,6 +199,15 @@ mod terminal {
                 !config_dir(home.path()).exists(),
                 "step {n}: something was written: {out}"
             );
+            if n < 3 {
+                // At a menu: said, and the hidden cursor shown again.
+                assert!(out.contains("onboarding cancelled"), "step {n}: {out}");
+                let hidden = out.rfind("\x1b[?25l").unwrap_or(0);
+                assert!(
+                    out[hidden..].contains("\x1b[?25h"),
+                    "step {n}: the cursor stays hidden: {out:?}"
+                );
+            }
         }
         // Esc at a menu cancels and says so.
         let Some(mut s) = Session::start(home.path()) else {
