@@ -510,32 +510,13 @@ impl Session {
                 _ => {}
             }
         }
-        let code = match status.status.as_str() {
-            "SUCCEEDED" | "PENDING" | "RUNNING" => 0,
-            "FAILED" => {
-                eprintln!(
-                    "error: task {} FAILED: {}{}",
-                    status.task_id,
-                    status
-                        .code
-                        .as_deref()
-                        .map(|c| format!("{c}: "))
-                        .unwrap_or_default(),
-                    status.message.as_deref().unwrap_or("no reason given")
-                );
-                5
+        // A task that ended without its video: the same words as the `--json` error.
+        let code = match task_error(status) {
+            Some(error) => {
+                eprintln!("error: {}", error.message);
+                error.exit_code
             }
-            "CANCELED" => {
-                eprintln!("error: task {} was CANCELED", status.task_id);
-                6
-            }
-            other => {
-                eprintln!(
-                    "error: task {} is {other}: the id is unknown or expired (task ids expire after 24 hours)",
-                    status.task_id
-                );
-                7
-            }
+            None => 0,
         };
         Ok(ExitCode::from(code))
     }

@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use provcat_emulator::Emulator;
 use serde_json::Value;
 
-use crate::support::{Run, config_dir, emulator_home, json_of, provcat, root, stderr, stdout};
+use crate::support::{
+    Run, config_dir, emulator_home, json_of, onboard, provcat, root, stderr, stdout,
+};
 
 fn readme() -> String {
     std::fs::read_to_string(root().join("README.md")).unwrap()
@@ -201,20 +203,12 @@ fn onboarding_a_json_config_leaves_it_and_prints_what_to_merge() {
     let text =
         "// mine\n{ agents: { defaults: { model: { primary: \"qwen/qwen3.5-plus\" } } }, }\n";
     std::fs::write(dir.join("config.json"), text).unwrap();
-    let out = Run {
-        cwd: home.path(),
-        args: &[
-            "onboard",
-            "--auth-choice",
-            "qwen-standard-api-key",
-            "--api-key-stdin",
-            "--json",
-        ],
-        home: home.path(),
-        env: &[],
-        stdin: Some("sk-readmejson0123456789abcd\n"),
-    }
-    .output();
+    let out = onboard(
+        home.path(),
+        "qwen-standard-api-key",
+        "sk-readmejson0123456789abcd\n",
+        &["--json"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         std::fs::read_to_string(dir.join("config.json")).unwrap(),

@@ -121,6 +121,20 @@ impl Run<'_> {
 }
 
 /// Runs `provcat args` with `HOME=home` and `env`, stdin empty.
+/// `provcat onboard --auth-choice ID --api-key-stdin [EXTRA…]` in `home`, the key on stdin.
+pub fn onboard(home: &Path, id: &str, key: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["onboard", "--auth-choice", id, "--api-key-stdin"];
+    args.extend_from_slice(extra);
+    Run {
+        cwd: home,
+        args: &args,
+        home,
+        env: &[],
+        stdin: Some(key),
+    }
+    .output()
+}
+
 pub fn provcat_in(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Run {
         cwd: home,

@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::support::{Run, json_of, provcat_in, stderr, stdout};
+use crate::support::{json_of, onboard, provcat_in, stderr, stdout};
 
 /// Whether util-linux `script` can run a command in a pseudo-terminal here.
 fn script_works() -> bool {
@@ -208,19 +208,12 @@ fn the_default_onboard_sets_is_marked_on_a_terminal() {
         return;
     }
     let home = tempfile::tempdir().unwrap();
-    let out = Run {
-        cwd: home.path(),
-        args: &[
-            "onboard",
-            "--auth-choice",
-            "qwen-standard-api-key",
-            "--api-key-stdin",
-        ],
-        home: home.path(),
-        env: &[],
-        stdin: Some("sk-tablewidth0123456789abcd\n"),
-    }
-    .output();
+    let out = onboard(
+        home.path(),
+        "qwen-standard-api-key",
+        "sk-tablewidth0123456789abcd\n",
+        &[],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let listed = provcat_in(home.path(), &["models", "list", "--json"], &[]);
     let default: Vec<String> = json_of(&listed)

@@ -18,23 +18,12 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{Run, provcat_in, stderr, stdout};
+use crate::support::{provcat_in, stderr, stdout};
 
 pub const KEY: &str = "sk-0123456789abcdefWXYZ";
 pub const CODING_KEY: &str = "sk-sp-0123456789abcdefWXYZ";
 
-pub fn onboard(home: &Path, id: &str, key: &str, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["onboard", "--auth-choice", id, "--api-key-stdin"];
-    args.extend_from_slice(extra);
-    Run {
-        cwd: home,
-        args: &args,
-        home,
-        env: &[],
-        stdin: Some(key),
-    }
-    .output()
-}
+pub use crate::support::onboard;
 
 /// `explain --json` of a ref that resolves: exit 0, or 2 when the only thing missing is the
 /// key (the target is complete then, and `missing` says so).

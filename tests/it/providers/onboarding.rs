@@ -10,14 +10,7 @@ use super::{Choice, every_auth_choice};
 use crate::support::{Run, config_dir, stderr, stdout};
 
 fn onboard(home: &std::path::Path, id: &str, key: &str) -> std::process::Output {
-    Run {
-        cwd: home,
-        args: &["onboard", "--auth-choice", id, "--api-key-stdin"],
-        home,
-        env: &[],
-        stdin: Some(key),
-    }
-    .output()
+    crate::support::onboard(home, id, key, &[])
 }
 
 fn explain(home: &std::path::Path) -> Value {
