@@ -4,6 +4,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 
+use provcat::compiler::Report;
 use provcat::config::{self, ConfigOrigin, Env, LoadedConfig};
 use provcat::secret::ApiKey;
 
@@ -26,6 +27,28 @@ impl Context {
     /// an empty config); only `onboard`, which creates it, uses [`Context::config_to_write`].
     pub fn load_config(&self) -> Result<LoadedConfig, Failure> {
         let loaded = self.config_to_write()?;
+        Self::named_file_exists(loaded)
+    }
+
+    /// The config like [`Context::load_config`], but a config with problems still gives
+    /// what can be read of it, with the problems (`explain` shows what it can resolve);
+    /// only a config of which nothing can be read is a failure.
+    pub fn load_config_keeping_rest(&self) -> Result<(LoadedConfig, Option<Report>), Failure> {
+        let location = config::locate(self.config_flag.as_deref(), &self.env)
+            .map_err(|r| Failure::report(&r))?;
+        let (loaded, problems) = match config::load_keeping_rest(location) {
+            Ok(loaded) => (loaded, None),
+            Err(failed) => match *failed {
+                (report, Some(rest)) => (rest, Some(report)),
+                (report, None) => return Err(Failure::report(&report)),
+            },
+        };
+        self.read(&loaded);
+        Ok((Self::named_file_exists(loaded)?, problems))
+    }
+
+    /// `loaded`, unless it is a `--config` naming a file that does not exist.
+    fn named_file_exists(loaded: LoadedConfig) -> Result<LoadedConfig, Failure> {
         if !loaded.exists && loaded.location.origin == ConfigOrigin::Flag {
             return Err(Failure::input(format!(
                 "--config {}: the file does not exist; check the path, or run `provcat onboard --config {}` to create it",
@@ -42,12 +65,18 @@ impl Context {
         let location = config::locate(self.config_flag.as_deref(), &self.env)
             .map_err(|r| Failure::report(&r))?;
         let loaded = config::load(location).map_err(|r| Failure::report(&r))?;
+        self.read(&loaded);
+        Ok(loaded)
+    }
+
+    /// What every loaded config goes through: its secrets learnt for redaction, and with
+    /// `-v` the files read said.
+    fn read(&self, loaded: &LoadedConfig) {
         super::say::learn(&loaded.secrets);
         if self.verbose > 0 {
             eprintln!("config: {}", loaded.describe());
             eprintln!(".env: {}", loaded.describe_dotenv());
         }
-        Ok(loaded)
     }
 
     /// The config for commands that only decorate their output with it (`models`): a

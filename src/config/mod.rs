@@ -227,6 +227,17 @@ impl LoadedConfig {
 /// Reads and checks the config at `location` and the `.env` beside it. A missing config
 /// file is an empty config; every problem is reported at once.
 pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
+    load_keeping_rest(location).map_err(|failed| failed.0)
+}
+
+/// A config that did not load: its problems, and what can still be read of it (boxed: a
+/// `Result`'s error stays small).
+pub type Unloaded = Box<(Report, Option<LoadedConfig>)>;
+
+/// Loads the config like [`load`]; when it has problems, what can still be read comes
+/// with the report: the file without what failed its schema, already checked (the
+/// problems are all in the report). `explain` resolves with it to show what it can.
+pub fn load_keeping_rest(location: ConfigLocation) -> Result<LoadedConfig, Unloaded> {
     let shown = location.path.display().to_string();
     let format = Format::of(&location.path);
     let (exists, text) = match std::fs::read_to_string(&location.path) {
@@ -248,7 +259,7 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
                 )
                 .help(help),
             );
-            return Err(report);
+            return Err(Box::new((report, None)));
         }
     };
     let text: Arc<str> = Arc::from(text);
@@ -259,12 +270,15 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
     if let Ok(d) = &dotenv {
         d.vars.values().for_each(|v| secrets.learn(v));
     }
-    let fail = |secrets: &Redactor, masked: &str, d: Vec<Diagnostic>| {
+    let report_of = |secrets: &Redactor, masked: &str, d: Vec<Diagnostic>| {
         let mut report = Report::default();
         report.add_source(&shown, Arc::from(masked));
         d.into_iter().for_each(|d| report.push(d));
         secrets.redact_report(&mut report);
-        Err(report)
+        report
+    };
+    let fail = |secrets: &Redactor, masked: &str, d: Vec<Diagnostic>| {
+        Err(Box::new((report_of(secrets, masked, d), None)))
     };
     let (value, index) = match parse::parse(&text, format, &shown) {
         Ok(parsed) => parsed,
@@ -311,6 +325,9 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
                     .into_iter()
                     .filter(|d| !pruned.repeats(d, &index)),
             );
+            learn_flagged(&mut loaded, &problems);
+            let report = report_of(&secrets, &masked, problems);
+            return Err(Box::new((report, Some(loaded))));
         }
         return fail(&secrets, &masked, problems);
     }
@@ -323,7 +340,7 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
             return fail(&secrets, &masked, vec![d]);
         }
     };
-    let dotenv = dotenv?;
+    let dotenv = dotenv.map_err(|report| Box::new((report, None)))?;
     let mut loaded = LoadedConfig {
         location,
         exists,
@@ -341,7 +358,26 @@ pub fn load(location: ConfigLocation) -> Result<LoadedConfig, Report> {
     if problems.is_empty() {
         Ok(loaded)
     } else {
-        Err(loaded.report(problems))
+        learn_flagged(&mut loaded, &problems);
+        Err(Box::new((loaded.report(problems), Some(loaded))))
+    }
+}
+
+/// Learns as secrets the values `problems` point at that look like keys (long random
+/// tokens: a key pasted where a model ref goes): the rest of a config with problems is
+/// still used (by `explain`), which prints such values outside any diagnostic.
+fn learn_flagged(loaded: &mut LoadedConfig, problems: &[Diagnostic]) {
+    let shown = loaded.display_path();
+    for d in problems {
+        let (Some(file), Some(span)) = (&d.file, &d.span) else {
+            continue;
+        };
+        let Some(value) = loaded.text.get(span.clone()).map(|v| v.trim_matches('"')) else {
+            continue;
+        };
+        if *file == shown && !value.is_empty() && loaded.secrets.scrub_diagnostic(value) != value {
+            loaded.secrets.learn(value);
+        }
     }
 }
 

@@ -130,12 +130,17 @@ fn lay_out(position: Position, key: &str, emulator: &Emulator) -> Case {
     }
 }
 
-/// The commands run for every case: the config and its report (text and JSON), a chat
+/// The commands run for every case: the config and its report (text and JSON; `explain`
+/// prints what the rest of a config with problems resolves), the config shown and checked, a chat
 /// against the emulator (text and JSON), a video poll, and an onboarding that shows the
 /// config it would write.
 const COMMANDS: &[&[&str]] = &[
     &["-v", "explain"],
     &["explain", "qwen/glm-5", "--json"],
+    &["explain", "--json"],
+    &["config", "show"],
+    &["config", "show", "--json"],
+    &["config", "check", "--json"],
     &["chat", "--retries", "0", "hello"],
     &["chat", "--json", "--retries", "0", "hello"],
     &["video", "status", "no-such-task"],

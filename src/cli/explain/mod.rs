@@ -9,7 +9,8 @@
 //! could not be told), `ok`, `missing`, `candidates`, `problems` and `error` (the
 //! failure in every command's shape, `null` when nothing is missing). The exit code is 2
 //! when something a request needs is missing (an auth choice, a key) or the ref does not
-//! resolve.
+//! resolve. A config with problems is resolved with what remains of it (its problems shown
+//! instead of the resolution's, which mostly repeat them); exit code 2.
 
 mod render;
 
@@ -91,7 +92,8 @@ pub struct ProblemJson {
 }
 
 pub fn run(args: ExplainArgs, context: &Context) -> Outcome {
-    let config = context.load_config()?;
+    // A config with problems still says what it can: the rest of it is resolved with.
+    let (config, config_problems) = context.load_config_keeping_rest()?;
     let api_key = if args.api_key_stdin {
         Some(read_key_from_stdin()?)
     } else {
@@ -102,14 +104,32 @@ pub fn run(args: ExplainArgs, context: &Context) -> Outcome {
         kind: None,
         api_key,
     };
-    match resolve::resolve(&request, &config, &context.env) {
-        Ok(target) => resolved(&args, &config, &target),
-        Err(report) => unresolved(&args, &config, &request, context, &report),
+    match (
+        resolve::resolve(&request, &config, &context.env),
+        config_problems,
+    ) {
+        (Ok(target), problems) => resolved(&args, &config, &target, problems.as_ref()),
+        // The config's own problems are the ones to fix first: a resolution failing on what
+        // remains of it mostly repeats them, so they are what is shown.
+        (Err(report), problems) => unresolved(
+            &args,
+            &config,
+            &request,
+            context,
+            &report,
+            problems.as_ref(),
+        ),
     }
 }
 
-/// A resolved target: printed whole; a missing key makes the exit code 2.
-fn resolved(args: &ExplainArgs, config: &LoadedConfig, target: &Target) -> Outcome {
+/// A resolved target: printed whole; a missing key, or problems of the config (resolved
+/// with what remains of it, the problems on stderr), make the exit code 2.
+fn resolved(
+    args: &ExplainArgs,
+    config: &LoadedConfig,
+    target: &Target,
+    problems: Option<&Report>,
+) -> Outcome {
     let missing: Vec<Missing> = target
         .key
         .found
@@ -117,17 +137,20 @@ fn resolved(args: &ExplainArgs, config: &LoadedConfig, target: &Target) -> Outco
         .then(|| missing_key(target.auth.as_ref().map(|a| a.choice.id), &target.key_env))
         .into_iter()
         .collect();
-    let code = if missing.is_empty() {
+    let code = if missing.is_empty() && problems.is_none() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
     };
+    if let Some(problems) = problems {
+        eprint!("{}", say::report(problems).render_diagnostics(false));
+    }
     if args.json {
         let mut object = match serde_json::to_value(target) {
             Ok(Value::Object(o)) => o,
             _ => Map::new(),
         };
-        add_common(&mut object, config, &missing, &[], None);
+        add_common(&mut object, config, &missing, &[], problems);
         print_json(&object)?;
         return Ok(code);
     }
@@ -141,14 +164,17 @@ fn resolved(args: &ExplainArgs, config: &LoadedConfig, target: &Target) -> Outco
 }
 
 /// A failed resolution: what could be told, the candidates of a provider without an auth
-/// choice, what is missing; the problems on stderr (or in `problems`). Exit code 2.
+/// choice, what is missing; the problems on stderr (or in `problems`): the config's when it
+/// has any, else the resolution's. Exit code 2.
 fn unresolved(
     args: &ExplainArgs,
     config: &LoadedConfig,
     request: &Request<'_>,
     context: &Context,
     report: &Report,
+    config_problems: Option<&Report>,
 ) -> Outcome {
+    let shown = config_problems.unwrap_or(report);
     let partial = resolve::partial(request, config, &context.env);
     let lacks_choice = resolve::lacks_auth_choice(report);
     let candidates = match (partial.provider, lacks_choice) {
@@ -169,7 +195,7 @@ fn unresolved(
         let only = only_working(&candidates);
         missing.push(missing_key(only, &partial.key_env));
     }
-    eprint!("{}", say::report(report).render_diagnostics(false));
+    eprint!("{}", say::report(shown).render_diagnostics(false));
     if args.json {
         let mut object = Map::new();
         for field in TARGET_FIELDS {
@@ -184,7 +210,7 @@ fn unresolved(
         }
         // The config's own warnings (legacy ids, readable secrets); the rest need a target.
         object.insert("warnings".to_string(), to_value(&config.warnings));
-        add_common(&mut object, config, &missing, &candidates, Some(report));
+        add_common(&mut object, config, &missing, &candidates, Some(shown));
         print_json(&object)?;
         return Ok(ExitCode::from(2));
     }

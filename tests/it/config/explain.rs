@@ -165,3 +165,50 @@ fn explain_takes_the_ref_as_m_like_chat_and_video() {
         stderr(&both)
     );
 }
+
+#[test]
+fn a_config_with_problems_still_explains_what_the_rest_of_it_resolves() {
+    let home = tempfile::tempdir().unwrap();
+    let out = onboard(home.path(), "qwen-standard-api-key", KEY, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = crate::support::config_dir(home.path()).join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // A typo in one key, a ref of no model in another.
+    let broken = format!(
+        "{text}\nmodles = 1\n[agents.defaults.videoGenerationModel]\nprimary = \"qwen/wan9\"\n"
+    );
+    std::fs::write(&path, broken).unwrap();
+
+    let out = provcat_in(home.path(), &["explain"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("canonical ref    qwen/qwen3.5-plus"),
+        "{text}"
+    );
+    assert!(
+        text.contains("https://dashscope-intl.aliyuncs.com/compatible-mode/v1"),
+        "{text}"
+    );
+    let problems = stderr(&out);
+    assert!(problems.contains("unknown key `modles`"), "{problems}");
+    assert!(problems.contains("qwen/wan9"), "{problems}");
+
+    let out = provcat_in(home.path(), &["explain", "--json"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["canonical_ref"], "qwen/qwen3.5-plus");
+    assert_eq!(
+        json["auth"]["choice"]["id"], "qwen-standard-api-key",
+        "{json}"
+    );
+    assert_eq!(json["problems"].as_array().unwrap().len(), 2, "{json}");
+    assert_eq!(json["error"]["exit_code"], 2);
+
+    // Nothing can be read of a file that does not parse: the error alone, as before.
+    std::fs::write(&path, "models = [\n").unwrap();
+    let out = provcat_in(home.path(), &["explain"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+}
