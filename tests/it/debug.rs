@@ -67,6 +67,14 @@ fn debug_never_shows_a_secret() {
     .unwrap();
     assert_hidden("LoadedConfig", &format!("{loaded:?}"));
     assert_hidden("LoadedConfig", &format!("{loaded:#?}"));
+    // Debug is for debugging: the structure and the masked values stay visible.
+    let shown = format!("{loaded:?}");
+    assert!(shown.starts_with("LoadedConfig {"), "{shown}");
+    assert!(
+        shown.contains("authChoice") || shown.contains("auth_choice"),
+        "{shown}"
+    );
+    assert!(shown.contains("config.toml"), "{shown}");
     assert_hidden("ConfigFile", &format!("{:#?}", loaded.file));
     assert_hidden("DotEnv", &format!("{:?}", loaded.dotenv));
     // The names stay visible: Debug is for debugging.

@@ -182,6 +182,13 @@ fn a_config_with_problems_still_explains_what_the_rest_of_it_resolves() {
     let out = provcat_in(home.path(), &["explain"], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let text = stdout(&out);
+    let dir = path.parent().unwrap().display().to_string();
+    assert!(
+        text.contains(&format!(
+            "config           {dir}/config.toml (chosen by the platform config dir; read)\n.env             {dir}/.env (read)\n"
+        )),
+        "{text}"
+    );
     assert!(
         text.contains("canonical ref    qwen/qwen3.5-plus"),
         "{text}"
