@@ -294,3 +294,23 @@ pub fn write(root: &Path, files: &[GeneratedFile]) -> Result<Vec<(String, Action
     }
     Ok(done)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::around;
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let line: String = ('a'..='z').cycle().take(200).collect();
+        let chars: Vec<char> = line.chars().collect();
+        // Column 101: 30 characters before it, 50 from it on, `…` on both sides.
+        let cut = around(&line, 101);
+        let expected: String = chars[70..150].iter().collect();
+        assert_eq!(cut, format!("…{expected}…"));
+        // Near the start: nothing cut before; near the end: nothing cut after.
+        assert_eq!(around(&line, 5), format!("{}…", &line[..54]));
+        assert_eq!(around(&line, 190), format!("…{}", &line[159..]));
+        // A short line stays whole.
+        assert_eq!(around("short", 3), "short");
+    }
+}
