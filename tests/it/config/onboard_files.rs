@@ -3,7 +3,7 @@
 //! snippet, and the comment at the end of the line it rewrites.
 
 use super::{CODING_KEY, KEY, onboard, write};
-use crate::support::{Run, config_dir, provcat_in, stderr, stdout};
+use crate::support::{config_dir, provcat_in, stderr, stdout};
 
 fn schema_config(home: &std::path::Path) -> String {
     let out = provcat_in(home, &["schema", "config"], &[]);
@@ -106,21 +106,8 @@ fn a_json_config_snippet_carries_the_schema_and_the_schema_is_written_beside_it(
     let home = tempfile::tempdir().unwrap();
     let path = home.path().join("config.json");
     write(&path, "{ \"env\": { \"OTHER\": \"1\" } }\n");
-    let out = Run {
-        cwd: home.path(),
-        args: &[
-            "--config",
-            path.to_str().unwrap(),
-            "onboard",
-            "--auth-choice",
-            "qwen-api-key",
-            "--api-key-stdin",
-        ],
-        home: home.path(),
-        env: &[],
-        stdin: Some(CODING_KEY),
-    }
-    .output();
+    let config = ["--config", path.to_str().unwrap()];
+    let out = onboard(home.path(), "qwen-api-key", CODING_KEY, &config);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("\"$schema\": \"./config.schema.json\""),
