@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use provcat::atomic::{FileError, check_target};
-use provcat::catalog::{AvailabilityStatus, ModelKind};
+use provcat::catalog::{self, AvailabilityStatus, ModelKind};
 use provcat::client::{Client, ClientError, TaskStatus, advice::advice};
 use provcat::escape;
 use provcat::resolve::{self, Request, Target};
@@ -57,7 +57,11 @@ fn poll_interval(secs: f64, polls_per_second: Option<u32>) -> Result<Duration, F
 pub fn run(command: VideoCommand, context: &Context) -> Outcome {
     let common = command.common();
     let json = command.json();
-    let target = target(common, json, context)?;
+    let params = match &command {
+        VideoCommand::Generate(args) => Some(video_request(args)),
+        _ => None,
+    };
+    let target = target(common, json, context, params.as_ref())?;
     let (poll, timeout, unreachable) = match command.polling() {
         Some(p) => (
             poll_interval(p.poll_interval, target.polls_per_second)?,
@@ -108,17 +112,53 @@ fn check_output(download: &Download) -> Result<(), Failure> {
     })
 }
 
+/// The parameters of `video generate` as a request.
+fn video_request(args: &GenerateArgs) -> VideoRequest {
+    VideoRequest {
+        prompt: args.prompt.clone(),
+        negative_prompt: args.negative_prompt.clone(),
+        image: args.image.clone(),
+        references: args.references.clone(),
+        size: args.size.clone(),
+        resolution: args.resolution.clone(),
+        ratio: args.ratio.clone(),
+        duration: args.duration,
+        seed: args.seed,
+    }
+}
+
 /// Resolves the video model and refuses what cannot make video: an auth choice whose plan
 /// does not serve it (resolution already says so) or a key of such a plan (by its prefix).
-fn target(common: &Common, json: bool, context: &Context) -> Result<Target, Failure> {
+/// When the model resolves no further than the catalog (no auth choice yet), `params` are
+/// still checked against it first: a wrong `--duration` is what the user just typed.
+fn target(
+    common: &Common,
+    json: bool,
+    context: &Context,
+    params: Option<&VideoRequest>,
+) -> Result<Target, Failure> {
     let config = context.load_config()?;
     let request = Request {
         reference: common.model.as_deref(),
         kind: Some(ModelKind::Video),
         api_key: None,
     };
-    let target =
-        resolve::resolve(&request, &config, &context.env).map_err(|r| Failure::report(&r))?;
+    let target = resolve::resolve(&request, &config, &context.env).map_err(|report| {
+        let partial = resolve::partial(&request, &config, &context.env);
+        let model = partial
+            .canonical_ref
+            .as_deref()
+            .and_then(catalog::find_model)
+            .map(|m| m.model)
+            .filter(|m| m.kind == ModelKind::Video);
+        match (model, params) {
+            (Some(model), Some(params)) => match video::validate(model, params) {
+                Err(invalid) => Failure::input(invalid.0),
+                Ok(()) => Failure::report(&report),
+            },
+            _ => Failure::report(&report),
+        }
+    })?;
     if let (Some(found), Some(provider), Some(model)) =
         (&target.key.found, target.provider, target.model)
         && let Some(key_plan) = resolve::plan_of_key(provider, &found.key)
@@ -198,17 +238,7 @@ impl Session {
                 "video generation needs a catalog video model",
             ));
         };
-        let request = VideoRequest {
-            prompt: args.prompt.clone(),
-            negative_prompt: args.negative_prompt.clone(),
-            image: args.image.clone(),
-            references: args.references.clone(),
-            size: args.size.clone(),
-            resolution: args.resolution.clone(),
-            ratio: args.ratio.clone(),
-            duration: args.duration,
-            seed: args.seed,
-        };
+        let request = video_request(args);
         video::validate(model, &request).map_err(|e| Failure::input(e.0))?;
         check_output(&args.download)?;
         let mut note = retry_note;

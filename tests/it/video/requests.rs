@@ -361,6 +361,18 @@ fn video_parameters_outside_the_catalog_are_refused_before_the_request() {
         emulator.requests().is_empty(),
         "no request reached the server"
     );
+    // Before any onboarding too: the parameter just typed is what is reported, not the
+    // missing auth choice (which comes once the parameters are right).
+    let fresh = tempfile::tempdir().unwrap();
+    let out = generate(fresh.path(), &t2v(&["--duration", "100"]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_stderr_has(
+        &out,
+        "qwen/wan2.6-t2v accepts 5, 10 or 15 seconds (--duration)",
+    );
+    let out = generate(fresh.path(), &t2v(&["--duration", "10"]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_stderr_has(&out, "error[missing-auth-choice]");
     // Values inside the lists go through, at both ends of a range.
     for args in [
         t2v(&["--size", "1080*1920", "--duration", "15"]),
