@@ -19,7 +19,7 @@ use serde_json::Value;
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 use crate::catalog::ModelKind;
-use crate::client::{ChatOutcome, ClientError, Discard};
+use crate::client::{ChatOutcome, ClientError, Discard, Sink};
 use crate::common::{Report, Rule};
 use crate::resolve::{self, Request, Target};
 
@@ -182,31 +182,20 @@ async fn whole(
         permit,
     } = prepared;
     let mut outcome = ChatOutcome::default();
-    let retries = AtomicU32::new(0);
-    let mut on_retry = |_: &ClientError, _: Duration| {
-        retries.fetch_add(1, Ordering::Relaxed);
-        state.metrics.retried();
-    };
-    let upstream = Upstream::start(state);
-    let limit = state.options.limits.max_duration;
-    let result = tokio::time::timeout(
-        limit,
-        state.client.chat(
-            &target,
-            &request.chat,
-            &mut outcome,
-            &mut Discard,
-            &mut on_retry,
-        ),
+    let result = call_upstream(
+        state,
+        &target,
+        &request,
+        permit,
+        &mut outcome,
+        &mut Discard,
+        &mut record,
     )
     .await;
-    drop(upstream);
-    drop(permit);
-    record.retries = retries.load(Ordering::Relaxed);
     let (usage, cost) = usage_of(front, &target, &outcome);
     note_outcome(&mut record, &target, &outcome, cost);
     let error = match result {
-        Err(_) => Some(overtime(limit)),
+        Err(limit) => Some(overtime(limit)),
         Ok(Err(e)) => Some(GatewayError::upstream(&e, &target, &snapshot.secrets)),
         Ok(Ok(())) => None,
     };
@@ -247,6 +236,39 @@ fn overtime(limit: Duration) -> GatewayError {
             limit.as_secs()
         ),
     )
+}
+
+/// The upstream call of a prepared request, the same for both answers (whole or
+/// relayed): counted in flight, its retries counted in the metrics and in `record`, cut
+/// after the gateway's longest request time (`Err` with that limit); the concurrency permit
+/// is given back when the call ends.
+async fn call_upstream(
+    state: &Arc<State>,
+    target: &Target,
+    request: &GatewayRequest,
+    permit: OwnedSemaphorePermit,
+    outcome: &mut ChatOutcome,
+    sink: &mut (dyn Sink + Send),
+    record: &mut Record,
+) -> Result<Result<(), ClientError>, Duration> {
+    let retries = AtomicU32::new(0);
+    let mut on_retry = |_: &ClientError, _: Duration| {
+        retries.fetch_add(1, Ordering::Relaxed);
+        state.metrics.retried();
+    };
+    let upstream = Upstream::start(state);
+    let limit = state.options.limits.max_duration;
+    let result = tokio::time::timeout(
+        limit,
+        state
+            .client
+            .chat(target, &request.chat, outcome, sink, &mut on_retry),
+    )
+    .await;
+    drop(upstream);
+    drop(permit);
+    record.retries = retries.load(Ordering::Relaxed);
+    result.map_err(|_| limit)
 }
 
 /// Counts an upstream request under way while it lives.
@@ -300,32 +322,20 @@ async fn stream(state: &Arc<State>, front: Front, prepared: Prepared, record: Re
             keep_text: false,
             ..ChatOutcome::default()
         };
-        let retries = AtomicU32::new(0);
-        let metrics_state = state.clone();
-        let mut on_retry = |_: &ClientError, _: Duration| {
-            retries.fetch_add(1, Ordering::Relaxed);
-            metrics_state.metrics.retried();
-        };
-        let upstream = Upstream::start(&state);
-        let limit = state.options.limits.max_duration;
-        let result = tokio::time::timeout(
-            limit,
-            state.client.chat(
-                &target,
-                &request.chat,
-                &mut outcome,
-                &mut relay,
-                &mut on_retry,
-            ),
+        let result = call_upstream(
+            &state,
+            &target,
+            &request,
+            permit,
+            &mut outcome,
+            &mut relay,
+            &mut record,
         )
         .await;
-        drop(upstream);
-        drop(permit);
-        record.retries = retries.load(Ordering::Relaxed);
         let (usage, cost) = usage_of(front, &target, &outcome);
         note_outcome(&mut record, &target, &outcome, cost);
         let error = match result {
-            Err(_) => Some(overtime(limit)),
+            Err(limit) => Some(overtime(limit)),
             Ok(Err(ClientError::Interrupted)) => return None,
             Ok(Err(e)) => Some(GatewayError::upstream(&e, &target, &snapshot.secrets)),
             Ok(Ok(())) => None,
