@@ -281,7 +281,7 @@ mod tests {
     fn downloads_follow_only_a_few_https_redirects() {
         let next = Url::parse("https://oss.example/v.mp4?Signature=s").unwrap();
         assert!(follows_download_redirect(
-            &urls(&["https://dashscope.example/v.mp4"]),
+            &urls(&["https://video.example/v.mp4"]),
             &next
         ));
         // From http, or to http, is never followed.

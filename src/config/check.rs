@@ -379,7 +379,7 @@ mod tests {
 
     #[test]
     fn base_urls_with_secrets_or_a_query_are_refused() {
-        assert!(parse_base_url("https://dashscope-intl.aliyuncs.com/compatible-mode/v1").is_ok());
+        assert!(parse_base_url("https://llm.example/some/path/v1").is_ok());
         assert!(parse_base_url("http://127.0.0.1:8080/v1/").is_ok());
         let refused = |u| parse_base_url(u).unwrap_err();
         assert_eq!(
@@ -433,6 +433,6 @@ mod tests {
         assert_eq!(shown_url("https://h.example/v1"), "https://h.example/v1");
         assert_eq!(shown_url("https://h.example/v1?"), "https://h.example/v1?");
         assert_eq!(shown_url("https://h/v1?a=1&&b"), "https://h/v1?a=…&&…");
-        assert_eq!(shown_url("dashscope intl"), "dashscope intl");
+        assert_eq!(shown_url("not a url"), "not a url");
     }
 }
